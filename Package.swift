@@ -1,0 +1,52 @@
+// swift-tools-version:6.1
+// SpecRTC: a WebRTC stack in Swift that is also its own conformance proof.
+import PackageDescription
+
+/// Fuzz targets: built only with `--sanitize fuzzer` by `Tools/fuzz.sh`.
+let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzWire", ["Wire"]),
+    ("FuzzRFCText", ["SpecTrace"]),
+    ("FuzzCapture", ["Capture"]),
+]
+
+let package = Package(
+    name: "SpecRTC",
+    products: [
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "RTCCrypto", targets: ["RTCCrypto"]),
+        .library(name: "Capture", targets: ["Capture"]),
+        .library(name: "SpecTrace", targets: ["SpecTrace"]),
+        .library(name: "SpecTesting", targets: ["SpecTesting"]),
+        .executable(name: "specrtc", targets: ["specrtc"]),
+    ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Protocol-free byte layer: readers, writers, bit fields, hex, dissection trees.
+        .target(name: "Wire"),
+        // Cryptography in Swift (so far: SHA-256, which the catalogs need).
+        .target(name: "RTCCrypto", dependencies: ["Wire"]),
+        // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
+        .target(name: "Capture", dependencies: ["Wire"]),
+        // Requirement catalogs, citation scanner, conformance matrix and its writers.
+        .target(name: "SpecTrace", dependencies: ["Wire", "RTCCrypto"]),
+        // The `.spec("RFC…")` trait that tests use to cite requirements.
+        .target(name: "SpecTesting"),
+        .executableTarget(
+            name: "specrtc",
+            dependencies: [
+                "SpecTrace", "Capture", "Wire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/specrtc"
+        ),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
+        .testTarget(name: "RTCCryptoTests", dependencies: ["RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
+        .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
+    ] + fuzzTargets.map {
+        .executableTarget(name: $0.name, dependencies: $0.dependencies, path: "Tools/Fuzz/\($0.name)")
+    },
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import Capture
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCapture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { 0 }

@@ -1,0 +1,4 @@
+import ArgumentParser
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "explain")
+}

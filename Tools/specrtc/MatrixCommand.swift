@@ -1,0 +1,4 @@
+import ArgumentParser
+struct MatrixCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "matrix")
+}

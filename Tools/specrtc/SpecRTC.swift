@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `specrtc`: the SpecRTC command-line tool.
+@main
+struct SpecRTCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "specrtc",
+        abstract: "SpecRTC: a WebRTC stack in Swift that is its own conformance proof.",
+        subcommands: [SpecsCommand.self, MatrixCommand.self, ExplainCommand.self]
+    )
+}
