@@ -13,17 +13,31 @@ public struct Catalog: Sendable, Equatable {
     public var sourceSHA256: String
     /// The extractor version that wrote it.
     public var extractor: Int
+    /// Every numbered section and appendix with its title, in document order (also those
+    /// without requirements, so that scope rules can name a parent section by title).
+    public var sections: [SectionTitle]
     /// The requirements, in document order.
     public var requirements: [Requirement]
 
+    /// A section number and its title.
+    public struct SectionTitle: Sendable, Equatable, Codable {
+        public var number: String
+        public var title: String
+        public init(number: String, title: String) {
+            self.number = number
+            self.title = title
+        }
+    }
+
     /// A catalog from its parts.
     public init(rfc: Int, title: String, source: String, sourceSHA256: String,
-                extractor: Int = Catalog.extractorVersion, requirements: [Requirement]) {
+                extractor: Int = Catalog.extractorVersion, sections: [SectionTitle] = [], requirements: [Requirement]) {
         self.rfc = rfc
         self.title = title
         self.source = source
         self.sourceSHA256 = sourceSHA256
         self.extractor = extractor
+        self.sections = sections
         self.requirements = requirements
     }
 
@@ -32,6 +46,11 @@ public struct Catalog: Sendable, Equatable {
         var counts: [RequirementLevel: Int] = [.must: 0, .should: 0, .may: 0]
         for requirement in requirements { counts[requirement.level, default: 0] += 1 }
         return counts
+    }
+
+    /// Section number → title.
+    public var sectionTitles: [String: String] {
+        Dictionary(sections.map { ($0.number, $0.title) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The catalog file name for an RFC: `rfc8489.json`.

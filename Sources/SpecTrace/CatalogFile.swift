@@ -22,6 +22,7 @@ public enum CatalogFile {
             ("sourceSHA256", .string(catalog.sourceSHA256)),
             ("extractor", .int(catalog.extractor)),
             ("counts", .object(RequirementLevel.allCases.map { ($0.rawValue, .int(counts[$0] ?? 0)) })),
+            ("sections", .array(catalog.sections.map { .object([("number", .string($0.number)), ("title", .string($0.title))]) })),
             ("requirements", .array(requirements)),
         ])
         return root.rendered(inlineDepth: 2) + "\n"
@@ -33,6 +34,7 @@ public enum CatalogFile {
         var source: String
         var sourceSHA256: String
         var extractor: Int
+        var sections: [Catalog.SectionTitle]
         var requirements: [Requirement]
     }
 
@@ -46,7 +48,7 @@ public enum CatalogFile {
             }
             return Catalog(rfc: stored.rfc, title: stored.title, source: stored.source,
                            sourceSHA256: stored.sourceSHA256, extractor: stored.extractor,
-                           requirements: stored.requirements)
+                           sections: stored.sections, requirements: stored.requirements)
         } catch let error as SpecTraceError {
             throw error
         } catch {

@@ -62,6 +62,7 @@ public struct RFCSourceFile: Sendable, Equatable {
         }
         return Catalog(rfc: rfc, title: document.title, source: source,
                        sourceSHA256: Hex.encode(SHA256.hash(bytes)),
+                       sections: document.sections.map { Catalog.SectionTitle(number: $0.number, title: $0.title) },
                        requirements: RequirementExtractor.requirements(of: document))
     }
 }
