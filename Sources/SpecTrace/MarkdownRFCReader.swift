@@ -17,6 +17,7 @@ public enum MarkdownRFCReader {
         var blocks: [[String]] = []
         var divStack: [Bool] = []   // per open ::: div: whether it holds artwork or code
         var inFence = false
+        var inTable = false
 
         func endBlock() {
             if !block.isEmpty { blocks.append(block) }
@@ -25,7 +26,9 @@ public enum MarkdownRFCReader {
         func endSection() {
             endBlock()
             if var section = current {
-                section.paragraphs = blocks.filter { !RFCText.isArtwork($0) }
+                // Artwork, code and tables are marked up in this format and skipped as they are
+                // read, so no layout heuristic is needed here.
+                section.paragraphs = blocks
                     .map { stripMarkup(RFCText.joinLines($0)) }
                     .filter { !$0.isEmpty }
                 sections.append(section)
@@ -46,6 +49,7 @@ public enum MarkdownRFCReader {
             if inFence { continue }
             if trimmed.hasPrefix(":::") {
                 endBlock()
+                inTable = false
                 let rest = trimmed.drop { $0 == ":" }.trimmingWhitespace()
                 if rest.isEmpty {
                     if !divStack.isEmpty { divStack.removeLast() }
@@ -71,7 +75,25 @@ public enum MarkdownRFCReader {
                 continue
             }
             guard current != nil else { continue }
-            if trimmed.isEmpty {
+            // An empty definition (`:`) or a blank line ends a paragraph.
+            if trimmed.isEmpty || trimmed == ":" {
+                endBlock()
+                continue
+            }
+            // Simple tables are framed by lines of dashes; each row is read as one paragraph,
+            // so a normative cell ("Reserved; MUST be dropped") is kept and the rest is dropped
+            // as artwork. The caption (`: Table 3`) is not text.
+            // Table rows are indented; a line at the margin is running text again.
+            if inTable, line.first != " " { inTable = false }
+            if trimmed.count >= 3, trimmed.allSatisfy({ $0 == "-" || $0 == " " }) {
+                endBlock()
+                inTable = true
+                continue
+            }
+            if trimmed.hasPrefix(": [Table") { continue }
+            if inTable {
+                endBlock()
+                block.append(line)
                 endBlock()
                 continue
             }

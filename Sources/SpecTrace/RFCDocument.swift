@@ -108,7 +108,7 @@ enum RFCText {
                 || trimmed.hasPrefix("|") {
                 boxLines += 1
             }
-            let letters = trimmed.filter { $0.isLetter || $0 == " " }.count
+            let letters = trimmed.filter { $0.isLetter || $0.isNumber || $0 == " " }.count
             if trimmed.count >= 8, letters * 10 < trimmed.count * 6 { symbolLines += 1 }
         }
         return boxLines >= 1 && boxLines * 2 >= lines.count || symbolLines * 2 > lines.count
