@@ -190,6 +190,8 @@ public enum ClassicRFCReader {
 
     /// `Rosenberg, et al.     Standards Track     [Page 12]`
     static func isFooter(_ line: String) -> Bool {
+        // Footers start at the margin with the authors' names and end with the page number.
+        guard let first = line.first, first != " " else { return false }
         let trimmed = line.trimmingWhitespace()
         guard trimmed.hasSuffix("]"), let open = trimmed.range(of: "[Page ", options: .backwards) else { return false }
         let digits = trimmed[open.upperBound..<trimmed.index(before: trimmed.endIndex)]

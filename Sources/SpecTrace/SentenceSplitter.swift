@@ -21,11 +21,12 @@ public enum SentenceSplitter {
             if c == "." || c == "?" || c == "!" {
                 var end = i + 1
                 while end < chars.count, "\"')]\u{201D}".contains(chars[end]) { end += 1 }
-                if end < chars.count, chars[end] == " ", end + 1 < chars.count,
-                   startsSentence(chars[end + 1]),
+                var next = end
+                while next < chars.count, chars[next] == " " { next += 1 }
+                if next > end, next < chars.count, startsSentence(chars[next]),
                    c != "." || !endsWithAbbreviation(chars, stop: i) {
                     sentences.append(String(chars[start..<end]).trimmingWhitespace())
-                    start = end + 1
+                    start = next
                     i = start
                     continue
                 }
