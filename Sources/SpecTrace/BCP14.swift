@@ -27,11 +27,10 @@ public enum BCP14 {
             }
             if isWordCharacter(c), i == 0 || !isWordCharacter(chars[i - 1]) {
                 var matched = false
-                for (word, _) in keywords {
-                    let w = Array(word.unicodeScalars)
-                    if i + w.count <= chars.count, Array(chars[i..<(i + w.count)]) == w,
+                for w in keywordScalars {
+                    if i + w.count <= chars.count, chars[i..<(i + w.count)].elementsEqual(w),
                        i + w.count == chars.count || !isWordCharacter(chars[i + w.count]) {
-                        found.append(word)
+                        found.append(String(String.UnicodeScalarView(w)))
                         i += w.count
                         matched = true
                         break
@@ -47,6 +46,8 @@ public enum BCP14 {
         return found
     }
 
+    private static let keywordScalars: [[Unicode.Scalar]] = keywords.map { Array($0.word.unicodeScalars) }
+
     /// The strongest level among `keywords`, or nil when there are none.
     public static func level(of keywords: [String]) -> RequirementLevel? {
         keywords.compactMap { word in BCP14.keywords.first { $0.word == word }?.level }.max()
@@ -60,9 +61,11 @@ public enum BCP14 {
             && lower.contains("interpreted as described in")
     }
 
+    /// The closing quote within the next 24 characters (only short quotes name keywords;
+    /// the bound also keeps the scan linear on text full of quotes).
     private static func closingQuote(_ chars: [Unicode.Scalar], from start: Int) -> Int? {
         var j = start
-        while j < chars.count {
+        while j < min(chars.count, start + 24) {
             if chars[j] == "\"" || chars[j] == "\u{201D}" { return j }
             j += 1
         }

@@ -146,7 +146,11 @@ public enum MarkdownRFCReader {
     private static func removeLinksAndSpans(_ input: String) -> String {
         var chars = Array(input)
         var changed = true
-        while changed {
+        var passes = 0
+        // Real markup nests a few levels deep (a span holding links); the bound keeps
+        // adversarial nesting from costing a pass per level.
+        while changed, passes < 8 {
+            passes += 1
             changed = false
             var out: [Character] = []
             out.reserveCapacity(chars.count)
@@ -155,11 +159,11 @@ public enum MarkdownRFCReader {
                 if chars[i] == "[", let close = innerClose(chars, from: i + 1) {
                     var j = close + 1
                     var isMarkup = false
-                    if j < chars.count, chars[j] == "(", let end = chars[j...].firstIndex(of: ")") {
+                    if j < chars.count, chars[j] == "(", let end = chars[j..<min(chars.count, j + 2048)].firstIndex(of: ")") {
                         j = end + 1
                         isMarkup = true
                     }
-                    if j < chars.count, chars[j] == "{", let end = chars[j...].firstIndex(of: "}") {
+                    if j < chars.count, chars[j] == "{", let end = chars[j..<min(chars.count, j + 256)].firstIndex(of: "}") {
                         j = end + 1
                         isMarkup = true
                     }
@@ -179,10 +183,11 @@ public enum MarkdownRFCReader {
         return String(chars)
     }
 
-    /// The index of the `]` closing a bracket that contains no other bracket.
+    /// The index of the `]` closing a bracket that contains no other bracket, looked for
+    /// within 8192 characters so that text full of `[` cannot make the scan quadratic.
     private static func innerClose(_ chars: [Character], from start: Int) -> Int? {
         var j = start
-        while j < chars.count {
+        while j < min(chars.count, start + 8192) {
             if chars[j] == "[" { return nil }
             if chars[j] == "]" { return j }
             j += 1

@@ -51,6 +51,7 @@ main { padding:20px 40px 60px; }
 .bar { display:flex; height:10px; border-radius:5px; overflow:hidden; background:var(--line); margin:10px 0 18px; }
 .bar div { height:100%; }
 .controls { position:sticky; top:0; z-index:2; background:var(--bg); padding:10px 0; display:flex; gap:10px; flex-wrap:wrap; align-items:center; border-bottom:1px solid var(--line); }
+select { max-width:440px; }
 select, input { font:inherit; padding:6px 10px; border:1px solid var(--line); border-radius:8px; background:var(--card); }
 input[type=search] { min-width:260px; }
 .count { color:var(--muted); }
@@ -73,6 +74,9 @@ input[type=search] { min-width:260px; }
 table.sum { border-collapse:collapse; background:var(--card); font-size:13.5px; }
 table.sum td, table.sum th { border:1px solid var(--line); padding:4px 10px; text-align:right; }
 table.sum td:first-child, table.sum th:first-child { text-align:left; }
+.tables { display:flex; gap:24px; flex-wrap:wrap; align-items:flex-start; margin-bottom:14px; }
+details summary { cursor:pointer; color:#2f6fb0; margin-bottom:6px; }
+table.per tr[data-rfc] { cursor:pointer; } table.per tr[data-rfc]:hover { background:#f0f4fa; }
 .excluded { color:var(--muted); font-size:13px; margin-top:30px; }
 </style>
 </head>
@@ -112,7 +116,16 @@ for (const l of levels) {
   const rs = ROWS.filter(r => r[4] === l);
   sum += `<tr><td>${l}</td>${STATES.map(s=>`<td>${rs.filter(r=>r[5]===s).length}</td>`).join("")}<td>${rs.length}</td></tr>`;
 }
-document.getElementById("summary").innerHTML = sum + "</table>";
+sum += "</table>";
+// Per RFC: click a row to filter on it.
+let per = `<table class="sum per"><tr><th>RFC</th><th>Module</th><th>requirements</th>${STATES.map(s=>`<th>${s}</th>`).join("")}<th>open MUST</th></tr>`;
+for (const [n, title, module] of RFCS) {
+  const rs = ROWS.filter(r => r[1] === n);
+  per += `<tr data-rfc="${n}" title="${esc(title)}"><td>RFC ${n}</td><td>${esc(module)}</td><td>${rs.length}</td>` +
+    STATES.map(s => `<td>${rs.filter(r => r[5] === s).length}</td>`).join("") +
+    `<td>${rs.filter(r => r[5] === "open" && r[4] === "MUST").length}</td></tr>`;
+}
+document.getElementById("summary").innerHTML = `<div class="tables">${sum}<details><summary>Per RFC</summary>${per}</table></details></div>`;
 const rfcSelect = document.getElementById("f-rfc");
 RFCS.forEach(([n, title, module]) => rfcSelect.insertAdjacentHTML("beforeend", `<option value="${n}">RFC ${n} — ${esc(title)} (${module})</option>`));
 document.getElementById("excluded").innerHTML = "Not in the matrix: " +
@@ -141,6 +154,9 @@ function render() {
   }
   document.getElementById("list").innerHTML = html || `<p class="count">No requirement matches.</p>`;
 }
+document.querySelectorAll("tr[data-rfc]").forEach(tr => tr.addEventListener("click", () => {
+  rfcSelect.value = tr.dataset.rfc; render(); document.getElementById("list").scrollIntoView();
+}));
 ["f-rfc","f-level","f-state"].forEach(id => document.getElementById(id).addEventListener("change", render));
 document.getElementById("f-text").addEventListener("input", render);
 const params = new URLSearchParams(location.hash.slice(1));

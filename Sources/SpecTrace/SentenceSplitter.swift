@@ -44,8 +44,9 @@ public enum SentenceSplitter {
 
     /// Whether the word that ends with the `.` at `stop` is an abbreviation.
     private static func endsWithAbbreviation(_ chars: [Character], stop: Int) -> Bool {
+        // Abbreviations are short: looking back a few characters keeps the split linear.
         var wordStart = stop
-        while wordStart > 0, chars[wordStart - 1] != " " { wordStart -= 1 }
+        while wordStart > 0, stop - wordStart < 12, chars[wordStart - 1] != " " { wordStart -= 1 }
         let word = String(chars[wordStart...stop])
         if abbreviations.contains(word) { return true }
         // "et al." spans two words.

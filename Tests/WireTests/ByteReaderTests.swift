@@ -76,7 +76,7 @@ import Wire
         #expect(Padding.count(for: 4) == 0)
         #expect(Padding.count(for: 5) == 3)
         #expect(Padding.padded(10) == 12)
-        var reader = ByteReader([1, 2, 3, 4, 0, 0, 0, 9])
+        var reader = ByteReader([1, 2, 3, 4, 5, 0, 0, 0, 9])
         _ = try reader.readBytes(5)
         try reader.skipPadding(after: 5)
         #expect(try reader.readUInt8() == 9)

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds every fuzz product with libFuzzer and AddressSanitizer and runs each for a while.
+#
+#   Tools/fuzz.sh [--seconds N] [--only FuzzX]
+#
+# Seeds come from ../shared/vectors and Specs/ where they fit; a crash is written to
+# fuzz-artifacts/<target>/ and makes the script fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=10
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    *) echo "usage: Tools/fuzz.sh [--seconds N] [--only FuzzX]" >&2; exit 2 ;;
+  esac
+done
+
+targets=$(sed -n 's/^ *("\(Fuzz[A-Za-z0-9]*\)".*/\1/p' Package.swift)
+[ -n "$only" ] && targets="$only"
+scratch=.build-fuzz
+shared=../shared/vectors
+
+seed() { # target corpus-dir
+  case "$1" in
+    FuzzCapture)
+      [ -d "$shared" ] && find "$shared" -name '*.pcap*' -size -200k -exec cp {} "$2"/ \; 2>/dev/null || true ;;
+    FuzzRFCText)
+      # Small slices of the real texts keep each run fast.
+      for f in ../shared/specs/rfc5769.txt ../shared/specs/rfc5705.txt ../shared/specs/nontxt/rfc8832.md; do
+        [ -f "$f" ] && head -c 20000 "$f" > "$2/$(basename "$f")"
+      done ;;
+    FuzzWire)
+      [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
+  esac
+  printf 'seed' > "$2/minimal"
+}
+
+status=0
+for target in $targets; do
+  echo "== $target: building"
+  swift build --product "$target" --sanitize fuzzer --sanitize address --scratch-path "$scratch" 2>&1 | tail -1
+  corpus=$(mktemp -d)
+  seed "$target" "$corpus"
+  mkdir -p "fuzz-artifacts/$target"
+  echo "== $target: fuzzing for ${seconds}s"
+  if ! SWIFT_BACKTRACE=enable=no "$scratch/debug/$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+       -rss_limit_mb=2048 -artifact_prefix="fuzz-artifacts/$target/" -print_final_stats=1 "$corpus" 2>&1 \
+       | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|Done)' ; then
+    :
+  fi
+  if ls "fuzz-artifacts/$target"/crash-* "fuzz-artifacts/$target"/leak-* "fuzz-artifacts/$target"/timeout-* >/dev/null 2>&1; then
+    echo "!! $target found a failing input: $(ls fuzz-artifacts/$target)" >&2
+    status=1
+  fi
+  rm -rf "$corpus"
+done
+exit $status

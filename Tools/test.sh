@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it:
+#   1. installs what the tests need when it is missing;
+#   2. builds and runs every test (Swift Testing), writing xunit results;
+#   3. checks the command line's error handling on bad input;
+#   4. checks that the committed conformance matrix matches the tree and these results.
+#
+#   Tools/test.sh                  # check (what CI does)
+#   Tools/test.sh --update-matrix  # refresh Conformance/ instead of checking it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. Tools/lib/environment.sh
+
+update=0
+[ "${1:-}" = "--update-matrix" ] && update=1
+
+ensure_swift
+ensure_packages "${SPECRTC_BUILD_PACKAGES[@]}" "${SPECRTC_TEST_PACKAGES[@]}"
+
+results=.build/test-results
+mkdir -p "$results"
+rm -f "$results"/xunit*.xml
+
+echo "== build"
+swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+swift build --build-tests >/dev/null   # fail here, with the status, if the build failed
+
+if [ $update -eq 1 ]; then
+  # Citations may have moved: refresh the matrix from the recorded results first, so the
+  # freshness test inside the suite sees the tree as it is.
+  .build/debug/specrtc matrix >/dev/null
+fi
+
+echo "== tests"
+swift test --skip-build --xunit-output "$results/xunit.xml"
+
+echo "== command line on bad input"
+cli=.build/debug/specrtc
+expect_failure() { # description, expected text, command...
+  local what="$1" text="$2"; shift 2
+  local output status=0
+  output=$("$@" 2>&1) || status=$?
+  if [ $status -eq 0 ] || ! grep -qF -- "$text" <<<"$output"; then
+    echo "FAIL: $what: exit $status, output: $output" >&2
+    exit 1
+  fi
+  echo "ok: $what"
+}
+expect_failure "missing capture file" "no such file: /nonexistent/x.pcap" $cli explain /nonexistent/x.pcap
+expect_failure "malformed hex" "'z' is not a hex digit" $cli explain 00zz
+expect_failure "unknown subcommand" "Unexpected argument" $cli frobnicate
+expect_failure "missing RFC directory" "RFC text directory not found" $cli specs extract --specs /nonexistent
+expect_failure "matrix of a tree without Specs" "cannot list directory" $cli matrix --root /nonexistent
+tmp=$(mktemp -d)
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00' > "$tmp/cut.pcap"
+expect_failure "truncated capture" "cut.pcap: record 0" $cli explain "$tmp/cut.pcap"
+rm -rf "$tmp"
+
+echo "== conformance matrix"
+result_files=()
+for f in "$results"/xunit.xml "$results"/xunit-swift-testing.xml; do
+  [ -f "$f" ] && result_files+=(--results "$f")
+done
+if [ $update -eq 1 ]; then
+  $cli matrix "${result_files[@]}"
+else
+  $cli matrix "${result_files[@]}" --check
+fi
