@@ -26,6 +26,7 @@ shared=../shared/vectors
 seed() { # target corpus-dir
   case "$1" in
     FuzzCapture)
+      cp Tests/Vectors/str0m/*.pcap "$2"/
       [ -d "$shared" ] && find "$shared" -name '*.pcap*' -size -200k -exec cp {} "$2"/ \; 2>/dev/null || true ;;
     FuzzRFCText)
       # Small slices of the real texts keep each run fast.

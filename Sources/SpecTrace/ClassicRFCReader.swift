@@ -27,76 +27,59 @@ public enum ClassicRFCReader {
     /// Parses the text of RFC `number`.
     public static func read(_ source: String, number: Int) -> RFCDocument {
         let lines = removePageLayout(source, number: number)
-        var sections: [RFCDocument.Section] = []
-        var current: RFCDocument.Section? = nil
+        var text = SectionAccumulator { blocks in
+            blocks.filter { !RFCText.isArtwork($0) }.map(RFCText.joinLines)
+        }
         var previousNumber: SectionNumber? = nil
-        var block: [String] = []        // raw lines of the paragraph being gathered
-        var blocks: [[String]] = []     // paragraphs of the current section
         var headingContinues = false    // the next indented line may continue a wrapped heading title
-
-        func endBlock() {
-            if !block.isEmpty { blocks.append(block) }
-            block = []
-        }
-        func endSection() {
-            endBlock()
-            if var section = current {
-                section.paragraphs = blocks.filter { !RFCText.isArtwork($0) }.map(RFCText.joinLines)
-                    .filter { !$0.isEmpty }
-                sections.append(section)
-            }
-            current = nil
-            blocks = []
-        }
 
         var sawFirstSection = false
         var pageBreakPending = false
         for line in lines {
             switch line {
             case .blank:
-                endBlock()
+                text.endBlock()
                 headingContinues = false
             case .pageBreak:
                 pageBreakPending = true
-            case .text(let text):
+            case .text(let line):
                 // A paragraph cut by a page break goes on after it when the text before the break
                 // stops mid-sentence and the text after it keeps the same margin; otherwise the
                 // break also ended the paragraph (or the figure) before it.
-                if pageBreakPending, let last = block.last {
+                if pageBreakPending, let last = text.block.last {
                     let lastTrimmed = last.trimmingWhitespace()
                     let continues = !(lastTrimmed.last.map { ".:;?!{}".contains($0) } ?? true)
-                        && indentation(last) == indentation(text)
-                    if !continues { endBlock() }
+                        && indentation(last) == indentation(line)
+                    if !continues { text.endBlock() }
                 }
                 pageBreakPending = false
-                if let first = text.first, first != " " {
-                    if let heading = parseHeading(text), let number = SectionNumber(heading.number),
+                if let first = line.first, first != " " {
+                    if let heading = parseHeading(line), let number = SectionNumber(heading.number),
                        previousNumber.map({ $0.canBeFollowed(by: number) }) ?? (heading.number == "1") {
-                        endSection()
-                        current = RFCDocument.Section(number: heading.number, title: heading.title)
+                        text.endSection(opening: RFCDocument.Section(number: heading.number, title: heading.title))
                         previousNumber = number
                         headingContinues = true
                         sawFirstSection = true
                         continue
                     }
-                    let lower = text.lowercased()
+                    let lower = line.lowercased()
                     if sawFirstSection, backMatterTitles.contains(where: { lower.hasPrefix($0) }) {
-                        endSection()
+                        text.endSection()
                         continue
                     }
                 }
-                guard current != nil else { continue }
-                if headingContinues, block.isEmpty, blocks.isEmpty, text.hasPrefix("    ") {
-                    current!.title += " " + text.trimmingWhitespace()
+                guard text.current != nil else { continue }
+                if headingContinues, text.block.isEmpty, text.blocks.isEmpty, line.hasPrefix("    ") {
+                    text.current!.title += " " + line.trimmingWhitespace()
                     continue
                 }
                 headingContinues = false
-                if RFCText.startsListItem(text.trimmingWhitespace()[...]) { endBlock() }
-                block.append(text)
+                if RFCText.startsListItem(line.trimmingWhitespace()[...]) { text.endBlock() }
+                text.append(line)
             }
         }
-        endSection()
-        return RFCDocument(number: number, title: documentTitle(lines), sections: sections)
+        text.endSection()
+        return RFCDocument(number: number, title: documentTitle(lines), sections: text.sections)
     }
 
     private static func indentation(_ line: String) -> Int { line.prefix { $0 == " " }.count }

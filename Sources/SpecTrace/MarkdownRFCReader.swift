@@ -10,32 +10,13 @@
 public enum MarkdownRFCReader {
     /// Parses the Markdown text of RFC `number`.
     public static func read(_ source: String, number: Int) -> RFCDocument {
-        var sections: [RFCDocument.Section] = []
-        var current: RFCDocument.Section? = nil
+        // Artwork, code and tables are marked up in this format and skipped as they are
+        // read, so no layout heuristic is needed for paragraphs.
+        var text = SectionAccumulator { blocks in blocks.map { stripMarkup(RFCText.joinLines($0)) } }
         var title = ""
-        var block: [String] = []
-        var blocks: [[String]] = []
         var divStack: [Bool] = []   // per open ::: div: whether it holds artwork or code
         var inFence = false
         var inTable = false
-
-        func endBlock() {
-            if !block.isEmpty { blocks.append(block) }
-            block = []
-        }
-        func endSection() {
-            endBlock()
-            if var section = current {
-                // Artwork, code and tables are marked up in this format and skipped as they are
-                // read, so no layout heuristic is needed here.
-                section.paragraphs = blocks
-                    .map { stripMarkup(RFCText.joinLines($0)) }
-                    .filter { !$0.isEmpty }
-                sections.append(section)
-            }
-            current = nil
-            blocks = []
-        }
 
         for raw in source.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = String(raw)
@@ -43,12 +24,12 @@ public enum MarkdownRFCReader {
             let trimmed = line.trimmingWhitespace()
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 inFence.toggle()
-                endBlock()
+                text.endBlock()
                 continue
             }
             if inFence { continue }
             if trimmed.hasPrefix(":::") {
-                endBlock()
+                text.endBlock()
                 inTable = false
                 let rest = trimmed.drop { $0 == ":" }.trimmingWhitespace()
                 if rest.isEmpty {
@@ -61,23 +42,22 @@ public enum MarkdownRFCReader {
             }
             if divStack.last == true { continue }
             if trimmed.hasPrefix("#") {
-                endBlock()
+                text.endBlock()
                 if title.isEmpty, trimmed.hasPrefix("# "), trimmed.contains("{#title}") {
                     title = stripMarkup(String(trimmed.dropFirst(2)).replacingAll("{#title}", with: ""))
                     continue
                 }
                 if let heading = parseHeading(trimmed) {
-                    endSection()
-                    current = RFCDocument.Section(number: heading.number, title: heading.title)
+                    text.endSection(opening: RFCDocument.Section(number: heading.number, title: heading.title))
                 } else if trimmed.hasPrefix("##") {
-                    endSection()
+                    text.endSection()
                 }
                 continue
             }
-            guard current != nil else { continue }
+            guard text.current != nil else { continue }
             // An empty definition (`:`) or a blank line ends a paragraph.
             if trimmed.isEmpty || trimmed == ":" {
-                endBlock()
+                text.endBlock()
                 continue
             }
             // Simple tables are framed by lines of dashes; each row is read as one paragraph,
@@ -86,22 +66,22 @@ public enum MarkdownRFCReader {
             // Table rows are indented; a line at the margin is running text again.
             if inTable, line.first != " " { inTable = false }
             if trimmed.count >= 3, trimmed.allSatisfy({ $0 == "-" || $0 == " " }) {
-                endBlock()
+                text.endBlock()
                 inTable = true
                 continue
             }
             if trimmed.hasPrefix(": [Table") { continue }
             if inTable {
-                endBlock()
-                block.append(line)
-                endBlock()
+                text.endBlock()
+                text.append(line)
+                text.endBlock()
                 continue
             }
-            if RFCText.startsListItem(trimmed[...]) || trimmed.hasPrefix(": ") { endBlock() }
-            block.append(trimmed.hasPrefix(": ") ? String(trimmed.dropFirst(2)) : line)
+            if RFCText.startsListItem(trimmed[...]) || trimmed.hasPrefix(": ") { text.endBlock() }
+            text.append(trimmed.hasPrefix(": ") ? String(trimmed.dropFirst(2)) : line)
         }
-        endSection()
-        return RFCDocument(number: number, title: title, sections: sections)
+        text.endSection()
+        return RFCDocument(number: number, title: title, sections: text.sections)
     }
 
     /// `## [14.7.](#section-14.7){.section-number .selfRef} [FINGERPRINT](#name-…){.section-name .selfRef} {#name-…}`

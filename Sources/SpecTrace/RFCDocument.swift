@@ -33,6 +33,42 @@ public struct RFCDocument: Sendable, Equatable {
     }
 }
 
+/// Gathers lines into paragraphs and paragraphs into sections, for both RFC readers.
+struct SectionAccumulator {
+    /// Finished sections.
+    private(set) var sections: [RFCDocument.Section] = []
+    /// The section being read, if any (text outside numbered sections is ignored).
+    var current: RFCDocument.Section? = nil
+    /// Raw lines of the paragraph being gathered.
+    private(set) var block: [String] = []
+    /// Paragraphs (as raw lines) of the current section.
+    private(set) var blocks: [[String]] = []
+    /// Turns a section's raw paragraphs into text paragraphs (dropping artwork, markup).
+    let paragraphs: ([[String]]) -> [String]
+
+    init(paragraphs: @escaping ([[String]]) -> [String]) {
+        self.paragraphs = paragraphs
+    }
+
+    mutating func append(_ line: String) { block.append(line) }
+
+    mutating func endBlock() {
+        if !block.isEmpty { blocks.append(block) }
+        block = []
+    }
+
+    /// Ends the current section and, when `next` is given, opens it.
+    mutating func endSection(opening next: RFCDocument.Section? = nil) {
+        endBlock()
+        if var section = current {
+            section.paragraphs = paragraphs(blocks).filter { !$0.isEmpty }
+            sections.append(section)
+        }
+        current = next
+        blocks = []
+    }
+}
+
 /// Shared text helpers for the RFC readers.
 enum RFCText {
     /// Joins wrapped lines into one paragraph: a line that ends in a letter followed by `-`

@@ -35,8 +35,7 @@ import Wire
     }
 
     /// A captured WebRTC call (str0m's test data): Ethernet, IPv4, UDP, RTP.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: CaptureFileTests.str0mCapture), "../shared/vectors is not on this machine"))
-    func readsARealCapture() throws {
+    @Test func readsARealCapture() throws {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.str0mCapture)))
         let packets = try CaptureFile.read(bytes)
         #expect(packets.count == 104)
@@ -46,10 +45,11 @@ import Wire
         #expect(first.transport?.description == "UDP 10.2.2.2:62132 → 10.1.1.1:5443")
     }
 
+    /// Tests/Vectors/str0m/vp8.pcap (see Tests/Vectors/SOURCES.md).
     static let str0mCapture: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("shared/vectors/str0m/tests/data/vp8.pcap").path
+        for _ in 0..<2 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Vectors/str0m/vp8.pcap").path
     }()
 
     @Test func pcapngWithEnhancedAndSimplePackets() throws {
