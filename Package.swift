@@ -21,6 +21,8 @@ let package = Package(
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Test-only oracle for differential tests of RTCCrypto; no library target depends on it.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Protocol-free byte layer: readers, writers, bit fields, hex, dissection trees.
@@ -42,7 +44,10 @@ let package = Package(
             path: "Tools/specrtc"
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
-        .testTarget(name: "RTCCryptoTests", dependencies: ["RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "RTCCryptoTests", dependencies: [
+            "RTCCrypto", "SpecTesting", "Wire",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -1,0 +1,66 @@
+import Foundation
+import Wire
+
+/// Test-vector files kept in Tests/Vectors (see Tests/Vectors/SOURCES.md).
+enum Vectors {
+    static let directory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<2 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Vectors").path
+    }()
+
+    static func text(_ relativePath: String) throws -> String {
+        try String(contentsOfFile: directory + "/" + relativePath, encoding: .utf8)
+    }
+
+    /// NIST CAVP / pyca style files: `KEY = value` lines; a key seen again starts the next
+    /// record (blank lines can fall inside a record). `#` comments and `[section]` lines are skipped.
+    static func records(_ relativePath: String) throws -> [[String: String]] {
+        var records: [[String: String]] = []
+        var current: [String: String] = [:]
+        for rawLine in try text(relativePath).split(whereSeparator: \.isNewline) {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("[") { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if current[parts[0]] != nil {
+                records.append(current)
+                current = [:]
+            }
+            current[parts[0]] = parts[1]
+        }
+        if !current.isEmpty { records.append(current) }
+        return records
+    }
+
+    /// A Wycheproof file's tests, each with its group's fields merged under `group.` keys.
+    static func wycheproof(_ name: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/wycheproof/" + name))
+        let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var tests: [[String: Any]] = []
+        for group in root["testGroups"] as! [[String: Any]] {
+            for test in group["tests"] as! [[String: Any]] {
+                var merged = test
+                for (key, value) in group where key != "tests" { merged["group." + key] = value }
+                tests.append(merged)
+            }
+        }
+        return tests
+    }
+
+    static func hex(_ text: Any?) throws -> [UInt8] { try Hex.decode(text as? String ?? "") }
+}
+
+/// A seeded generator for differential tests (SplitMix64): reproducible inputs.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+}
