@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import Wire
+@testable import RTCCrypto
+
+@Suite struct CRC32Tests {
+    /// The standard check values for "123456789".
+    @Test func checkValues() {
+        let check = Array("123456789".utf8)
+        #expect(CRC32.checksum(check, polynomial: .ieee) == 0xcbf4_3926)
+        #expect(CRC32.checksum(check, polynomial: .castagnoli) == 0xe306_9283)
+        #expect(CRC32.checksum([UInt8](), polynomial: .ieee) == 0)
+    }
+
+    /// RFC 5769 §2.1: the sample request's FINGERPRINT is the CRC-32 of the message before it
+    /// XOR 0x5354554e, and its MESSAGE-INTEGRITY is HMAC-SHA1 keyed with the password over the
+    /// message before it, with the length field counting up to MESSAGE-INTEGRITY.
+    @Test func stunSampleRequest() throws {
+        let request = Array(try Data(contentsOf: URL(fileURLWithPath: Vectors.directory + "/rfc5769/sample_request.bin")))
+        #expect(request.count == 108)
+        let fingerprint = UInt32(request[104]) << 24 | UInt32(request[105]) << 16 | UInt32(request[106]) << 8 | UInt32(request[107])
+        #expect(CRC32.checksum(request.prefix(100), polynomial: .ieee) ^ 0x5354_554e == fingerprint)
+        var signed = Array(request.prefix(76))
+        signed[2] = 0x00
+        signed[3] = 0x50   // length through MESSAGE-INTEGRITY: 0x58 − 8
+        let integrity = RTCCrypto.HMAC<RTCCrypto.SHA1>.authenticate(signed, key: Array("VOkJxbRl1RmTxUk/WvJxBt".utf8))
+        #expect(integrity == Array(request[80..<100]))
+    }
+
+    /// Slicing by 8 agrees with the byte-at-a-time definition at every length and split.
+    @Test func slicedMatchesBytewise() {
+        var rng = SeededGenerator(state: 32)
+        let data = rng.bytes(100)
+        for polynomial in [CRC32.Polynomial.ieee, .castagnoli] {
+            for length in 0...data.count {
+                var reference: UInt32 = 0xffff_ffff
+                for byte in data.prefix(length) {
+                    reference ^= UInt32(byte)
+                    for _ in 0..<8 { reference = reference & 1 == 1 ? (reference >> 1) ^ polynomial.rawValue : reference >> 1 }
+                }
+                var crc = CRC32(polynomial)
+                crc.update(data.prefix(length / 3))
+                crc.update(data.prefix(length).dropFirst(length / 3))
+                #expect(crc.value == reference ^ 0xffff_ffff)
+            }
+        }
+    }
+}
