@@ -1,0 +1,76 @@
+/// AES-GCM authenticated encryption (NIST SP 800-38D), as DTLS 1.2 (RFC 5288/5289) and SRTP
+/// (RFC 7714) use it. Constant-time: bit-sliced AES and multiplication-based GHASH.
+public struct AESGCM: Sendable {
+    /// Why sealing or opening failed.
+    public enum Error: Swift.Error, Equatable, Sendable {
+        /// The tag does not match: the data, the AAD, the nonce or the key is not the one sealed.
+        case authenticationFailed
+        /// Tags are 4 to 16 bytes (SP 800-38D §5.2.1.2 allows 4 and 8 for special uses; 12–16 otherwise).
+        case invalidTagLength(Int)
+        /// The nonce (IV) is empty.
+        case emptyNonce
+    }
+
+    private let aes: AES
+    private let hashSubkey: [UInt8]
+
+    /// A GCM instance for `key` (16, 24 or 32 bytes).
+    public init(key: [UInt8]) throws(AES.Error) {
+        aes = try AES(key: key)
+        hashSubkey = aes.encrypt(block: [UInt8](repeating: 0, count: 16))
+    }
+
+    /// Encrypts `plaintext` and authenticates it with `aad`; returns ciphertext and tag.
+    public func seal(_ plaintext: [UInt8], nonce: [UInt8], aad: [UInt8] = [], tagLength: Int = 16) throws(Error)
+        -> (ciphertext: [UInt8], tag: [UInt8]) {
+        guard (4...16).contains(tagLength) else { throw .invalidTagLength(tagLength) }
+        let j0 = try preCounterBlock(nonce)
+        var ciphertext = plaintext
+        var ctr = AESCTR(aes: aes, counterBlock: GCMCounter.incremented(j0), counterBits: 32)
+        ctr.apply(to: &ciphertext)
+        return (ciphertext, Array(tag(j0: j0, aad: aad, ciphertext: ciphertext).prefix(tagLength)))
+    }
+
+    /// Checks the tag, then decrypts. Nothing is returned unless the tag matches.
+    public func open(_ ciphertext: [UInt8], tag: [UInt8], nonce: [UInt8], aad: [UInt8] = []) throws(Error) -> [UInt8] {
+        guard (4...16).contains(tag.count) else { throw .invalidTagLength(tag.count) }
+        let j0 = try preCounterBlock(nonce)
+        let expected = self.tag(j0: j0, aad: aad, ciphertext: ciphertext)
+        guard ConstantTime.equals(expected.prefix(tag.count), tag) else { throw .authenticationFailed }
+        var plaintext = ciphertext
+        var ctr = AESCTR(aes: aes, counterBlock: GCMCounter.incremented(j0), counterBits: 32)
+        ctr.apply(to: &plaintext)
+        return plaintext
+    }
+
+    /// J0 (SP 800-38D §7.1 step 2): IV ‖ 0^31 ‖ 1 for a 96-bit IV, GHASH of the padded IV otherwise.
+    private func preCounterBlock(_ nonce: [UInt8]) throws(Error) -> [UInt8] {
+        guard !nonce.isEmpty else { throw .emptyNonce }
+        if nonce.count == 12 { return nonce + [0, 0, 0, 1] }
+        var ghash = GHASH(hashSubkey: hashSubkey)
+        nonce.withUnsafeBytes { ghash.update(paddingToBlock: $0) }
+        ghash.update(lengthsOfAAD: 0, ciphertext: nonce.count)
+        return ghash.digest
+    }
+
+    /// T = E(K, J0) ⊕ GHASH(A ‖ pad ‖ C ‖ pad ‖ len(A) ‖ len(C)).
+    private func tag(j0: [UInt8], aad: [UInt8], ciphertext: [UInt8]) -> [UInt8] {
+        var ghash = GHASH(hashSubkey: hashSubkey)
+        aad.withUnsafeBytes { ghash.update(paddingToBlock: $0) }
+        ciphertext.withUnsafeBytes { ghash.update(paddingToBlock: $0) }
+        ghash.update(lengthsOfAAD: aad.count, ciphertext: ciphertext.count)
+        let mask = aes.encrypt(block: j0)
+        return zip(ghash.digest, mask).map { $0 ^ $1 }
+    }
+}
+
+/// inc32 (SP 800-38D §6.2): add one to the last 32 bits of a block.
+enum GCMCounter {
+    static func incremented(_ block: [UInt8]) -> [UInt8] {
+        var out = block
+        var counter = UInt32(out[12]) << 24 | UInt32(out[13]) << 16 | UInt32(out[14]) << 8 | UInt32(out[15])
+        counter &+= 1
+        for i in 0..<4 { out[12 + i] = UInt8(truncatingIfNeeded: counter >> UInt32(24 - 8 * i)) }
+        return out
+    }
+}
