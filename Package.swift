@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
         .executable(name: "specrtc", targets: ["specrtc"]),
+        .executable(name: "CryptoBenchmarks", targets: ["CryptoBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +44,8 @@ let package = Package(
             ],
             path: "Tools/specrtc"
         ),
+        // Release-mode throughput beside `openssl speed` (swift run -c release CryptoBenchmarks).
+        .executableTarget(name: "CryptoBenchmarks", dependencies: ["RTCCrypto"], path: "Tools/Benchmarks/CryptoBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
         .testTarget(name: "RTCCryptoTests", dependencies: [
             "RTCCrypto", "SpecTesting", "Wire",

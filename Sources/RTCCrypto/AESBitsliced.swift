@@ -86,13 +86,21 @@ struct BitslicedAES: Sendable {
 
     /// 64 bytes → eight bit planes.
     static func slice(_ bytes: UnsafeRawBufferPointer) -> Planes {
-        var p: [UInt64] = [0, 0, 0, 0, 0, 0, 0, 0]
+        var q: Planes = (0, 0, 0, 0, 0, 0, 0, 0)
         for k in 0..<8 {
             let t = transpose8x8(bytes.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian)
-            // Byte b of t holds bit b of the eight bytes 8k…8k+7.
-            for b in 0..<8 { p[b] |= ((t >> UInt64(8 * b)) & 0xff) << UInt64(8 * k) }
+            // Byte b of t holds bit b of the eight bytes 8k…8k+7; it becomes byte k of plane b.
+            let shift = UInt64(8 * k)
+            q.0 |= (t & 0xff) << shift
+            q.1 |= ((t >> 8) & 0xff) << shift
+            q.2 |= ((t >> 16) & 0xff) << shift
+            q.3 |= ((t >> 24) & 0xff) << shift
+            q.4 |= ((t >> 32) & 0xff) << shift
+            q.5 |= ((t >> 40) & 0xff) << shift
+            q.6 |= ((t >> 48) & 0xff) << shift
+            q.7 |= (t >> 56) << shift
         }
-        return (p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+        return q
     }
 
     static func slice(_ bytes: [UInt8]) -> Planes {
@@ -101,10 +109,16 @@ struct BitslicedAES: Sendable {
 
     /// Eight bit planes → 64 bytes, written to `output`.
     static func unslice(_ q: Planes, into output: UnsafeMutableRawBufferPointer) {
-        let p = [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7]
         for k in 0..<8 {
-            var t: UInt64 = 0
-            for b in 0..<8 { t |= ((p[b] >> UInt64(8 * k)) & 0xff) << UInt64(8 * b) }
+            let shift = UInt64(8 * k)
+            var t = (q.0 >> shift) & 0xff
+            t |= ((q.1 >> shift) & 0xff) << 8
+            t |= ((q.2 >> shift) & 0xff) << 16
+            t |= ((q.3 >> shift) & 0xff) << 24
+            t |= ((q.4 >> shift) & 0xff) << 32
+            t |= ((q.5 >> shift) & 0xff) << 40
+            t |= ((q.6 >> shift) & 0xff) << 48
+            t |= ((q.7 >> shift) & 0xff) << 56
             output.storeBytes(of: transpose8x8(t).littleEndian, toByteOffset: 8 * k, as: UInt64.self)
         }
     }
@@ -147,19 +161,16 @@ struct BitslicedAES: Sendable {
 
     /// MixColumns (FIPS 197 §5.1.3): b_r = 2·(a_r ⊕ a_{r+1}) ⊕ a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3}.
     static func mixColumns(_ q: inout Planes) {
-        let a = [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7]
-        var n1 = [UInt64](repeating: 0, count: 8), rest = [UInt64](repeating: 0, count: 8), t = [UInt64](repeating: 0, count: 8)
-        for b in 0..<8 {
-            n1[b] = nextRow(a[b])
-            let n2 = nextRow(n1[b])
-            rest[b] = n1[b] ^ n2 ^ nextRow(n2)
-            t[b] = a[b] ^ n1[b]
+        @inline(__always) func parts(_ a: UInt64) -> (t: UInt64, rest: UInt64) {
+            let n1 = nextRow(a), n2 = nextRow(n1)
+            return (a ^ n1, n1 ^ n2 ^ nextRow(n2))
         }
+        let p0 = parts(q.0), p1 = parts(q.1), p2 = parts(q.2), p3 = parts(q.3)
+        let p4 = parts(q.4), p5 = parts(q.5), p6 = parts(q.6), p7 = parts(q.7)
         // xtime on planes: multiply by x modulo x^8 + x^4 + x^3 + x + 1.
-        let high = t[7]
-        let doubled = [high, t[0] ^ high, t[1], t[2] ^ high, t[3] ^ high, t[4], t[5], t[6]]
-        q = (doubled[0] ^ rest[0], doubled[1] ^ rest[1], doubled[2] ^ rest[2], doubled[3] ^ rest[3],
-             doubled[4] ^ rest[4], doubled[5] ^ rest[5], doubled[6] ^ rest[6], doubled[7] ^ rest[7])
+        let high = p7.t
+        q = (high ^ p0.rest, p0.t ^ high ^ p1.rest, p1.t ^ p2.rest, p2.t ^ high ^ p3.rest,
+             p3.t ^ high ^ p4.rest, p4.t ^ p5.rest, p5.t ^ p6.rest, p6.t ^ p7.rest)
     }
 
     /// SubBytes on 64 bytes at once: the S-box as the Boyar–Peralta circuit (J. Boyar and

@@ -31,15 +31,16 @@ public struct AESCTR: Sendable {
             offset += 1
             leftoverStart += 1
         }
+        guard offset < data.count else { return }
         var blocks = [UInt8](repeating: 0, count: 64)
         var stream = [UInt8](repeating: 0, count: 64)
         while offset < data.count {
-            for lane in 0..<4 {
-                for i in 0..<8 {
-                    blocks[16 * lane + i] = UInt8(truncatingIfNeeded: counter.0 >> UInt64(56 - 8 * i))
-                    blocks[16 * lane + 8 + i] = UInt8(truncatingIfNeeded: counter.1 >> UInt64(56 - 8 * i))
+            blocks.withUnsafeMutableBytes { out in
+                for lane in 0..<4 {
+                    out.storeBytes(of: counter.0.bigEndian, toByteOffset: 16 * lane, as: UInt64.self)
+                    out.storeBytes(of: counter.1.bigEndian, toByteOffset: 16 * lane + 8, as: UInt64.self)
+                    increment()
                 }
-                increment()
             }
             blocks.withUnsafeBytes { input in stream.withUnsafeMutableBytes { aes.encrypt4(input, into: $0) } }
             let take = min(64, data.count - offset)
