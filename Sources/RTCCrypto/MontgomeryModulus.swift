@@ -21,6 +21,16 @@ struct MontgomeryModulus: Sendable {
             value = (carry == 1 || borrow == 0) ? reduced : doubled
         }
         rSquared = value
+        // R mod m = R²·R^−1: a Montgomery product of R² and 1. (Computed inline: `self` is
+        // not complete yet.)
+        oneInMontgomeryForm = MontgomeryModulus.montgomeryOne(modulus: modulus)
+    }
+
+    private let oneInMontgomeryForm: UInt256
+
+    /// 2^256 mod m, by one subtraction (m > 2^255).
+    private static func montgomeryOne(modulus: UInt256) -> UInt256 {
+        UInt256.subtracting(.zero, modulus).0   // 2^256 − m, exact since m > 2^255
     }
 
     /// (a + b) mod m, for a, b < m.
@@ -46,42 +56,48 @@ struct MontgomeryModulus: Sendable {
     }
 
     /// Montgomery product a·b·R^−1 mod m (CIOS), for a, b < m.
+    @inline(__always)
     func multiply(_ a: UInt256, _ b: UInt256) -> UInt256 {
-        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0
-        for i in 0..<4 {
-            let bi = b[i]
-            // t += a·b[i]
-            var (hi, lo) = a.limbs.0.multipliedFullWidth(by: bi)
-            var (s, c) = lo.addingReportingOverflow(t0); t0 = s; var carry = hi &+ (c ? 1 : 0)
-            (hi, lo) = a.limbs.1.multipliedFullWidth(by: bi)
-            (s, c) = lo.addingReportingOverflow(t1); var h = hi &+ (c ? 1 : 0)
-            (s, c) = s.addingReportingOverflow(carry); t1 = s; carry = h &+ (c ? 1 : 0)
-            (hi, lo) = a.limbs.2.multipliedFullWidth(by: bi)
-            (s, c) = lo.addingReportingOverflow(t2); h = hi &+ (c ? 1 : 0)
-            (s, c) = s.addingReportingOverflow(carry); t2 = s; carry = h &+ (c ? 1 : 0)
-            (hi, lo) = a.limbs.3.multipliedFullWidth(by: bi)
-            (s, c) = lo.addingReportingOverflow(t3); h = hi &+ (c ? 1 : 0)
-            (s, c) = s.addingReportingOverflow(carry); t3 = s; carry = h &+ (c ? 1 : 0)
-            (s, c) = t4.addingReportingOverflow(carry); t4 = s; let t5: UInt64 = c ? 1 : 0
-            // t = (t + m·modulus) / 2^64
-            let m = t0 &* n0
-            (hi, lo) = m.multipliedFullWidth(by: modulus.limbs.0)
-            (_, c) = lo.addingReportingOverflow(t0); carry = hi &+ (c ? 1 : 0)
-            (hi, lo) = m.multipliedFullWidth(by: modulus.limbs.1)
-            (s, c) = lo.addingReportingOverflow(t1); h = hi &+ (c ? 1 : 0)
-            (s, c) = s.addingReportingOverflow(carry); t0 = s; carry = h &+ (c ? 1 : 0)
-            (hi, lo) = m.multipliedFullWidth(by: modulus.limbs.2)
-            (s, c) = lo.addingReportingOverflow(t2); h = hi &+ (c ? 1 : 0)
-            (s, c) = s.addingReportingOverflow(carry); t1 = s; carry = h &+ (c ? 1 : 0)
-            (hi, lo) = m.multipliedFullWidth(by: modulus.limbs.3)
-            (s, c) = lo.addingReportingOverflow(t3); h = hi &+ (c ? 1 : 0)
-            (s, c) = s.addingReportingOverflow(carry); t2 = s; carry = h &+ (c ? 1 : 0)
-            (s, c) = t4.addingReportingOverflow(carry); t3 = s; t4 = t5 &+ (c ? 1 : 0)
+        var t = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let m0 = modulus.limbs.0, m1 = modulus.limbs.1, m2 = modulus.limbs.2, m3 = modulus.limbs.3
+        let n0 = self.n0
+
+        /// hi:lo = x·y + z + w (cannot overflow 128 bits).
+        @inline(__always) func multiplyAdd(_ x: UInt64, _ y: UInt64, _ z: UInt64, _ w: UInt64) -> (UInt64, UInt64) {
+            let (hi, lo) = x.multipliedFullWidth(by: y)
+            let (s1, c1) = lo.addingReportingOverflow(z)
+            let (s2, c2) = s1.addingReportingOverflow(w)
+            return (hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0), s2)
         }
-        let t = UInt256(limbs: (t0, t1, t2, t3))
-        let (reduced, borrow) = UInt256.subtracting(t, modulus)
-        let keepReduced = 0 &- (t4 | (borrow ^ 1))
-        return UInt256.select(keepReduced, reduced, t)
+
+        @inline(__always) func round(_ bi: UInt64) {
+            // t += a·b[i]
+            var (carry, lo) = multiplyAdd(a.limbs.0, bi, t.0, 0); t.0 = lo
+            (carry, lo) = multiplyAdd(a.limbs.1, bi, t.1, carry); t.1 = lo
+            (carry, lo) = multiplyAdd(a.limbs.2, bi, t.2, carry); t.2 = lo
+            (carry, lo) = multiplyAdd(a.limbs.3, bi, t.3, carry); t.3 = lo
+            let (s4, c4) = t.4.addingReportingOverflow(carry)
+            t.4 = s4
+            let t5: UInt64 = c4 ? 1 : 0
+            // t = (t + m·modulus) / 2^64
+            let m = t.0 &* n0
+            (carry, _) = multiplyAdd(m, m0, t.0, 0)
+            (carry, lo) = multiplyAdd(m, m1, t.1, carry); t.0 = lo
+            (carry, lo) = multiplyAdd(m, m2, t.2, carry); t.1 = lo
+            (carry, lo) = multiplyAdd(m, m3, t.3, carry); t.2 = lo
+            let (s3, c3) = t.4.addingReportingOverflow(carry)
+            t.3 = s3
+            t.4 = t5 &+ (c3 ? 1 : 0)
+        }
+
+        round(b.limbs.0)
+        round(b.limbs.1)
+        round(b.limbs.2)
+        round(b.limbs.3)
+        let value = UInt256(limbs: (t.0, t.1, t.2, t.3))
+        let (reduced, borrow) = UInt256.subtracting(value, modulus)
+        let keepReduced = 0 &- (t.4 | (borrow ^ 1))
+        return UInt256.select(keepReduced, reduced, value)
     }
 
     func square(_ a: UInt256) -> UInt256 { multiply(a, a) }
@@ -92,8 +108,8 @@ struct MontgomeryModulus: Sendable {
     /// Out of Montgomery form: a·R^−1 mod m.
     func fromMontgomery(_ a: UInt256) -> UInt256 { multiply(a, .one) }
 
-    /// The Montgomery form of R·1, i.e. one.
-    var one: UInt256 { toMontgomery(.one) }
+    /// One in Montgomery form (R mod m).
+    var one: UInt256 { oneInMontgomeryForm }
 
     /// a^(m−2) = a^−1 (Fermat), in Montgomery form. The exponent is public, so
     /// square-and-multiply over its bits leaks nothing about `a`. Zero maps to zero.

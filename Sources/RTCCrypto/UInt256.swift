@@ -69,32 +69,33 @@ struct UInt256: Sendable, Equatable {
     func bit(_ index: Int) -> UInt64 { (self[index / 64] >> UInt64(index % 64)) & 1 }
 
     /// a + b and the carry out (0 or 1).
+    @inline(__always)
     static func adding(_ a: Self, _ b: Self) -> (Self, UInt64) {
-        var result = zero
-        var carry: UInt64 = 0
-        for i in 0..<4 {
-            let (s1, c1) = a[i].addingReportingOverflow(b[i])
-            let (s2, c2) = s1.addingReportingOverflow(carry)
-            result[i] = s2
-            carry = (c1 ? 1 : 0) | (c2 ? 1 : 0)
-        }
-        return (result, carry)
+        let (s0, c0) = a.limbs.0.addingReportingOverflow(b.limbs.0)
+        let (t1, c1a) = a.limbs.1.addingReportingOverflow(b.limbs.1)
+        let (s1, c1b) = t1.addingReportingOverflow(c0 ? 1 : 0)
+        let (t2, c2a) = a.limbs.2.addingReportingOverflow(b.limbs.2)
+        let (s2, c2b) = t2.addingReportingOverflow((c1a || c1b) ? 1 : 0)
+        let (t3, c3a) = a.limbs.3.addingReportingOverflow(b.limbs.3)
+        let (s3, c3b) = t3.addingReportingOverflow((c2a || c2b) ? 1 : 0)
+        return (UInt256(limbs: (s0, s1, s2, s3)), (c3a || c3b) ? 1 : 0)
     }
 
     /// a − b and the borrow out (0 or 1).
+    @inline(__always)
     static func subtracting(_ a: Self, _ b: Self) -> (Self, UInt64) {
-        var result = zero
-        var borrow: UInt64 = 0
-        for i in 0..<4 {
-            let (d1, b1) = a[i].subtractingReportingOverflow(b[i])
-            let (d2, b2) = d1.subtractingReportingOverflow(borrow)
-            result[i] = d2
-            borrow = (b1 ? 1 : 0) | (b2 ? 1 : 0)
-        }
-        return (result, borrow)
+        let (d0, b0) = a.limbs.0.subtractingReportingOverflow(b.limbs.0)
+        let (t1, b1a) = a.limbs.1.subtractingReportingOverflow(b.limbs.1)
+        let (d1, b1b) = t1.subtractingReportingOverflow(b0 ? 1 : 0)
+        let (t2, b2a) = a.limbs.2.subtractingReportingOverflow(b.limbs.2)
+        let (d2, b2b) = t2.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
+        let (t3, b3a) = a.limbs.3.subtractingReportingOverflow(b.limbs.3)
+        let (d3, b3b) = t3.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
+        return (UInt256(limbs: (d0, d1, d2, d3)), (b3a || b3b) ? 1 : 0)
     }
 
     /// `a` when `mask` is all ones, `b` when it is zero.
+    @inline(__always)
     static func select(_ mask: UInt64, _ a: Self, _ b: Self) -> Self {
         UInt256(limbs: ((a.limbs.0 & mask) | (b.limbs.0 & ~mask), (a.limbs.1 & mask) | (b.limbs.1 & ~mask),
                         (a.limbs.2 & mask) | (b.limbs.2 & ~mask), (a.limbs.3 & mask) | (b.limbs.3 & ~mask)))

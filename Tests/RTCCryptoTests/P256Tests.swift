@@ -75,6 +75,10 @@ func fixed32(_ bytes: [UInt8]) -> [UInt8] {
         let y2 = f.subtract(f.multiply(lambda, f.subtract(x, x2)), y)
         #expect(try #require(g2.affine).x == f.fromMontgomery(x2) && g2.affine!.y == f.fromMontgomery(y2))
         #expect((g3 + g).affine!.x == (g2 + g2).affine!.x)
+        // The doubling formula agrees with the addition formula, also for the identity.
+        #expect(g.doubled().affine!.x == g2.affine!.x && g.doubled().affine!.y == g2.affine!.y)
+        #expect(g3.doubled().affine!.x == (g3 + g3).affine!.x)
+        #expect(RTCCrypto.P256.Point.identity.doubled().affine == nil)
         let minusG = RTCCrypto.P256.Point(x: g.x, y: f.subtract(.zero, g.y), z: g.z)
         #expect((g + minusG).affine == nil)
         #expect((g + .identity).affine!.x == gx)

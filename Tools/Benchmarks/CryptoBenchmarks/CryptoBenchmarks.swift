@@ -56,11 +56,29 @@ struct CryptoBenchmarks {
         }
         rows.append(("X25519 shared secret", x25519, "op/s", opensslOperations("ecdhx25519")))
 
+        let p256Key = [UInt8](repeating: 0x42, count: 32)
+        let p256Peer = try P256KeyAgreement.publicKey(privateKey: [UInt8](repeating: 0x24, count: 32))
+        let ecdh = measure(minimumSeconds: 0.5) { iterations in
+            for _ in 0..<iterations { sink ^= (try! P256KeyAgreement.sharedSecret(privateKey: p256Key, peerPublicKey: p256Peer))[0] }
+        }
+        let p256 = opensslPublicKey(["ecdhp256", "ecdsap256"])
+        rows.append(("P-256 ECDH shared secret", ecdh, "op/s", p256["ecdh"]))
+        let sign = measure(minimumSeconds: 0.5) { iterations in
+            for _ in 0..<iterations { sink ^= (try! P256Signing.signature(for: message, privateKey: p256Key)).rawRepresentation[0] }
+        }
+        rows.append(("P-256 ECDSA sign (SHA-256)", sign, "op/s", p256["sign"]))
+        let signature = try P256Signing.signature(for: message, privateKey: p256Key)
+        let p256Public = try P256KeyAgreement.publicKey(privateKey: p256Key)
+        let verify = measure(minimumSeconds: 0.5) { iterations in
+            for _ in 0..<iterations { sink ^= P256Signing.isValid(signature, for: message, publicKey: p256Public) ? 1 : 0 }
+        }
+        rows.append(("P-256 ECDSA verify (SHA-256)", verify, "op/s", p256["verify"]))
+
         print("RTCCrypto benchmark (release, 1200-byte messages; OpenSSL measured in the same run)")
-        print(pad("", 38) + pad("SpecRTC", 16) + pad("OpenSSL", 16) + "ratio")
+        print(pad("", 38) + pad("SpecRTC", 26) + pad("OpenSSL", 26) + "ratio")
         for row in rows {
             let ratio = row.openssl.map { String(format: "%.2f×", row.ours / $0) } ?? "—"
-            print(pad(row.name, 38) + pad(format(row.ours, row.unit), 16) + pad(row.openssl.map { format($0, row.unit) } ?? "n/a", 16) + ratio)
+            print(pad(row.name, 38) + pad(format(row.ours, row.unit), 26) + pad(row.openssl.map { format($0, row.unit) } ?? "n/a", 26) + ratio)
         }
         if sink == 0x5a { print("") }   // keep the work observable
     }
@@ -103,6 +121,22 @@ struct CryptoBenchmarks {
         return Double(value)
     }
 
+    /// ECDH op/s and ECDSA sign/s, verify/s from `openssl speed -seconds 1 ecdhp256 ecdsap256`.
+    static func opensslPublicKey(_ algorithms: [String]) -> [String: Double] {
+        guard let output = run(["speed", "-seconds", "1"] + algorithms) else { return [:] }
+        var figures: [String: Double] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if line.contains("ecdsa (nistp256)"), fields.count >= 2 {
+                figures["sign"] = Double(fields[fields.count - 2])
+                figures["verify"] = Double(fields[fields.count - 1])
+            } else if line.contains("ecdh (nistp256)") {
+                figures["ecdh"] = fields.last.flatMap { Double($0) }
+            }
+        }
+        return figures
+    }
+
     static func run(_ arguments: [String]) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -117,7 +151,8 @@ struct CryptoBenchmarks {
     }
 
     static func format(_ value: Double, _ unit: String) -> String {
-        unit == "B/s" ? String(format: "%.1f MB/s", value / 1e6) : String(format: "%.0f op/s", value)
+        unit == "B/s" ? String(format: "%.1f MB/s", value / 1e6)
+            : String(format: "%.0f op/s (%.0f µs)", value, 1e6 / value)
     }
 
     static func pad(_ text: String, _ width: Int) -> String {
