@@ -22,6 +22,8 @@ let package = Package(
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // X.509 DER for the DTLS certificates.
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // Test-only oracle for differential tests of RTCCrypto; no library target depends on it.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
@@ -29,7 +31,7 @@ let package = Package(
         // Protocol-free byte layer: readers, writers, bit fields, hex, dissection trees.
         .target(name: "Wire"),
         // Cryptography in Swift (so far: SHA-256, which the catalogs need).
-        .target(name: "RTCCrypto", dependencies: ["Wire"]),
+        .target(name: "RTCCrypto", dependencies: ["Wire", .product(name: "SwiftASN1", package: "swift-asn1")]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.

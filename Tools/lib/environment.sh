@@ -32,4 +32,4 @@ ensure_packages() {
 # The Debian packages the build and the tests need today. The protocol issues add theirs
 # (libsrtp2-dev, openssl, coturn, tshark, the codec libraries).
 SPECRTC_BUILD_PACKAGES=()
-SPECRTC_TEST_PACKAGES=()
+SPECRTC_TEST_PACKAGES=(openssl)   # the X.509 interop test runs `openssl verify`
