@@ -249,11 +249,20 @@ public struct X509Certificate: Sendable, Equatable {
         }
     }
 
-    /// Whether the certificate's own key verifies its signature (for self-signed ECDSA P-256
-    /// certificates; other algorithms answer false until RSA verification lands).
+    /// Whether the certificate's own key verifies its signature (ECDSA P-256, or RSA with
+    /// PKCS#1 v1.5; RSA-PSS parameters are not parsed yet, so PSS-signed certificates answer false).
     public var hasValidSelfSignature: Bool {
-        guard case .p256(let key) = publicKey, let hash = signatureAlgorithm.hash,
-              let parsed = try? ECDSASignature(derRepresentation: signature) else { return false }
+        guard let hash = signatureAlgorithm.hash else { return false }
+        if case .rsa(let modulus, let exponent) = publicKey {
+            guard let key = try? RSAPublicKey(modulus: modulus, exponent: exponent) else { return false }
+            switch hash {
+            case .sha256: return key.isValidPKCS1v15Signature(signature, for: tbsCertificate, hash: SHA256.self)
+            case .sha384: return key.isValidPKCS1v15Signature(signature, for: tbsCertificate, hash: SHA384.self)
+            case .sha512: return key.isValidPKCS1v15Signature(signature, for: tbsCertificate, hash: SHA512.self)
+            case .sha1: return key.isValidPKCS1v15Signature(signature, for: tbsCertificate, hash: SHA1.self)
+            }
+        }
+        guard case .p256(let key) = publicKey, let parsed = try? ECDSASignature(derRepresentation: signature) else { return false }
         switch hash {
         case .sha256: return P256Signing.isValid(parsed, for: tbsCertificate, publicKey: key, hash: SHA256.self)
         case .sha384: return P256Signing.isValid(parsed, for: tbsCertificate, publicKey: key, hash: SHA384.self)
