@@ -7,6 +7,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzWire", ["Wire"]),
     ("FuzzRFCText", ["SpecTrace"]),
     ("FuzzCapture", ["Capture"]),
+    ("FuzzCrypto", ["RTCCrypto"]),
 ]
 
 let package = Package(

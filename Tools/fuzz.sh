@@ -33,6 +33,9 @@ seed() { # target corpus-dir
       for f in ../shared/specs/rfc5769.txt ../shared/specs/rfc5705.txt ../shared/specs/nontxt/rfc8832.md; do
         [ -f "$f" ] && head -c 20000 "$f" > "$2/$(basename "$f")"
       done ;;
+    FuzzCrypto)
+      cp Tests/Vectors/certificates/*.der "$2"/ 2>/dev/null || true
+      head -c 200 /dev/zero > "$2/zeros" ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac

@@ -70,3 +70,15 @@ import Wire
         #expect(!RTCCrypto.HMAC<RTCCrypto.SHA1>.verify(Array(tag.prefix(3)), for: [1, 2, 3], key: [9]))
     }
 }
+
+@Suite struct SecureRandomTests {
+    /// Not a statistical test: distinct outputs and valid keys, so a broken wrapper (zeros, a
+    /// repeated word) fails.
+    @Test func producesDistinctBytesAndValidKeys() throws {
+        var random = SecureRandom()
+        let a = random.bytes(32), b = random.bytes(32)
+        #expect(a != b && a.count == 32 && random.bytes(5).count == 5)
+        let key = random.p256PrivateKey()
+        #expect(try P256KeyAgreement.publicKey(privateKey: key).count == 65)
+    }
+}
