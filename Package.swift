@@ -21,6 +21,14 @@ let package = Package(
         .executable(name: "specrtc", targets: ["specrtc"]),
         .executable(name: "CryptoBenchmarks", targets: ["CryptoBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
+    traits: [
+        .trait(name: "Accelerated", description: """
+            x86-64 AES-NI and PCLMULQDQ paths for AES and GHASH. The kernels need compiler flags \
+            that SwiftPM only allows in root packages, so the trait is off for packages that \
+            depend on SpecRTC by version (they get the constant-time portable code); SpecRTC's own \
+            scripts build with --traits Accelerated.
+            """),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // X.509 DER for the DTLS certificates.
@@ -32,7 +40,20 @@ let package = Package(
         // Protocol-free byte layer: readers, writers, bit fields, hex, dissection trees.
         .target(name: "Wire"),
         // Cryptography in Swift (so far: SHA-256, which the catalogs need).
-        .target(name: "RTCCrypto", dependencies: ["Wire", .product(name: "SwiftASN1", package: "swift-asn1")]),
+        .target(name: "RTCCrypto", dependencies: [
+            "Wire", .product(name: "SwiftASN1", package: "swift-asn1"),
+            .target(name: "RTCCryptoAccelerated", condition: .when(traits: ["Accelerated"])),
+        ]),
+        // Hardware kernels (AES-NI, PCLMULQDQ), only with the Accelerated trait.
+        .target(
+            name: "RTCCryptoAccelerated",
+            swiftSettings: [
+                .enableExperimentalFeature("BuiltinModule"),
+                // -disable-cmo: cross-module optimisation would inline a kernel into a caller compiled
+                // without these flags, which crashes the compiler ("Cannot select: x86.pclmulqdq").
+                .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-disable-cmo"]),
+            ]
+        ),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.

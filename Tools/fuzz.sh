@@ -7,6 +7,8 @@
 # fuzz-artifacts/<target>/ and makes the script fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Tools/lib/environment.sh
+ensure_swift
 
 seconds=10
 only=""
@@ -45,7 +47,7 @@ seed() { # target corpus-dir
 status=0
 for target in $targets; do
   echo "== $target: building"
-  swift build --product "$target" --sanitize fuzzer --sanitize address --scratch-path "$scratch" 2>&1 | tail -1
+  swift build "${SPECRTC_TRAITS[@]}" --product "$target" --sanitize fuzzer --sanitize address --scratch-path "$scratch" 2>&1 | tail -1
   corpus=$(mktemp -d)
   seed "$target" "$corpus"
   mkdir -p "fuzz-artifacts/$target"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . Tools/lib/environment.sh
 ensure_swift
 ensure_packages "${SPECRTC_BUILD_PACKAGES[@]}"
-swift build -c release --product specrtc 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
-swift build -c release --product specrtc >/dev/null
+swift build -c release "${SPECRTC_TRAITS[@]}" --product specrtc 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+swift build -c release "${SPECRTC_TRAITS[@]}" --product specrtc >/dev/null
 .build/release/specrtc matrix
 echo "Report: file://$(pwd)/Conformance/report.html  (also Conformance/MATRIX.md)"

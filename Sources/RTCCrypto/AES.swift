@@ -1,5 +1,10 @@
-/// An AES key (FIPS 197), ready to encrypt blocks. Constant-time: the portable core is
-/// bit-sliced (see ``BitslicedAES``), four blocks at a time.
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
+/// An AES key (FIPS 197), ready to encrypt blocks. Constant-time on both paths: the portable
+/// core is bit-sliced (see ``BitslicedAES``), four blocks at a time; the hardware path uses
+/// AES-NI when the package is built with the `Accelerated` trait and the CPU has it.
 ///
 /// Only the forward cipher is provided: CTR and GCM, the modes WebRTC uses (SRTP, DTLS
 /// AES-GCM), never run the inverse cipher.
@@ -14,27 +19,71 @@ public struct AES: Sendable {
     public static let blockByteCount = 16
 
     let core: BitslicedAES
+    /// The implementation this key uses.
+    public let backend: CryptoBackend
 
-    /// Expands `key` (16, 24 or 32 bytes).
-    public init(key: [UInt8]) throws(Error) {
+    /// Expands `key` (16, 24 or 32 bytes) for `backend` (the fastest available by default).
+    public init(key: [UInt8], backend: CryptoBackend = .best) throws(Error) {
         guard [16, 24, 32].contains(key.count) else { throw .invalidKeySize(key.count) }
         core = BitslicedAES(key: key)
+        self.backend = CryptoBackend.available.contains(backend) ? backend : .portable
     }
 
     /// Encrypts one 16-byte block.
     public func encrypt(block: [UInt8]) -> [UInt8] {
         precondition(block.count == 16, "an AES block is 16 bytes")
-        var input = [UInt8](repeating: 0, count: 64)
-        input.replaceSubrange(0..<16, with: block)
-        var q = BitslicedAES.slice(input)
-        core.encrypt(&q)
-        return Array(BitslicedAES.unslice(q).prefix(16))
+        var output = [UInt8](repeating: 0, count: 16)
+        block.withUnsafeBytes { input in output.withUnsafeMutableBytes { encrypt(blocks: input, into: $0) } }
+        return output
     }
 
-    /// Encrypts 64 bytes (four blocks) from `input` into `output`.
-    func encrypt4(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
-        var q = BitslicedAES.slice(input)
-        core.encrypt(&q)
-        BitslicedAES.unslice(q, into: output)
+    /// Encrypts whole blocks from `input` into `output` (equal lengths, a multiple of 16).
+    func encrypt(blocks input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        precondition(input.count % 16 == 0 && output.count >= input.count, "whole blocks only")
+        #if Accelerated
+        if backend == .hardware {
+            core.scheduleBytes.withUnsafeBytes { schedule in
+                HardwareAES.encrypt(input.baseAddress!, output.baseAddress!, blockCount: input.count / 16,
+                                    roundKeys: schedule.baseAddress!, rounds: core.rounds)
+            }
+            return
+        }
+        #endif
+        var offset = 0
+        var chunk = [UInt8](repeating: 0, count: 64)
+        while offset < input.count {
+            let take = min(64, input.count - offset)
+            if take == 64 {
+                var q = BitslicedAES.slice(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + 64)]))
+                core.encrypt(&q)
+                BitslicedAES.unslice(q, into: UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + 64)]))
+            } else {
+                for i in 0..<64 { chunk[i] = i < take ? input[offset + i] : 0 }
+                var q = BitslicedAES.slice(chunk)
+                core.encrypt(&q)
+                let out = BitslicedAES.unslice(q)
+                for i in 0..<take { output[offset + i] = out[i] }
+            }
+            offset += take
+        }
     }
+}
+
+/// Which implementation of AES and GHASH to use.
+public enum CryptoBackend: String, Sendable, CaseIterable {
+    /// Constant-time portable Swift: bit-sliced AES, multiplication-based GHASH.
+    case portable
+    /// AES-NI and PCLMULQDQ (x86-64, with the `Accelerated` trait).
+    case hardware
+
+    /// The backends this build and this CPU offer.
+    public static let available: [CryptoBackend] = {
+        #if Accelerated
+        if HardwareFeatures.aes { return [.portable, .hardware] }
+        #endif
+        return [.portable]
+    }()
+
+    /// The fastest available backend; the default for new keys.
+    public static var best: CryptoBackend { available.last! }
 }

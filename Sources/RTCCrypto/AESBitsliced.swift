@@ -11,6 +11,8 @@ struct BitslicedAES: Sendable {
 
     /// Round keys, bit-sliced and repeated in each of the four block lanes.
     let roundKeys: [Planes]
+    /// The same schedule as bytes, (rounds + 1) × 16 in FIPS 197 order, for the AES-NI path.
+    let scheduleBytes: [UInt8]
 
     /// Expands a 16-, 24- or 32-byte key (FIPS 197 §5.2).
     init(key: [UInt8]) {
@@ -34,6 +36,9 @@ struct BitslicedAES: Sendable {
             words.append(words[i - nk] ^ temp)
         }
         var keys: [Planes] = []
+        var schedule: [UInt8] = []
+        for word in words { schedule.appendBigEndian(word) }
+        scheduleBytes = schedule
         for round in 0...rounds {
             var block = [UInt8](repeating: 0, count: 64)
             for column in 0..<4 {

@@ -8,9 +8,9 @@ public struct AESCTR: Sendable {
     private let aes: AES
     private var counter: (UInt64, UInt64)  // big-endian halves of the next counter block
     private let counterBits: Int
-    /// Keystream left over from the last call (fewer than 64 bytes), and where it starts.
-    private var leftover = [UInt8](repeating: 0, count: 64)
-    private var leftoverStart = 64
+    /// The last keystream block of the previous call, and where its unused part starts.
+    private var leftover = [UInt8](repeating: 0, count: 16)
+    private var leftoverStart = 16
 
     /// A keystream starting at `counterBlock` (16 bytes).
     public init(aes: AES, counterBlock: [UInt8], counterBits: Int = 128) {
@@ -26,24 +26,29 @@ public struct AESCTR: Sendable {
     /// XORs the keystream into `data` in place, continuing where the last call stopped.
     public mutating func apply(to data: UnsafeMutableRawBufferPointer) {
         var offset = 0
-        while offset < data.count, leftoverStart < 64 {
+        while offset < data.count, leftoverStart < 16 {
             data[offset] ^= leftover[leftoverStart]
             offset += 1
             leftoverStart += 1
         }
         guard offset < data.count else { return }
-        var blocks = [UInt8](repeating: 0, count: 64)
-        var stream = [UInt8](repeating: 0, count: 64)
+        // Counter blocks for up to 512 bytes at a time, encrypted in one call.
+        let chunkSize = 512
+        var blocks = [UInt8](repeating: 0, count: chunkSize)
+        var stream = [UInt8](repeating: 0, count: chunkSize)
         while offset < data.count {
+            let take = min(chunkSize, data.count - offset)
+            let blockBytes = (take + 15) / 16 * 16
             blocks.withUnsafeMutableBytes { out in
-                for lane in 0..<4 {
-                    out.storeBytes(of: counter.0.bigEndian, toByteOffset: 16 * lane, as: UInt64.self)
-                    out.storeBytes(of: counter.1.bigEndian, toByteOffset: 16 * lane + 8, as: UInt64.self)
+                for block in 0..<(blockBytes / 16) {
+                    out.storeBytes(of: counter.0.bigEndian, toByteOffset: 16 * block, as: UInt64.self)
+                    out.storeBytes(of: counter.1.bigEndian, toByteOffset: 16 * block + 8, as: UInt64.self)
                     increment()
                 }
             }
-            blocks.withUnsafeBytes { input in stream.withUnsafeMutableBytes { aes.encrypt4(input, into: $0) } }
-            let take = min(64, data.count - offset)
+            blocks.withUnsafeBytes { input in
+                stream.withUnsafeMutableBytes { aes.encrypt(blocks: UnsafeRawBufferPointer(rebasing: input[0..<blockBytes]), into: $0) }
+            }
             stream.withUnsafeBytes { keystream in
                 var i = 0
                 // Eight bytes at a time where possible.
@@ -58,9 +63,10 @@ public struct AESCTR: Sendable {
                     i += 1
                 }
             }
-            if take < 64 {
-                leftover = stream
-                leftoverStart = take
+            if take < blockBytes {
+                // Keep the unused end of the last block for the next call.
+                for i in 0..<16 { leftover[i] = stream[blockBytes - 16 + i] }
+                leftoverStart = 16 - (blockBytes - take)
             }
             offset += take
         }

@@ -1,3 +1,7 @@
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
 /// GHASH (NIST SP 800-38D §6.4), constant-time: carry-less multiplication is done with
 /// ordinary integer multiplications on operands whose bits are spread out with holes, so
 /// that carries never reach a bit that is kept; there are no tables and no data-dependent
@@ -9,10 +13,12 @@
 struct GHASH: Sendable {
     private let h: (UInt64, UInt64)       // H, bit-reversed: (high 64 coefficients, low 64)
     private var state: (UInt64, UInt64) = (0, 0)
+    private let hardware: Bool
 
-    /// A GHASH keyed with H = E(K, 0^128).
-    init(hashSubkey: [UInt8]) {
+    /// A GHASH keyed with H = E(K, 0^128), on `backend`.
+    init(hashSubkey: [UInt8], backend: CryptoBackend = .portable) {
         h = GHASH.reversed(GHASH.load(hashSubkey[...]))
+        hardware = backend == .hardware
     }
 
     /// Absorbs data padded with zeros to whole blocks.
@@ -44,7 +50,7 @@ struct GHASH: Sendable {
 
     private mutating func absorb(_ block: (UInt64, UInt64)) {
         let x = GHASH.reversed(block)
-        state = GHASH.multiply((state.0 ^ x.0, state.1 ^ x.1), h)
+        state = GHASH.multiply((state.0 ^ x.0, state.1 ^ x.1), h, hardware: hardware)
     }
 
     static func load(_ bytes: ArraySlice<UInt8>) -> (UInt64, UInt64) {
@@ -97,12 +103,18 @@ struct GHASH: Sendable {
     }
 
     /// (a · b) mod x^128 + x^7 + x^2 + x + 1, operands with the coefficient of x^i at bit i.
-    static func multiply(_ a: (UInt64, UInt64), _ b: (UInt64, UInt64)) -> (UInt64, UInt64) {
+    static func multiply(_ a: (UInt64, UInt64), _ b: (UInt64, UInt64), hardware: Bool = false) -> (UInt64, UInt64) {
         // Karatsuba on 64-bit halves: a = a1·x^64 + a0.
         let (a1, a0) = a, (b1, b1b) = (b.0, b.1)
-        let low = multiply64(a0, b1b)
-        let high = multiply64(a1, b1)
-        let cross = multiply64(a0 ^ a1, b1b ^ b1)
+        @inline(__always) func product(_ x: UInt64, _ y: UInt64) -> (UInt64, UInt64) {
+            #if Accelerated
+            if hardware { return HardwareCarrylessMultiply.multiply(x, y) }
+            #endif
+            return multiply64(x, y)
+        }
+        let low = product(a0, b1b)
+        let high = product(a1, b1)
+        let cross = product(a0 ^ a1, b1b ^ b1)
         let middle = (cross.0 ^ low.0 ^ high.0, cross.1 ^ low.1 ^ high.1)
         // The 256-bit product p3:p2:p1:p0.
         let p0 = low.1

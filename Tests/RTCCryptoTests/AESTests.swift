@@ -50,8 +50,38 @@ import Wire
         ("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", "8ea2b7ca516745bfeafc49904b496089"),
     ])
     func fips197(key: String, ciphertext: String) throws {
-        let aes = try AES(key: try Hex.decode(key))
-        #expect(Hex.encode(aes.encrypt(block: try Hex.decode("00112233445566778899aabbccddeeff"))) == ciphertext)
+        for backend in CryptoBackend.available {
+            let aes = try AES(key: try Hex.decode(key), backend: backend)
+            #expect(Hex.encode(aes.encrypt(block: try Hex.decode("00112233445566778899aabbccddeeff"))) == ciphertext, "\(backend)")
+        }
+    }
+
+    /// The build under test offers the hardware path when the CPU has AES-NI (CI's does), so
+    /// both paths are exercised; say so when it does not.
+    @Test func backendsUnderTest() {
+        #expect(CryptoBackend.available.first == .portable)
+        if !CryptoBackend.available.contains(.hardware) {
+            print("note: only the portable AES/GHASH path is under test (no Accelerated trait or no AES-NI)")
+        }
+    }
+
+    /// Portable and hardware paths agree on random keys, counters and lengths.
+    @Test func backendsAgree() throws {
+        guard CryptoBackend.available.count > 1 else { return }
+        var rng = SeededGenerator(state: 0xae5)
+        for round in 0..<200 {
+            let key = rng.bytes([16, 24, 32][round % 3]), iv = rng.bytes(16)
+            let data = rng.bytes(Int.random(in: 0...700, using: &rng))
+            var outputs: [[UInt8]] = []
+            for backend in CryptoBackend.available {
+                var copy = data
+                var ctr = AESCTR(aes: try AES(key: key, backend: backend), counterBlock: iv, counterBits: [32, 128][round % 2])
+                ctr.apply(to: &copy)
+                let sealed = try AESGCM(key: key, backend: backend).seal(data, nonce: Array(iv.prefix(12)), aad: Array(iv))
+                outputs.append(copy + sealed.ciphertext + sealed.tag)
+            }
+            #expect(outputs[0] == outputs[1])
+        }
     }
 
     @Test func invalidKeySizes() {
@@ -66,7 +96,8 @@ import Wire
         let records = try Vectors.records("cryptography_vectors/aes-128-ctr.txt").filter { $0["CIPHERTEXT"] != nil }
         #expect(records.count == 3)
         for record in records {
-            let aes = try AES(key: try Vectors.hex(record["KEY"]))
+          for backend in CryptoBackend.available {
+            let aes = try AES(key: try Vectors.hex(record["KEY"]), backend: backend)
             let iv = try Vectors.hex(record["IV"])
             var data = try Vectors.hex(record["PLAINTEXT"])
             var ctr = AESCTR(aes: aes, counterBlock: iv)
@@ -76,6 +107,7 @@ import Wire
             var streamed = AESCTR(aes: aes, counterBlock: iv)
             for i in pieces.indices { pieces.withUnsafeMutableBytes { streamed.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[i..<(i + 1)])) } }
             #expect(pieces == data)
+          }
         }
     }
 
@@ -95,12 +127,13 @@ import Wire
 
     /// Wycheproof AES-GCM: every valid test seals to the expected ciphertext and tag and opens;
     /// every invalid one fails to open (or is refused for its tag or nonce size).
-    @Test func gcmWycheproof() throws {
+    @Test(arguments: CryptoBackend.available)
+    func gcmWycheproof(backend: CryptoBackend) throws {
         var valid = 0, invalid = 0
         for test in try Vectors.wycheproof("aes_gcm_test.json") {
             let key = try Vectors.hex(test["key"]), iv = try Vectors.hex(test["iv"]), aad = try Vectors.hex(test["aad"])
             let message = try Vectors.hex(test["msg"]), ct = try Vectors.hex(test["ct"]), tag = try Vectors.hex(test["tag"])
-            let gcm = try AESGCM(key: key)
+            let gcm = try AESGCM(key: key, backend: backend)
             let id = "tcId \(test["tcId"] ?? "")"
             if test["result"] as? String == "valid" {
                 valid += 1
@@ -119,10 +152,11 @@ import Wire
     @Test(.enabled(if: Vectors.shared("cryptography_vectors/ciphers/AES/GCM/gcmDecrypt128.rsp") != nil,
                    "../shared/vectors (NIST GCM files) is not on this machine"))
     func gcmNIST() throws {
+      for backend in CryptoBackend.available {
         let relative = try #require(Vectors.shared("cryptography_vectors/ciphers/AES/GCM"))
         var sealed = 0, opened = 0, refused = 0
         for record in try Vectors.records(relative + "/gcmEncryptExtIV128.rsp") where record["Tag"] != nil {
-            let gcm = try AESGCM(key: try Vectors.hex(record["Key"]))
+            let gcm = try AESGCM(key: try Vectors.hex(record["Key"]), backend: backend)
             let tag = try Vectors.hex(record["Tag"])
             let out = try gcm.seal(try Vectors.hex(record["PT"]), nonce: try Vectors.hex(record["IV"]),
                                    aad: try Vectors.hex(record["AAD"]), tagLength: tag.count)
@@ -130,7 +164,7 @@ import Wire
             sealed += 1
         }
         for record in try Vectors.records(relative + "/gcmDecrypt128.rsp") where record["Tag"] != nil {
-            let gcm = try AESGCM(key: try Vectors.hex(record["Key"]))
+            let gcm = try AESGCM(key: try Vectors.hex(record["Key"]), backend: backend)
             let result = Result { () throws(AESGCM.Error) in
                 try gcm.open(try! Vectors.hex(record["CT"]), tag: try! Vectors.hex(record["Tag"]),
                              nonce: try! Vectors.hex(record["IV"]), aad: try! Vectors.hex(record["AAD"]))
@@ -144,6 +178,7 @@ import Wire
             }
         }
         #expect(sealed > 7000 && opened > 1000 && refused > 1000)
+      }
     }
 
     @Test func gcmDifferentialAgainstSwiftCrypto() throws {
@@ -153,8 +188,10 @@ import Wire
             let message = rng.bytes(Int.random(in: 0...300, using: &rng)), aad = rng.bytes(Int.random(in: 0...40, using: &rng))
             let theirs = try Crypto.AES.GCM.seal(message, using: SymmetricKey(data: key),
                                                  nonce: try Crypto.AES.GCM.Nonce(data: nonce), authenticating: aad)
-            let ours = try AESGCM(key: key).seal(message, nonce: nonce, aad: aad)
-            #expect(ours.ciphertext == Array(theirs.ciphertext) && ours.tag == Array(theirs.tag))
+            for backend in CryptoBackend.available {
+                let ours = try AESGCM(key: key, backend: backend).seal(message, nonce: nonce, aad: aad)
+                #expect(ours.ciphertext == Array(theirs.ciphertext) && ours.tag == Array(theirs.tag), "\(backend)")
+            }
         }
     }
 

@@ -33,3 +33,6 @@ ensure_packages() {
 # (libsrtp2-dev, openssl, coturn, tshark, the codec libraries).
 SPECRTC_BUILD_PACKAGES=()
 SPECRTC_TEST_PACKAGES=(openssl)   # the X.509 interop test runs `openssl verify`
+
+# The Accelerated trait (AES-NI, PCLMULQDQ kernels) exists for x86-64 only.
+if [ "$(uname -m)" = "x86_64" ]; then SPECRTC_TRAITS=(--traits Accelerated); else SPECRTC_TRAITS=(); fi

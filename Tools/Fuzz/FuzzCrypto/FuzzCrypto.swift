@@ -1,6 +1,6 @@
 import RTCCrypto
 
-/// libFuzzer entry: random keys, nonces and data through RTCCrypto's paths, checking the
+/// libFuzzer entry: random keys, nonces and data through RTCCrypto's paths (both backends), checking the
 /// properties that must hold whatever the input: streaming equals one-shot hashing, GCM opens
 /// what it sealed and refuses a flipped bit, X25519 agreement is symmetric, and parsers of
 /// peer input (DER signatures, certificates, public keys, fingerprints) throw instead of trapping.
@@ -20,6 +20,11 @@ public func fuzzCrypto(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     streamed.update(body[split...])
     precondition(streamed.finalize() == SHA256.hash(body), "streaming SHA-256 differs")
 
+    // Every backend (portable, and AES-NI/PCLMULQDQ when built with the trait) gives the same bytes.
+    let sealedByBackend = CryptoBackend.available.map {
+        try! AESGCM(key: Array(key[0..<16]), backend: $0).seal(body, nonce: nonce, aad: Array(key[16...]))
+    }
+    precondition(sealedByBackend.allSatisfy { $0 == sealedByBackend[0] }, "backends disagree")
     let gcm = try! AESGCM(key: Array(key[0..<16]))
     let sealed = try! gcm.seal(body, nonce: nonce, aad: Array(key[16...]))
     precondition((try? gcm.open(sealed.ciphertext, tag: sealed.tag, nonce: nonce, aad: Array(key[16...]))) == body, "GCM round trip")

@@ -1,0 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the CPU offers, read once from the kernel's CPU description (Linux `/proc/cpuinfo`).
+/// The `cpuid` instruction is reachable from Swift only through C macros, so the kernel's
+/// report is used instead; where it cannot be read, nothing is assumed.
+public enum HardwareFeatures {
+    /// AES-NI and PCLMULQDQ are both present.
+    public static let aes: Bool = flags.contains("aes") && flags.contains("pclmulqdq")
+
+    private static let flags: Set<Substring> = {
+        #if canImport(Glibc)
+        guard let file = fopen("/proc/cpuinfo", "r") else { return [] }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 8192)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix("flags") {
+                return Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ":" }))
+            }
+        }
+        #endif
+        return []
+    }()
+}
