@@ -24,6 +24,14 @@ struct GHASH: Sendable {
     /// Absorbs data padded with zeros to whole blocks.
     mutating func update(paddingToBlock data: UnsafeRawBufferPointer) {
         var offset = 0
+        #if Accelerated
+        if hardware {
+            // Whole blocks in one call; the padded tail goes through the loop below.
+            let whole = data.count / 16 * 16
+            HardwareGHASH.absorb(state: &state, h: h, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
+            offset = whole
+        }
+        #endif
         while offset < data.count {
             let take = min(16, data.count - offset)
             var block = [UInt8](repeating: 0, count: 16)
