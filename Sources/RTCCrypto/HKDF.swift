@@ -11,7 +11,8 @@ public enum HKDF<H: HashFunction> {
     public static func extract<S: Collection, I: Collection>(salt: S?, inputKeyMaterial: I) -> [UInt8]
     where S.Element == UInt8, I.Element == UInt8 {
         // An empty salt and HashLen zeros give the same HMAC key once padded to a block.
-        HMAC<H>.authenticate(inputKeyMaterial, key: salt.map(Array.init) ?? [UInt8](repeating: 0, count: H.digestByteCount))
+        let key: [UInt8] = if let salt { Array(salt) } else { [UInt8](repeating: 0, count: H.digestByteCount) }
+        return HMAC<H>.authenticate(inputKeyMaterial, key: key)
     }
 
     /// HKDF-Expand (§2.3): T(i) = HMAC-Hash(PRK, T(i-1) | info | i), output the first L bytes.
