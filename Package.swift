@@ -8,6 +8,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzRFCText", ["SpecTrace"]),
     ("FuzzCapture", ["Capture"]),
     ("FuzzCrypto", ["RTCCrypto"]),
+    ("FuzzSTUN", ["STUN"]),
 ]
 
 let package = Package(
@@ -15,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RTCCrypto", targets: ["RTCCrypto"]),
+        .library(name: "STUN", targets: ["STUN"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -54,6 +56,8 @@ let package = Package(
                 .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-disable-cmo"]),
             ]
         ),
+        // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).
+        .target(name: "STUN", dependencies: ["Wire", "RTCCrypto"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -63,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "specrtc",
             dependencies: [
-                "SpecTrace", "Capture", "Wire",
+                "SpecTrace", "Capture", "Wire", "STUN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/specrtc"
@@ -75,6 +79,7 @@ let package = Package(
             "RTCCrypto", "SpecTesting", "Wire",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -38,6 +38,8 @@ seed() { # target corpus-dir
     FuzzCrypto)
       cp Tests/Vectors/certificates/*.der "$2"/ 2>/dev/null || true
       head -c 200 /dev/zero > "$2/zeros" ;;
+    FuzzSTUN)
+      cp Tests/Vectors/rfc5769/*.bin Tests/Vectors/aioice/*.bin Tests/Vectors/pion-stun/*.stun "$2"/ ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac

@@ -49,3 +49,21 @@ import Wire
         }
     }
 }
+
+@Suite struct MD5Tests {
+    /// RFC 1321 §A.5 test suite, and swift-crypto on random input.
+    @Test func rfc1321AndDifferential() {
+        let suite: [(String, String)] = [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"), ("a", "0cc175b9c0f1b6a831c399e269772661"),
+            ("abc", "900150983cd24fb0d6963f7d28e17f72"), ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+            ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+            ("12345678901234567890123456789012345678901234567890123456789012345678901234567890", "57edf4a22be3c955ac49da2e2107b67a"),
+        ]
+        for (message, digest) in suite { #expect(Hex.encode(RTCCrypto.MD5.hash(Array(message.utf8))) == digest) }
+        var rng = SeededGenerator(state: 1321)
+        for length in 0..<200 {
+            let data = rng.bytes(length)
+            #expect(RTCCrypto.MD5.hash(data) == Array(Insecure.MD5.hash(data: data)))
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import STUN
 import Wire
 
 /// `specrtc explain`: decode a packet (hex) or a capture file (pcap/pcapng) field by field.
@@ -112,7 +113,16 @@ struct ExplainCommand: ParsableCommand {
         byKind[kind, default: 0] += 1
         var node = Dissection("Payload", value: "\(payload.count) bytes, \(kind.rawValue)", reference: kind.reference,
                               offset: payloadOffset, length: payload.count)
-        if kind != .unknown {
+        switch kind {
+        case .stun:
+            do {
+                node.children.append(try STUNMessage(parsing: Array(payload)).explanation(at: payloadOffset))
+            } catch {
+                node.notes.append("not a valid STUN message: \(error)")
+            }
+        case .unknown:
+            break
+        default:
             node.notes.append("no field decoder for \(kind.rawValue) in this build yet; the protocol modules add theirs")
         }
         lines.append(node.rendered(indent: 1))
