@@ -82,6 +82,7 @@ public struct STUNMessage: Sendable, Equatable {
                 // spec: RFC8489-14-2 each attribute ends on a 32-bit boundary
                 // spec: RFC8489-14-4 padding is ignored by the receiver (and kept for re-encoding)
                 let padding = Array(try reader.readBytes(Padding.count(for: valueLength), field: "padding"))
+                // spec: RFC8489-14-5 a type may repeat; every occurrence is kept in order
                 attributes.append(STUNAttribute(type: attributeType, value: value, padding: padding))
                 if attributeType == STUNAttributeType.fingerprint { sawFingerprint = true }
             }
@@ -143,6 +144,7 @@ public struct STUNMessage: Sendable, Equatable {
     }
 
     /// Appends FINGERPRINT (RFC 8489 §14.7); it must be the last attribute.
+    // spec: RFC8489-14.7-1 any message, of any method and class, may carry FINGERPRINT
     public mutating func appendFingerprint() {
         let prefix = encode(attributes, lengthOverride: encodedAttributeLength + 8)
         let crc = CRC32.checksum(prefix) ^ STUNMessage.fingerprintXOR

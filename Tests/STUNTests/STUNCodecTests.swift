@@ -101,6 +101,17 @@ import Wire
         #expect(try STUNMessage(parsing: m.encoded).xorMappedAddress() == v6)
     }
 
+    /// Only the first occurrence of an attribute type is processed; the others are kept.
+    @Test(.spec("RFC8489-14-5", "RFC8489-14-6")) func firstOccurrenceWins() throws {
+        var m = STUNMessage(type: STUNMessageType(method: .binding, messageClass: .indication), transactionID: Self.transactionID)
+        m.attributes.append(.username("first"))
+        m.attributes.append(.username("second"))
+        m.appendFingerprint()
+        let parsed = try STUNMessage(parsing: m.encoded)
+        #expect(try parsed.text(STUNAttributeType.username) == "first")
+        #expect(parsed.attributes.count == 3 && parsed.hasValidFingerprint)
+    }
+
     /// Unknown comprehension-required attributes are reported for a 420; optional ones are not.
     @Test func comprehensionRequired() throws {
         var m = STUNMessage(type: STUNMessageType(method: .binding, messageClass: .request), transactionID: Self.transactionID)
