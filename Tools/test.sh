@@ -57,6 +57,19 @@ printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00' > "$tmp/cut.pcap"
 expect_failure "truncated capture" "cut.pcap: record 0" $cli explain "$tmp/cut.pcap"
 rm -rf "$tmp"
 
+echo "== command line on good input"
+stun=$(od -An -tx1 -v Tests/Vectors/rfc5769/sample_ipv4_response.bin | tr -d ' \n')
+if $cli explain "$stun" | grep -qF "XOR-MAPPED-ADDRESS: 192.0.2.1:32853  [36..<48] RFC 8489 §14.2"; then
+  echo "ok: explain decodes a STUN response"
+else
+  echo "FAIL: explain did not decode the RFC 5769 response" >&2; exit 1
+fi
+if $cli explain Tests/Vectors/str0m/vp8.pcap | tail -1 | grep -qF "104 packets: 104 RTP"; then
+  echo "ok: explain reads a pcap"
+else
+  echo "FAIL: explain did not read the VP8 capture" >&2; exit 1
+fi
+
 echo "== conformance matrix"
 result_files=()
 for f in "$results"/xunit.xml "$results"/xunit-swift-testing.xml; do

@@ -50,6 +50,12 @@ struct ExplainCommand: ParsableCommand {
         }
     }
 
+    /// Whether the packets came from a capture file (which carries its own link type).
+    private var fromCapture: Bool {
+        guard let data = FileManager.default.contents(atPath: input) else { return false }
+        return CaptureFile.isCapture(Array(data.prefix(4)))
+    }
+
     private func loadPackets() throws -> [CapturedPacket] {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) {
@@ -82,14 +88,13 @@ struct ExplainCommand: ParsableCommand {
         }
         guard !bytes.isEmpty else { throw ValidationError("\(source): no bytes to explain") }
         let linkType: LinkType = link == .ethernet ? .ethernet : .raw
-        return [CapturedPacket(number: 1, seconds: 0, nanoseconds: 0,
-                               linkType: link == .payload ? .other(UInt32.max) : linkType,
-                               data: bytes, originalLength: bytes.count)]
+        return [CapturedPacket(number: 1, seconds: 0, nanoseconds: 0, linkType: linkType, data: bytes, originalLength: bytes.count)]
     }
 
     private func explain(_ captured: CapturedPacket, byKind: inout [PayloadKind: Int]) -> String {
         var lines: [String] = []
-        let isPayloadOnly = captured.linkType == .other(UInt32.max)
+        // Hex given without --link is an application payload: no headers to decode.
+        let isPayloadOnly = link == .payload && !fromCapture
         var header = "Packet \(captured.number): \(captured.data.count) bytes"
         if !isPayloadOnly {
             header += ", \(captured.linkType)"
