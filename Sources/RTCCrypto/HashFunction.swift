@@ -65,15 +65,16 @@ struct BlockBuffer: Sendable {
         pending.append(contentsOf: input)
     }
 
-    /// Appends 0x80, zeros and the big-endian bit length in a field of `lengthFieldBytes`,
-    /// compressing the final block or two.
-    mutating func pad(lengthFieldBytes: Int, compress: (UnsafeRawBufferPointer) -> Void) {
+    /// Appends 0x80, zeros and the bit length in a field of `lengthFieldBytes` (big-endian as
+    /// SHA writes it, or little-endian as MD5 does), compressing the final block or two.
+    mutating func pad(lengthFieldBytes: Int, littleEndian: Bool = false, compress: (UnsafeRawBufferPointer) -> Void) {
         let bitLength = byteCount &* 8
         var tail = pending
         tail.append(0x80)
         while tail.count % blockSize != blockSize - lengthFieldBytes { tail.append(0) }
         for _ in 0..<(lengthFieldBytes - 8) { tail.append(0) }   // lengths here fit in 64 bits
-        for shift in stride(from: 56, through: 0, by: -8) {
+        for i in 0..<8 {
+            let shift = littleEndian ? 8 * i : 56 - 8 * i
             tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
         }
         tail.withUnsafeBytes { all in

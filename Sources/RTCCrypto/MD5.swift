@@ -34,20 +34,9 @@ public struct MD5: HashFunction {
     }
 
     public consuming func finalize() -> [UInt8] {
-        // MD5 pads like SHA but writes the bit length little-endian.
-        let bitLength = buffer.byteCount &* 8
-        var tail = buffer.pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for i in 0..<8 { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i))) }
         var state = h
-        tail.withUnsafeBytes { all in
-            var start = 0
-            while start < all.count {
-                MD5.compress(&state, UnsafeRawBufferPointer(rebasing: all[start..<(start + 64)]))
-                start += 64
-            }
-        }
+        // MD5 pads like SHA but writes the bit length little-endian.
+        buffer.pad(lengthFieldBytes: 8, littleEndian: true) { MD5.compress(&state, $0) }
         var digest: [UInt8] = []
         for word in [state.0, state.1, state.2, state.3] {
             for i in 0..<4 { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(8 * i))) }
