@@ -8,8 +8,9 @@ public struct AESCTR: Sendable {
     private let aes: AES
     private var counter: (UInt64, UInt64)  // big-endian halves of the next counter block
     private let counterBits: Int
-    /// The last keystream block of the previous call, and where its unused part starts.
-    private var leftover = [UInt8](repeating: 0, count: 16)
+    /// The last keystream block of the previous call (big-endian halves), and where its
+    /// unused part starts; a tuple so that a new stream allocates nothing.
+    private var leftover: (UInt64, UInt64) = (0, 0)
     private var leftoverStart = 16
 
     /// A keystream starting at `counterBlock` (16 bytes).
@@ -27,29 +28,28 @@ public struct AESCTR: Sendable {
     public mutating func apply(to data: UnsafeMutableRawBufferPointer) {
         var offset = 0
         while offset < data.count, leftoverStart < 16 {
-            data[offset] ^= leftover[leftoverStart]
+            let word = leftoverStart < 8 ? leftover.0 : leftover.1
+            data[offset] ^= UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (leftoverStart % 8)))
             offset += 1
             leftoverStart += 1
         }
         guard offset < data.count else { return }
-        // Counter blocks for up to 512 bytes at a time, encrypted in one call.
+        // Counter blocks for up to 512 bytes at a time, encrypted in one call, in stack buffers.
         let chunkSize = 512
-        var blocks = [UInt8](repeating: 0, count: chunkSize)
-        var stream = [UInt8](repeating: 0, count: chunkSize)
+        withUnsafeTemporaryAllocation(byteCount: 2 * chunkSize, alignment: 16) { scratch in
+        let blocks = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<chunkSize])
+        let stream = UnsafeMutableRawBufferPointer(rebasing: scratch[chunkSize..<(2 * chunkSize)])
         while offset < data.count {
             let take = min(chunkSize, data.count - offset)
             let blockBytes = (take + 15) / 16 * 16
-            blocks.withUnsafeMutableBytes { out in
-                for block in 0..<(blockBytes / 16) {
-                    out.storeBytes(of: counter.0.bigEndian, toByteOffset: 16 * block, as: UInt64.self)
-                    out.storeBytes(of: counter.1.bigEndian, toByteOffset: 16 * block + 8, as: UInt64.self)
-                    increment()
-                }
+            for block in 0..<(blockBytes / 16) {
+                blocks.storeBytes(of: counter.0.bigEndian, toByteOffset: 16 * block, as: UInt64.self)
+                blocks.storeBytes(of: counter.1.bigEndian, toByteOffset: 16 * block + 8, as: UInt64.self)
+                increment()
             }
-            blocks.withUnsafeBytes { input in
-                stream.withUnsafeMutableBytes { aes.encrypt(blocks: UnsafeRawBufferPointer(rebasing: input[0..<blockBytes]), into: $0) }
-            }
-            stream.withUnsafeBytes { keystream in
+            aes.encrypt(blocks: UnsafeRawBufferPointer(rebasing: blocks[0..<blockBytes]), into: stream)
+            do {
+                let keystream = UnsafeRawBufferPointer(stream)
                 var i = 0
                 // Eight bytes at a time where possible.
                 while i + 8 <= take {
@@ -65,10 +65,12 @@ public struct AESCTR: Sendable {
             }
             if take < blockBytes {
                 // Keep the unused end of the last block for the next call.
-                for i in 0..<16 { leftover[i] = stream[blockBytes - 16 + i] }
+                leftover = (UInt64(bigEndian: stream.loadUnaligned(fromByteOffset: blockBytes - 16, as: UInt64.self)),
+                            UInt64(bigEndian: stream.loadUnaligned(fromByteOffset: blockBytes - 8, as: UInt64.self)))
                 leftoverStart = 16 - (blockBytes - take)
             }
             offset += take
+        }
         }
     }
 
