@@ -9,6 +9,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzCapture", ["Capture"]),
     ("FuzzCrypto", ["RTCCrypto"]),
     ("FuzzSTUN", ["STUN"]),
+    ("FuzzTURN", ["TURN"]),
 ]
 
 let package = Package(
@@ -17,6 +18,7 @@ let package = Package(
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "RTCCrypto", targets: ["RTCCrypto"]),
         .library(name: "STUN", targets: ["STUN"]),
+        .library(name: "TURN", targets: ["TURN"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -58,6 +60,8 @@ let package = Package(
         ),
         // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).
         .target(name: "STUN", dependencies: ["Wire", "RTCCrypto"]),
+        // TURN client pieces (RFC 8656): ChannelData framing and the TURN attributes.
+        .target(name: "TURN", dependencies: ["Wire", "STUN"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -80,6 +84,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

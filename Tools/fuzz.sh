@@ -40,6 +40,9 @@ seed() { # target corpus-dir
       head -c 200 /dev/zero > "$2/zeros" ;;
     FuzzSTUN)
       cp Tests/Vectors/rfc5769/*.bin Tests/Vectors/aioice/*.bin Tests/Vectors/pion-stun/*.stun "$2"/ ;;
+    FuzzTURN)
+      printf '\x40\x00\x00\x03abc\x00' > "$2/channeldata"
+      cp Tests/Vectors/rfc5769/sample_request.bin "$2"/ ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac

@@ -23,7 +23,7 @@ public struct STUNTransportAddress: Sendable, Equatable, Hashable, CustomStringC
 
     /// Decodes the value of MAPPED-ADDRESS (or, with `xorWith` = the transaction ID, an
     /// XOR-…-ADDRESS attribute).
-    static func decode(_ value: [UInt8], type: UInt16, xorWith transactionID: [UInt8]?) throws(STUNError) -> STUNTransportAddress {
+    public static func decode(_ value: [UInt8], type: UInt16, xorWith transactionID: [UInt8]?) throws(STUNError) -> STUNTransportAddress {
         guard value.count >= 4 else { throw .invalidAttribute(type: type, offset: 0, reason: "shorter than 4 bytes") }
         // spec: RFC8489-14.1-3 the first 8 bits are ignored by receivers
         let family = value[1]
@@ -48,7 +48,7 @@ public struct STUNTransportAddress: Sendable, Equatable, Hashable, CustomStringC
     }
 
     /// The value bytes; XORed with the cookie (and transaction ID for IPv6) when `xorWith` is given.
-    func encode(xorWith transactionID: [UInt8]?) -> [UInt8] {
+    public func encode(xorWith transactionID: [UInt8]?) -> [UInt8] {
         var port = self.port
         var address = self.address
         if let transactionID {

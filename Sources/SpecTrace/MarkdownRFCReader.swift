@@ -139,7 +139,7 @@ public enum MarkdownRFCReader {
                 if chars[i] == "[", let close = innerClose(chars, from: i + 1) {
                     var j = close + 1
                     var isMarkup = false
-                    if j < chars.count, chars[j] == "(", let end = chars[j..<min(chars.count, j + 2048)].firstIndex(of: ")") {
+                    if j < chars.count, chars[j] == "(", let end = chars[j..<min(chars.count, j + 512)].firstIndex(of: ")") {
                         j = end + 1
                         isMarkup = true
                     }
