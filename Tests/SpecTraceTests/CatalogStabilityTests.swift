@@ -42,12 +42,12 @@ import Testing
 
     @Test func migrationRewritesCitationsAndRecordsTheMapping() throws {
         let (specs, root) = try setUp(committedText: Fixtures.classicRFC, currentText: shiftedText,
-                                      citations: "// spec: RFC9999-2-1 integrity\n// spec: RFC9999-2-2\n")
+                                      citations: "\u{2F}/ spec: RFC9999-2-1 integrity\n\u{2F}/ spec: RFC9999-2-2\n")
         let outcome = try CatalogUpdate.run(sources: RFCSourceFile.discover(in: specs), specsDirectory: specs,
                                             root: root, mode: .migrate) { _ in }
         #expect(outcome.rewrittenCitations == 2)
         #expect(try String(contentsOfFile: root + "/Sources/Demo/A.swift", encoding: .utf8)
-                == "// spec: RFC9999-2-2 integrity\n// spec: RFC9999-2-3\n")
+                == "\u{2F}/ spec: RFC9999-2-2 integrity\n\u{2F}/ spec: RFC9999-2-3\n")
         let migrations = try String(contentsOfFile: root + "/Specs/migrations.json", encoding: .utf8)
         #expect(migrations.contains("{\"from\": \"RFC9999-2-1\", \"to\": \"RFC9999-2-2\"}"))
         let catalog = try CatalogFile.decode(Data(contentsOf: URL(fileURLWithPath: root + "/Specs/rfc9999.json")), path: "c")
@@ -57,7 +57,7 @@ import Testing
     @Test func aCitedSentenceThatDisappearsCannotBeMigratedSilently() throws {
         let removed = Fixtures.classicRFC.replacingAll("   A sender MUST set the MESSAGE-\n   INTEGRITY attribute.", with: "")
         let (specs, root) = try setUp(committedText: Fixtures.classicRFC, currentText: removed,
-                                      citations: "// spec: RFC9999-2-1\n")
+                                      citations: "\u{2F}/ spec: RFC9999-2-1\n")
         #expect(throws: SpecTraceError.self) {
             try CatalogUpdate.run(sources: RFCSourceFile.discover(in: specs), specsDirectory: specs,
                                   root: root, mode: .migrate) { _ in }

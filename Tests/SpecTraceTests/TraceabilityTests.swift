@@ -15,12 +15,12 @@ import Testing
     """
 
     static let source = """
-    /// Doc comments that mention `// spec: RFC9999-2-2` are not citations.
+    /// Doc comments that mention `\u{2F}/ spec: RFC9999-2-2` are not citations.
     struct Sender {
         func send() {
-            // spec: RFC9999-2-1 set MESSAGE-INTEGRITY
-            let text = "// spec: RFC9999-2-3 inside a string is not a citation"
-            // spec: RFC9999-2-2
+            \u{2F}/ spec: RFC9999-2-1 set MESSAGE-INTEGRITY
+            let text = "\u{2F}/ spec: RFC9999-2-3 inside a string is not a citation"
+            \u{2F}/ spec: RFC9999-2-2
             _ = text
         }
     }
@@ -31,15 +31,15 @@ import Testing
     import SpecTesting
 
     @Suite struct SenderTests {
-        @Test(.spec("RFC9999-2-1")) func setsIntegrity() {}
-        @Test("a display name", .spec("RFC9999-2-2"), arguments: [1, 2])
+        @Test(.spec(\u{22}RFC9999-2-1")) func setsIntegrity() {}
+        @Test("a display name", .spec(\u{22}RFC9999-2-2"), arguments: [1, 2])
         func checks(count: Int) {}
         struct Nested {
-            @Test(.spec("RFC9999-2.1-1")) func details(_ value: Int, label other: String) {}
+            @Test(.spec(\u{22}RFC9999-2.1-1")) func details(_ value: Int, label other: String) {}
         }
     }
 
-    @Suite(.spec("RFC9999-2-4"))
+    @Suite(.spec(\u{22}RFC9999-2-4"))
     struct ItemTests {
         @Test func first() {}
         @Test func second() {}
@@ -92,7 +92,7 @@ import Testing
 
     @Test func malformedAndUnknownCitationsNameFileAndLine() throws {
         let root = try Self.makeTree(
-            source: "// spec: RFC9999-2-1\n// spec: RFC99-x\n// spec: RFC9999-7-1 unknown\n",
+            source: "\u{2F}/ spec: RFC9999-2-1\n\u{2F}/ spec: RFC99-x\n\u{2F}/ spec: RFC9999-7-1 unknown\n",
             tests: "@Test(.spec(\"not-an-id\")) func a() {}\nlet x = 1\n@Test(.spec(\"RFC9999-2-1\"))\n")
         let scan = CitationScanner.scan(root: root, knownIDs: Set(Self.catalog.requirements.map(\.id)))
         let messages = scan.errors.map(\.description)
@@ -149,7 +149,7 @@ import Testing
     }
 
     @Test func citingANotApplicableRequirementIsAnError() throws {
-        let root = try Self.makeTree(source: "// spec: RFC9999-2-5\n")
+        let root = try Self.makeTree(source: "\u{2F}/ spec: RFC9999-2-5\n")
         let (matrix, _) = try MatrixFiles.build(root: root, xunitPaths: [root + "/results.xml"])
         #expect(matrix.errors.map(\.description) == [
             "Sources/Demo/Sender.swift:1: RFC9999-2-5 is cited but Specs/scope.json marks it not applicable (receivers only)",
