@@ -15,7 +15,10 @@ update=0
 [ "${1:-}" = "--update-matrix" ] && update=1
 
 ensure_swift
-ensure_packages "${SPECRTC_BUILD_PACKAGES[@]}" "${SPECRTC_TEST_PACKAGES[@]}"
+ensure_packages "${SPECRTC_BUILD_PACKAGES[@]}"
+# Interop peers: without them the tests that need them say so loudly and are skipped.
+ensure_packages "${SPECRTC_TEST_PACKAGES[@]}" ||
+  echo "WARNING: could not install ${SPECRTC_TEST_PACKAGES[*]}; the tests that need them will be skipped" >&2
 
 results=.build/test-results
 mkdir -p "$results"

@@ -23,6 +23,8 @@ public struct AES: Sendable {
     public let backend: CryptoBackend
 
     /// Expands `key` (16, 24 or 32 bytes) for `backend` (the fastest available by default).
+    /// A backend this build or CPU does not offer falls back to `.portable`; ``backend`` says
+    /// which one is used.
     public init(key: [UInt8], backend: CryptoBackend = .best) throws(Error) {
         guard [16, 24, 32].contains(key.count) else { throw .invalidKeySize(key.count) }
         core = BitslicedAES(key: key)

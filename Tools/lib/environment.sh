@@ -15,7 +15,8 @@ ensure_swift() {
 }
 
 # ensure_packages PKG...: installs the Debian packages that are missing (apt-get update first,
-# since a fresh machine has no package lists). Uses sudo when not root.
+# since a fresh machine has no package lists). Uses sudo when not root. Returns non-zero when
+# they cannot be installed (no privileges, no network), so callers decide whether that is fatal.
 ensure_packages() {
   local missing=()
   for package in "$@"; do
@@ -23,10 +24,12 @@ ensure_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "cannot install ${missing[*]}: not root and no sudo" >&2; return 1; }
+    sudo="sudo"
+  fi
   echo "Installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 # The Debian packages the build and the tests need today. The protocol issues add theirs
