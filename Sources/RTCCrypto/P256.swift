@@ -148,6 +148,36 @@ enum P256 {
         }
     }
 
+    /// Fixed-base table for the generator: entry [w][d] = d·16^w·G for the 64 four-bit windows
+    /// of a scalar, so k·G needs 64 additions and no doublings. Built once, on first use.
+    static let generatorTable: [[Point]] = {
+        var table: [[Point]] = []
+        var base = generator
+        for _ in 0..<64 {
+            var row = [Point.identity, base]
+            for d in 2..<16 { row.append(row[d - 1] + base) }
+            table.append(row)
+            base = base.doubled().doubled().doubled().doubled()
+        }
+        return table
+    }()
+
+    /// k·G through ``generatorTable``; each window's entry is chosen by scanning its whole row.
+    static func multiplyGenerator(by k: UInt256) -> Point {
+        var result = Point.identity
+        for window in 0..<64 {
+            let digit = (k[window / 16] >> UInt64(4 * (window % 16))) & 0xf
+            var chosen = Point.identity
+            for (index, entry) in generatorTable[window].enumerated() {
+                let same = UInt64(index) ^ digit
+                let mask = 0 &- (((same | (0 &- same)) >> 63) ^ 1)
+                chosen = Point.select(mask, entry, chosen)
+            }
+            result = result + chosen
+        }
+        return result
+    }
+
     /// Decodes an uncompressed SEC 1 point (0x04 ‖ X ‖ Y), checking that both coordinates are
     /// below p and that the point is on the curve (an invalid point could leak the key).
     static func decodePoint(_ bytes: [UInt8]) -> Point? {

@@ -13,7 +13,7 @@ public enum P256KeyAgreement {
         guard privateKey.count == 32 else { throw .invalidPrivateKey }
         let d = UInt256(bigEndian: privateKey)
         guard P256.isValidScalar(d) else { throw .invalidPrivateKey }
-        return P256.encode(P256.generator.multiplied(by: d))!
+        return P256.encode(P256.multiplyGenerator(by: d))!
     }
 
     /// The 32-byte shared secret with a peer's uncompressed public key, after checking that

@@ -25,7 +25,7 @@ public enum P256Signing {
         var nonces = DeterministicNonces<H>(privateKey: d, digest: digest)
         while true {
             let k = nonces.next()
-            guard let point = P256.generator.multiplied(by: k).affine else { continue }
+            guard let point = P256.multiplyGenerator(by: k).affine else { continue }
             let r = n.reduce(point.x)
             guard r.isZeroMask == 0 else { continue }
             let kInverse = n.invert(n.toMontgomery(k))
@@ -50,7 +50,7 @@ public enum P256Signing {
         let w = n.invert(n.toMontgomery(signature.s))
         let u1 = n.fromMontgomery(n.multiply(n.toMontgomery(bitsToInteger(digest)), w))
         let u2 = n.fromMontgomery(n.multiply(n.toMontgomery(signature.r), w))
-        guard let point = (P256.generator.multiplied(by: u1) + q.multiplied(by: u2)).affine else { return false }
+        guard let point = (P256.multiplyGenerator(by: u1) + q.multiplied(by: u2)).affine else { return false }
         return n.reduce(point.x) == signature.r
     }
 

@@ -83,5 +83,12 @@ func fixed32(_ bytes: [UInt8]) -> [UInt8] {
         #expect((g + minusG).affine == nil)
         #expect((g + .identity).affine!.x == gx)
         #expect(g.multiplied(by: RTCCrypto.P256.order.modulus).affine == nil)
+        // The fixed-base table agrees with the generic ladder.
+        var rng = SeededGenerator(state: 256)
+        for _ in 0..<8 {
+            let k = UInt256(bigEndian: rng.bytes(32))
+            #expect(RTCCrypto.P256.multiplyGenerator(by: k).affine!.x == g.multiplied(by: k).affine!.x)
+        }
+        #expect(RTCCrypto.P256.multiplyGenerator(by: .zero).affine == nil)
     }
 }
