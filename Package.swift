@@ -10,6 +10,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzCrypto", ["RTCCrypto"]),
     ("FuzzSTUN", ["STUN"]),
     ("FuzzTURN", ["TURN"]),
+    ("FuzzSRTP", ["SRTP"]),
 ]
 
 let package = Package(
@@ -19,6 +20,7 @@ let package = Package(
         .library(name: "RTCCrypto", targets: ["RTCCrypto"]),
         .library(name: "STUN", targets: ["STUN"]),
         .library(name: "TURN", targets: ["TURN"]),
+        .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -62,6 +64,8 @@ let package = Package(
         .target(name: "STUN", dependencies: ["Wire", "RTCCrypto"]),
         // TURN client pieces (RFC 8656): ChannelData framing and the TURN attributes.
         .target(name: "TURN", dependencies: ["Wire", "STUN"]),
+        // SRTP and SRTCP (RFC 3711, 6188, 7714): contexts, key derivation, in-place protection.
+        .target(name: "SRTP", dependencies: ["RTCCrypto"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -76,6 +80,8 @@ let package = Package(
             ],
             path: "Tools/specrtc"
         ),
+        // libsrtp2 loaded at run time (dlopen), as the reference for SRTP tests and benchmarks only.
+        .target(name: "LibSRTPReference", path: "Tools/LibSRTPReference"),
         // Release-mode throughput beside `openssl speed` (swift run -c release CryptoBenchmarks).
         .executableTarget(name: "CryptoBenchmarks", dependencies: ["RTCCrypto"], path: "Tools/Benchmarks/CryptoBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
@@ -85,6 +91,7 @@ let package = Package(
         ]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "SpecTesting"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -39,9 +39,11 @@ public struct AES: Sendable {
         return output
     }
 
-    /// Encrypts whole blocks from `input` into `output` (equal lengths, a multiple of 16).
-    func encrypt(blocks input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+    /// Encrypts whole blocks from `input` into `output` (`output` at least as long; `input` a
+    /// multiple of 16 bytes). Allocates nothing, on either backend.
+    public func encrypt(blocks input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
         precondition(input.count % 16 == 0 && output.count >= input.count, "whole blocks only")
+        guard !input.isEmpty else { return }
         #if Accelerated
         if backend == .hardware {
             core.scheduleBytes.withUnsafeBytes { schedule in
@@ -52,21 +54,23 @@ public struct AES: Sendable {
         }
         #endif
         var offset = 0
-        var chunk = [UInt8](repeating: 0, count: 64)
-        while offset < input.count {
-            let take = min(64, input.count - offset)
-            if take == 64 {
-                var q = BitslicedAES.slice(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + 64)]))
-                core.encrypt(&q)
-                BitslicedAES.unslice(q, into: UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + 64)]))
-            } else {
-                for i in 0..<64 { chunk[i] = i < take ? input[offset + i] : 0 }
-                var q = BitslicedAES.slice(chunk)
-                core.encrypt(&q)
-                let out = BitslicedAES.unslice(q)
-                for i in 0..<take { output[offset + i] = out[i] }
-            }
-            offset += take
+        while offset + 64 <= input.count {
+            var q = BitslicedAES.slice(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + 64)]))
+            core.encrypt(&q)
+            BitslicedAES.unslice(q, into: UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + 64)]))
+            offset += 64
+        }
+        guard offset < input.count else { return }
+        // The last one to three blocks, through a zero-padded stack buffer (no heap per call).
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { chunk in
+            let take = input.count - offset
+            chunk.initializeMemory(as: UInt8.self, repeating: 0)
+            chunk.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[offset...]))
+            var q = BitslicedAES.slice(UnsafeRawBufferPointer(chunk))
+            core.encrypt(&q)
+            BitslicedAES.unslice(q, into: chunk)
+            UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + take)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk[0..<take]))
         }
     }
 }

@@ -24,6 +24,15 @@ public struct AESCTR: Sendable {
         self.counterBits = counterBits
     }
 
+    /// A keystream starting at the counter block `high ‖ low` (big-endian halves); allocates
+    /// nothing, for per-packet use (SRTP's AES-CM builds its IV in registers).
+    public init(aes: AES, counter: (high: UInt64, low: UInt64), counterBits: Int = 128) {
+        precondition((1...128).contains(counterBits), "counterBits is 1 to 128")
+        self.aes = aes
+        self.counter = (counter.high, counter.low)
+        self.counterBits = counterBits
+    }
+
     /// XORs the keystream into `data` in place, continuing where the last call stopped.
     public mutating func apply(to data: UnsafeMutableRawBufferPointer) {
         var offset = 0

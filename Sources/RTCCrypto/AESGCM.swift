@@ -43,6 +43,68 @@ public struct AESGCM: Sendable {
         return plaintext
     }
 
+    // MARK: In place, without allocation (SRTP's per-packet path)
+
+    /// Encrypts `data` in place and writes the tag (its first `tag.count` bytes, 4 to 16) to
+    /// `tag`. The nonce is 96 bits, as big-endian halves; the additional authenticated data is
+    /// `aad` followed by `aadSuffix` (at most 16 bytes; SRTCP's AAD ends with a word that sits
+    /// after the ciphertext in the packet). Nothing is allocated.
+    public func seal(inPlace data: UnsafeMutableRawBufferPointer, nonce: (high: UInt64, low: UInt32),
+                     aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                     tag: UnsafeMutableRawBufferPointer) throws(Error) {
+        guard (4...16).contains(tag.count) else { throw .invalidTagLength(tag.count) }
+        precondition(aadSuffix.count <= 16, "the AAD suffix is at most one block")
+        let j0 = (nonce.high, UInt64(nonce.low) << 32 | 1)
+        var ctr = AESCTR(aes: aes, counter: (j0.0, j0.1 + 1), counterBits: 32)
+        ctr.apply(to: data)
+        let full = tagWords(j0: j0, aad: aad, aadSuffix: aadSuffix, ciphertext: UnsafeRawBufferPointer(data))
+        GCMWords.store(full, prefix: tag.count, into: tag)
+    }
+
+    /// Checks `tag` (4 to 16 bytes) against `data`, `aad` and `aadSuffix`, and only then
+    /// decrypts `data` in place; on failure `data` is left as it was.
+    public func open(inPlace data: UnsafeMutableRawBufferPointer, nonce: (high: UInt64, low: UInt32),
+                     aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                     tag: UnsafeRawBufferPointer) throws(Error) {
+        guard (4...16).contains(tag.count) else { throw .invalidTagLength(tag.count) }
+        precondition(aadSuffix.count <= 16, "the AAD suffix is at most one block")
+        let j0 = (nonce.high, UInt64(nonce.low) << 32 | 1)
+        let expected = tagWords(j0: j0, aad: aad, aadSuffix: aadSuffix, ciphertext: UnsafeRawBufferPointer(data))
+        guard GCMWords.equals(expected, prefixOf: tag) else { throw .authenticationFailed }
+        var ctr = AESCTR(aes: aes, counter: (j0.0, j0.1 + 1), counterBits: 32)
+        ctr.apply(to: data)
+    }
+
+    /// E(K, J0) ⊕ GHASH(A ‖ pad ‖ C ‖ pad ‖ lengths) as big-endian halves.
+    private func tagWords(j0: (UInt64, UInt64), aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
+                          ciphertext: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var ghash = GHASH(hashSubkey: hashSubkey, backend: aes.backend)
+        if aadSuffix.isEmpty {
+            ghash.update(paddingToBlock: aad)
+        } else {
+            // A = aad ‖ aadSuffix: whole blocks of aad directly, its tail joined to the suffix.
+            let whole = aad.count / 16 * 16
+            ghash.update(paddingToBlock: UnsafeRawBufferPointer(rebasing: aad[0..<whole]))
+            withUnsafeTemporaryAllocation(byteCount: 32, alignment: 16) { joined in
+                let tail = aad.count - whole
+                UnsafeMutableRawBufferPointer(rebasing: joined[0..<tail]).copyMemory(from: UnsafeRawBufferPointer(rebasing: aad[whole...]))
+                UnsafeMutableRawBufferPointer(rebasing: joined[tail..<(tail + aadSuffix.count)]).copyMemory(from: aadSuffix)
+                ghash.update(paddingToBlock: UnsafeRawBufferPointer(rebasing: joined[0..<(tail + aadSuffix.count)]))
+            }
+        }
+        ghash.update(paddingToBlock: ciphertext)
+        ghash.update(lengthsOfAAD: aad.count + aadSuffix.count, ciphertext: ciphertext.count)
+        let mask = withUnsafeTemporaryAllocation(byteCount: 32, alignment: 16) { scratch in
+            scratch.storeBytes(of: j0.0.bigEndian, toByteOffset: 0, as: UInt64.self)
+            scratch.storeBytes(of: j0.1.bigEndian, toByteOffset: 8, as: UInt64.self)
+            aes.encrypt(blocks: UnsafeRawBufferPointer(rebasing: scratch[0..<16]), into: UnsafeMutableRawBufferPointer(rebasing: scratch[16..<32]))
+            return (UInt64(bigEndian: scratch.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                    UInt64(bigEndian: scratch.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        }
+        let digest = ghash.digestWords
+        return (digest.0 ^ mask.0, digest.1 ^ mask.1)
+    }
+
     /// J0 (SP 800-38D §7.1 step 2): IV ‖ 0^31 ‖ 1 for a 96-bit IV, GHASH of the padded IV otherwise.
     private func preCounterBlock(_ nonce: [UInt8]) throws(Error) -> [UInt8] {
         guard !nonce.isEmpty else { throw .emptyNonce }
@@ -72,5 +134,26 @@ enum GCMCounter {
         counter &+= 1
         for i in 0..<4 { out[12 + i] = UInt8(truncatingIfNeeded: counter >> UInt32(24 - 8 * i)) }
         return out
+    }
+}
+
+/// 128-bit values as big-endian (high, low) halves: stores and constant-time comparisons.
+enum GCMWords {
+    /// Writes the first `prefix` bytes of `value` to `output`.
+    static func store(_ value: (UInt64, UInt64), prefix: Int, into output: UnsafeMutableRawBufferPointer) {
+        for i in 0..<prefix {
+            let word = i < 8 ? value.0 : value.1
+            output[i] = UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (i % 8)))
+        }
+    }
+
+    /// Whether `tag` equals the first `tag.count` bytes of `value`; time depends on the length only.
+    static func equals(_ value: (UInt64, UInt64), prefixOf tag: UnsafeRawBufferPointer) -> Bool {
+        var difference: UInt8 = 0
+        for i in 0..<tag.count {
+            let word = i < 8 ? value.0 : value.1
+            difference |= tag[i] ^ UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (i % 8)))
+        }
+        return ConstantTime.isZero(difference)
     }
 }

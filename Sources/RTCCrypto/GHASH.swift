@@ -34,9 +34,7 @@ struct GHASH: Sendable {
         #endif
         while offset < data.count {
             let take = min(16, data.count - offset)
-            var block = [UInt8](repeating: 0, count: 16)
-            for i in 0..<take { block[i] = data[offset + i] }
-            absorb(GHASH.load(block[...]))
+            absorb(GHASH.loadPadded(UnsafeRawBufferPointer(rebasing: data[offset..<(offset + take)])))
             offset += take
         }
     }
@@ -45,6 +43,9 @@ struct GHASH: Sendable {
     mutating func update(lengthsOfAAD aad: Int, ciphertext: Int) {
         absorb((UInt64(aad) &* 8, UInt64(ciphertext) &* 8))
     }
+
+    /// The hash so far as big-endian halves (no allocation).
+    var digestWords: (UInt64, UInt64) { GHASH.reversed(state) }
 
     /// The hash so far, as 16 bytes.
     var digest: [UInt8] {
@@ -59,6 +60,19 @@ struct GHASH: Sendable {
     private mutating func absorb(_ block: (UInt64, UInt64)) {
         let x = GHASH.reversed(block)
         state = GHASH.multiply((state.0 ^ x.0, state.1 ^ x.1), h, hardware: hardware)
+    }
+
+    /// Up to 16 bytes as a big-endian block, zero-padded on the right.
+    @inline(__always) static func loadPadded(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        if bytes.count == 16 {
+            return (UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                    UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for i in 0..<bytes.count {
+            if i < 8 { high |= UInt64(bytes[i]) << UInt64(56 - 8 * i) } else { low |= UInt64(bytes[i]) << UInt64(120 - 8 * i) }
+        }
+        return (high, low)
     }
 
     static func load(_ bytes: ArraySlice<UInt8>) -> (UInt64, UInt64) {

@@ -1,0 +1,92 @@
+/// An HMAC-SHA1 key (RFC 2104) with its inner and outer hash states computed once, for
+/// authenticating many short messages without allocating: SRTP and SRTCP (RFC 3711 §4.2.1)
+/// and STUN's MESSAGE-INTEGRITY. ``HMAC`` is the general, allocating form.
+public struct HMACSHA1Key: Sendable {
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    /// The length of a full tag.
+    public static let tagByteCount = 20
+
+    private let inner: State
+    private let outer: State
+    /// The SHA-1 implementation this key uses.
+    public let backend: CryptoBackend
+
+    /// Prepares `key` (hashed first when longer than 64 bytes, as RFC 2104 says).
+    public init<K: Collection>(key: K, backend: CryptoBackend = .best) where K.Element == UInt8 {
+        var block = key.count > 64 ? SHA1.hash(key) : Array(key)
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let resolved = SHA1.resolved(backend)
+        self.backend = resolved
+        var innerState = SHA1.initialState, outerState = SHA1.initialState
+        let innerPad = block.map { $0 ^ 0x36 }, outerPad = block.map { $0 ^ 0x5c }
+        innerPad.withUnsafeBytes { SHA1.compress(&innerState, $0, backend: resolved) }
+        outerPad.withUnsafeBytes { SHA1.compress(&outerState, $0, backend: resolved) }
+        inner = innerState
+        outer = outerState
+    }
+
+    /// Writes the first `tag.count` bytes (1 to 20) of HMAC(key, message ‖ suffix) to `tag`.
+    /// The suffix (at most 64 bytes) lets SRTP append its rollover counter without copying
+    /// the packet.
+    public func authenticate(_ message: UnsafeRawBufferPointer,
+                             suffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                             tag: UnsafeMutableRawBufferPointer) {
+        precondition((1...20).contains(tag.count), "an HMAC-SHA1 tag is 1 to 20 bytes")
+        precondition(suffix.count <= 64, "the suffix is at most one block")
+        let digest = innerDigest(message, suffix: suffix)
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { block in
+            block.initializeMemory(as: UInt8.self, repeating: 0)
+            HMACSHA1Key.storeBigEndian(digest, into: block)
+            block[20] = 0x80
+            block.storeBytes(of: UInt64(8 * (64 + 20)).bigEndian, toByteOffset: 56, as: UInt64.self)
+            var state = outer
+            SHA1.compress(&state, UnsafeRawBufferPointer(block), backend: backend)
+            // The full tag in the block's first 20 bytes, then its prefix.
+            HMACSHA1Key.storeBigEndian(state, into: block)
+            tag.copyMemory(from: UnsafeRawBufferPointer(rebasing: block[0..<tag.count]))
+        }
+    }
+
+    /// Whether `tag` (4 to 20 bytes) is the HMAC of `message ‖ suffix`, compared in constant
+    /// time. Shorter tags are refused.
+    public func verify(_ tag: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer,
+                       suffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) -> Bool {
+        guard (4...20).contains(tag.count) else { return false }
+        return withUnsafeTemporaryAllocation(byteCount: 20, alignment: 16) { expected in
+            authenticate(message, suffix: suffix, tag: UnsafeMutableRawBufferPointer(rebasing: expected[0..<tag.count]))
+            var difference: UInt8 = 0
+            for i in 0..<tag.count { difference |= expected[i] ^ tag[i] }
+            return ConstantTime.isZero(difference)
+        }
+    }
+
+    /// SHA-1 of ipad-block ‖ message ‖ suffix, from the precomputed inner state.
+    private func innerDigest(_ message: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer) -> State {
+        var state = inner
+        let whole = message.count / 64 * 64
+        if whole > 0 { SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: message[0..<whole]), backend: backend) }
+        // The message's tail, the suffix and the padding: at most 63 + 64 + 9 bytes, three blocks.
+        withUnsafeTemporaryAllocation(byteCount: 192, alignment: 16) { tail in
+            tail.initializeMemory(as: UInt8.self, repeating: 0)
+            let rest = message.count - whole
+            UnsafeMutableRawBufferPointer(rebasing: tail[0..<rest]).copyMemory(from: UnsafeRawBufferPointer(rebasing: message[whole...]))
+            UnsafeMutableRawBufferPointer(rebasing: tail[rest..<(rest + suffix.count)]).copyMemory(from: suffix)
+            let used = rest + suffix.count
+            tail[used] = 0x80
+            let blocks = (used + 9 + 63) / 64
+            let bitLength = UInt64(64 + message.count + suffix.count) * 8
+            tail.storeBytes(of: bitLength.bigEndian, toByteOffset: 64 * blocks - 8, as: UInt64.self)
+            SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: tail[0..<(64 * blocks)]), backend: backend)
+        }
+        return state
+    }
+
+    private static func storeBigEndian(_ state: State, into block: UnsafeMutableRawBufferPointer) {
+        block.storeBytes(of: state.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        block.storeBytes(of: state.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        block.storeBytes(of: state.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        block.storeBytes(of: state.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        block.storeBytes(of: state.4.bigEndian, toByteOffset: 16, as: UInt32.self)
+    }
+}

@@ -1,0 +1,437 @@
+import RTCCrypto
+
+/// An SRTP/SRTCP cryptographic context for one direction of one RTP session (RFC 3711 §3.2):
+/// the master keys and, per SSRC, the rollover counter, replay lists and SRTCP index.
+///
+/// Use one session to protect what you send (with your keys) and another to unprotect what
+/// you receive (with the peer's). Packets are transformed in place in the caller's buffer; in
+/// steady state nothing is allocated per packet. Sans-IO: no clock, no randomness, no I/O.
+public struct SRTPSession: Sendable {
+    /// The protection profile.
+    public let profile: SRTPProfile
+    /// Bytes protection adds to an RTP packet (MKI and tag).
+    public let rtpOverhead: Int
+    /// Bytes protection adds to an RTCP packet (E flag and index, MKI, tag).
+    public let rtcpOverhead: Int
+    /// Counts of packets and failures, for monitoring.
+    public private(set) var statistics = SRTPStatistics()
+
+    private var keys: [SRTPKeyMaterial]
+    private var activeKey = 0
+    private let mkiLength: Int
+    private let replayWindowSize: Int
+    private let encryptRTCP: Bool
+    private let allowRepeatedTransmission: Bool
+    private let maximumStreams: Int
+    private var streams: [UInt32: SRTPStreamState] = [:]
+    private var initialRolloverCounters: [UInt32: UInt32] = [:]
+
+    /// A context whose session keys are derived from `configuration`'s master keys.
+    public init(_ configuration: SRTPConfiguration) throws(SRTPConfigurationError) {
+        let mkiLength = try configuration.validatedMKILength()
+        var keys: [SRTPKeyMaterial] = []
+        for master in configuration.masterKeys {
+            keys.append(try SRTPKeyMaterial(master: master, profile: configuration.profile,
+                                            rate: configuration.keyDerivationRate, backend: configuration.backend))
+        }
+        try self.init(configuration, keys: keys, mkiLength: mkiLength)
+    }
+
+    /// A context with session keys given directly (no key derivation), as in the RFC 7714 test
+    /// vectors or when another key manager derived them. `configuration`'s master keys supply
+    /// only the MKI (the first key's), if any.
+    public init(_ configuration: SRTPConfiguration, rtpKeys: SRTPSessionKeys, rtcpKeys: SRTPSessionKeys) throws(SRTPConfigurationError) {
+        let mki = configuration.masterKeys.first?.mki ?? []
+        let material = try SRTPKeyMaterial(rtpKeys: rtpKeys, rtcpKeys: rtcpKeys, mki: mki,
+                                           profile: configuration.profile, backend: configuration.backend)
+        try self.init(configuration, keys: [material], mkiLength: mki.count)
+    }
+
+    private init(_ configuration: SRTPConfiguration, keys: [SRTPKeyMaterial], mkiLength: Int) throws(SRTPConfigurationError) {
+        _ = try SRTPReplayWindow(size: configuration.replayWindowSize)
+        profile = configuration.profile
+        self.keys = keys
+        self.mkiLength = mkiLength
+        replayWindowSize = configuration.replayWindowSize
+        encryptRTCP = configuration.encryptRTCP && configuration.profile.cipher != .null
+        allowRepeatedTransmission = configuration.allowRepeatedTransmission
+        maximumStreams = configuration.maximumStreams
+        rtpOverhead = mkiLength + configuration.profile.srtpTagLength
+        rtcpOverhead = 4 + mkiLength + configuration.profile.srtcpTagLength
+    }
+
+    // MARK: Key management
+
+    /// Adds a master key (with an MKI of the context's length) for re-keying; incoming packets
+    /// may use it at once, outgoing ones after ``activate(mki:)``.
+    public mutating func addMasterKey(_ master: SRTPMasterKey, keyDerivationRate: UInt64 = 0) throws(SRTPConfigurationError) {
+        guard mkiLength > 0, master.mki.count == mkiLength else {
+            throw .invalidMKI(reason: "re-keying needs MKIs of \(mkiLength) bytes (the context's length); got \(master.mki.count)")
+        }
+        guard !keys.contains(where: { $0.master.mki == master.mki }) else { throw .invalidMKI(reason: "MKI already in use") }
+        keys.append(try SRTPKeyMaterial(master: master, profile: profile, rate: keyDerivationRate, backend: keys[0].backend))
+    }
+
+    /// Makes the master key with `mki` the one that protects outgoing packets. Rollover
+    /// counters and SRTCP indices carry on (RFC 3711 §3.3.1, §3.4).
+    public mutating func activate(mki: [UInt8]) throws(SRTPConfigurationError) {
+        guard let index = keys.firstIndex(where: { $0.master.mki == mki }) else { throw .invalidMKI(reason: "no key with this MKI") }
+        // spec: RFC3711-3.3.1-8 the ROC is not reset by re-keying
+        // spec: RFC3711-3.4-8 nor is the SRTCP index
+        activeKey = index
+    }
+
+    /// Removes the master key with `mki` (after the peer has moved on).
+    public mutating func removeMasterKey(mki: [UInt8]) throws(SRTPConfigurationError) {
+        guard let index = keys.firstIndex(where: { $0.master.mki == mki }) else { throw .invalidMKI(reason: "no key with this MKI") }
+        guard index != activeKey else { throw .invalidMKI(reason: "the active key cannot be removed") }
+        keys.remove(at: index)
+        if index < activeKey { activeKey -= 1 }
+    }
+
+    /// Sets the rollover counter of stream `ssrc`, as signalling does for a receiver that
+    /// joins a session under way (RFC 3711 §3.3.1). A stream not seen yet starts with it.
+    public mutating func setRolloverCounter(_ rolloverCounter: UInt32, ssrc: UInt32) {
+        if let slot = streams.index(forKey: ssrc) {
+            streams.values[slot].rtpIndex.reset(rolloverCounter: rolloverCounter)
+        } else {
+            initialRolloverCounters[ssrc] = rolloverCounter
+        }
+    }
+
+    /// The rollover counter of stream `ssrc`, if it has been seen.
+    public func rolloverCounter(ssrc: UInt32) -> UInt32? { streams[ssrc]?.rtpIndex.rolloverCounter }
+
+    /// The SSRCs this context holds state for.
+    public var streamSSRCs: [UInt32] { Array(streams.keys) }
+
+    // MARK: SRTP
+
+    /// Protects the RTP packet in `buffer[0..<length]` in place and returns the SRTP packet's
+    /// length; the buffer needs ``rtpOverhead`` bytes of room after the packet.
+    public mutating func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        do {
+            let result = try protectRTPCore(buffer, length: length)
+            statistics.rtpProtected += 1
+            return result
+        } catch {
+            statistics.count(error)
+            throw error
+        }
+    }
+
+    /// Protects the RTP packet in `packet`, appending MKI and tag (no allocation when the
+    /// array has the capacity).
+    public mutating func protectRTP(_ packet: inout [UInt8]) throws(SRTPError) {
+        let length = packet.count
+        packet.append(contentsOf: repeatElement(0, count: rtpOverhead))
+        let result = packet.withUnsafeMutableBytes { buffer in Result { () throws(SRTPError) in try protectRTP(buffer, length: length) } }
+        switch result {
+        case .success(let newLength): packet.removeLast(packet.count - newLength)
+        case .failure(let error): packet.removeLast(rtpOverhead); throw error
+        }
+    }
+
+    /// Checks and decrypts the SRTP packet in `packet` in place; returns the length of the RTP
+    /// packet (the MKI and tag are dropped). On failure the packet must be discarded.
+    public mutating func unprotectRTP(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
+        do {
+            let result = try unprotectRTPCore(packet)
+            statistics.rtpUnprotected += 1
+            return result
+        } catch {
+            statistics.count(error)
+            throw error
+        }
+    }
+
+    /// Checks and decrypts the SRTP packet in `packet`, leaving the RTP packet.
+    public mutating func unprotectRTP(_ packet: inout [UInt8]) throws(SRTPError) {
+        let result = packet.withUnsafeMutableBytes { buffer in Result { () throws(SRTPError) in try unprotectRTP(buffer) } }
+        packet.removeLast(packet.count - (try result.get()))
+    }
+
+    private mutating func protectRTPCore(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        precondition(length >= 0 && length <= buffer.count, "length is within the buffer")
+        let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), trailer: 0)
+        guard buffer.count >= length + rtpOverhead else { throw .bufferTooSmall(needed: length + rtpOverhead, capacity: buffer.count) }
+        // spec: RFC3711-4.1.1-5 at most 2^16 keystream blocks per IV
+        guard length - header.length <= 0x10000 * 16 - 16 else { throw .packetTooLong(length: length) }
+        let slot = try stream(header.ssrc, create: true)!
+        // spec: RFC3711-3.3.1-2 the ROC follows SEQ's wraps, here through the index estimate
+        guard let (index, roc) = streams.values[slot].rtpIndex.estimate(header.sequenceNumber) else { throw .keyExhausted(ssrc: header.ssrc) }
+        if !allowRepeatedTransmission {
+            // spec: RFC3711-9.1-1 a keystream (key, index) encrypts once: an index is not protected twice
+            switch streams.values[slot].rtpWindow.check(index) {
+            case .new: break
+            case .replayed: throw .replayed(ssrc: header.ssrc, index: index)
+            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams.values[slot].rtpWindow.highest ?? 0)
+            }
+        }
+        // spec: RFC3711-3.3.1-9 no more than 2^48 packets with one key
+        guard keys[activeKey].srtpPacketsProtected < 1 << 48 else { throw .keyExhausted(ssrc: header.ssrc) }
+        let transform = keys[activeKey].rtpTransform(index: index)
+        let tagLength = profile.srtpTagLength
+        switch profile.cipher {
+        case .aesCounterMode, .null:
+            // spec: RFC3711-3.1-9 encrypt first, then authenticate
+            transform.applyKeystream(ssrc: header.ssrc, index: index, to: UnsafeMutableRawBufferPointer(rebasing: buffer[header.length..<length]))
+            writeMKI(keys[activeKey].master.mki, into: buffer, at: length)
+            // spec: RFC3711-4.2-1 M = Authenticated Portion || ROC
+            withUnsafeBytes(of: roc.bigEndian) { rocBytes in
+                transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), suffix: rocBytes,
+                                       tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(length + mkiLength)..<(length + mkiLength + tagLength)]))
+            }
+        case .aesGCM:
+            // spec: RFC7714-8.2-1 every SRTP packet is both encrypted and authenticated
+            let nonce = transform.gcmNonce(ssrc: header.ssrc, srtpIndex: index)
+            transform.seal(UnsafeMutableRawBufferPointer(rebasing: buffer[header.length..<length]), nonce: nonce,
+                           aad: UnsafeRawBufferPointer(rebasing: buffer[0..<header.length]), aadSuffix: UnsafeRawBufferPointer(start: nil, count: 0),
+                           tag: UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + tagLength)]))
+            writeMKI(keys[activeKey].master.mki, into: buffer, at: length + tagLength)
+        }
+        keys[activeKey].srtpPacketsProtected += 1
+        streams.values[slot].rtpIndex.update(sequence: header.sequenceNumber, guess: roc)
+        streams.values[slot].rtpWindow.accept(index)
+        return length + rtpOverhead
+    }
+
+    private mutating func unprotectRTPCore(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
+        let tagLength = profile.srtpTagLength
+        let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(packet), trailer: rtpOverhead)
+        let end = packet.count - rtpOverhead   // end of the RTP packet
+        // spec: RFC3711-3.2.3-1 the context is found by SSRC (within this session's addresses)
+        let slot = try stream(header.ssrc, create: false)
+        var estimator = slot.map { streams.values[$0].rtpIndex }
+            ?? SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[header.ssrc] ?? 0)
+        guard let (index, roc) = estimator.estimate(header.sequenceNumber) else {
+            throw .tooOld(ssrc: header.ssrc, index: UInt64(header.sequenceNumber), highest: 0)
+        }
+        if let slot {
+            switch streams.values[slot].rtpWindow.check(index) {
+            case .new: break
+            // spec: RFC3711-3.3-3 a replayed packet is discarded
+            case .replayed: throw .replayed(ssrc: header.ssrc, index: index)
+            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams.values[slot].rtpWindow.highest ?? 0)
+            }
+        }
+        let mkiStart = profile.isAEAD ? end + tagLength : end
+        let keyIndex = try key(for: UnsafeRawBufferPointer(rebasing: packet[mkiStart..<(mkiStart + mkiLength)]))
+        let transform = keys[keyIndex].rtpTransform(index: index)
+        switch profile.cipher {
+        case .aesCounterMode, .null:
+            let tagStart = end + mkiLength
+            let authentic = withUnsafeBytes(of: roc.bigEndian) { rocBytes in
+                transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + tagLength)]),
+                                 message: UnsafeRawBufferPointer(rebasing: packet[0..<end]), suffix: rocBytes)
+            }
+            // spec: RFC3711-4.2-3 unequal tags: AUTHENTICATION FAILURE
+            // spec: RFC3711-3.3-4 and the packet is discarded
+            guard authentic else { throw .authenticationFailed(ssrc: header.ssrc, index: index) }
+            // spec: RFC3711-3.1-9 the receiver authenticates, then decrypts
+            transform.applyKeystream(ssrc: header.ssrc, index: index, to: UnsafeMutableRawBufferPointer(rebasing: packet[header.length..<end]))
+        case .aesGCM:
+            let nonce = transform.gcmNonce(ssrc: header.ssrc, srtpIndex: index)
+            // spec: RFC7714-5.3-1 the AEAD tag is checked before anything else is done
+            // spec: RFC7714-5.3-3 nothing is decrypted before the tag is valid
+            let authentic = transform.open(UnsafeMutableRawBufferPointer(rebasing: packet[header.length..<end]), nonce: nonce,
+                                           aad: UnsafeRawBufferPointer(rebasing: packet[0..<header.length]),
+                                           aadSuffix: UnsafeRawBufferPointer(start: nil, count: 0),
+                                           tag: UnsafeRawBufferPointer(rebasing: packet[end..<(end + tagLength)]))
+            guard authentic else { throw .authenticationFailed(ssrc: header.ssrc, index: index) }
+        }
+        // Only an authentic packet creates a stream or moves ROC, s_l and the replay list.
+        let stateSlot = if let slot { slot } else { try insertStream(header.ssrc, estimator: estimator) }
+        estimator.update(sequence: header.sequenceNumber, guess: roc)
+        streams.values[stateSlot].rtpIndex = estimator
+        streams.values[stateSlot].rtpWindow.accept(index)
+        return end
+    }
+
+    // MARK: SRTCP
+
+    /// Protects the RTCP compound packet in `buffer[0..<length]` in place and returns the
+    /// SRTCP packet's length; the buffer needs ``rtcpOverhead`` bytes of room after it.
+    public mutating func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        do {
+            let result = try protectRTCPCore(buffer, length: length)
+            statistics.rtcpProtected += 1
+            return result
+        } catch {
+            statistics.count(error)
+            throw error
+        }
+    }
+
+    /// Protects the RTCP compound packet in `packet`, appending index, MKI and tag.
+    public mutating func protectRTCP(_ packet: inout [UInt8]) throws(SRTPError) {
+        let length = packet.count
+        packet.append(contentsOf: repeatElement(0, count: rtcpOverhead))
+        let result = packet.withUnsafeMutableBytes { buffer in Result { () throws(SRTPError) in try protectRTCP(buffer, length: length) } }
+        switch result {
+        case .success(let newLength): packet.removeLast(packet.count - newLength)
+        case .failure(let error): packet.removeLast(rtcpOverhead); throw error
+        }
+    }
+
+    /// Checks and (when the E flag says so) decrypts the SRTCP packet in place; returns the
+    /// RTCP compound packet's length.
+    public mutating func unprotectRTCP(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
+        do {
+            let result = try unprotectRTCPCore(packet)
+            statistics.rtcpUnprotected += 1
+            return result
+        } catch {
+            statistics.count(error)
+            throw error
+        }
+    }
+
+    /// Checks and decrypts the SRTCP packet in `packet`, leaving the RTCP compound packet.
+    public mutating func unprotectRTCP(_ packet: inout [UInt8]) throws(SRTPError) {
+        let result = packet.withUnsafeMutableBytes { buffer in Result { () throws(SRTPError) in try unprotectRTCP(buffer) } }
+        packet.removeLast(packet.count - (try result.get()))
+    }
+
+    private mutating func protectRTCPCore(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        precondition(length >= 0 && length <= buffer.count, "length is within the buffer")
+        // spec: RFC3711-4.1.1-4 SRTCP uses the SSRC of the compound packet's first header
+        let ssrc = try RTPHeaderSpan.rtcpSSRC(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), trailer: 0)
+        guard buffer.count >= length + rtcpOverhead else { throw .bufferTooSmall(needed: length + rtcpOverhead, capacity: buffer.count) }
+        guard length - 8 <= 0x10000 * 16 - 16 else { throw .packetTooLong(length: length) }
+        let slot = try stream(ssrc, create: true)!
+        // spec: RFC3711-9.2-4 at most 2^31 SRTCP packets per master key
+        guard keys[activeKey].srtcpPacketsProtected < 1 << 31 else { throw .keyExhausted(ssrc: ssrc) }
+        // spec: RFC3711-3.4-7 the index starts at zero and goes up by one, modulo 2^31, per packet
+        let index = streams.values[slot].nextSRTCPIndex
+        let transform = keys[activeKey].rtcpTransform(index: index)
+        // spec: RFC3711-3.4-5 the E flag says whether the packet is encrypted
+        // spec: RFC3711-3.4-6 the SRTCP index is 31 bits
+        let word = (encryptRTCP ? 0x8000_0000 : 0) | index
+        let tagLength = profile.srtcpTagLength
+        let mki = keys[activeKey].master.mki
+        switch profile.cipher {
+        case .aesCounterMode, .null:
+            if encryptRTCP {
+                transform.applyKeystream(ssrc: ssrc, index: UInt64(index), to: UnsafeMutableRawBufferPointer(rebasing: buffer[8..<length]))
+            }
+            buffer.storeBytes(of: word.bigEndian, toByteOffset: length, as: UInt32.self)
+            writeMKI(mki, into: buffer, at: length + 4)
+            // spec: RFC3711-3.4-14 SRTCP is always authenticated
+            // spec: RFC3711-4.2-1 for SRTCP, M = Authenticated Portion (through the index)
+            transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<(length + 4)]), suffix: UnsafeRawBufferPointer(start: nil, count: 0),
+                                   tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(length + 4 + mkiLength)..<(length + 4 + mkiLength + tagLength)]))
+        case .aesGCM:
+            // spec: RFC7714-9-1 every SRTCP packet is authenticated; encryption is optional
+            let nonce = transform.gcmNonce(ssrc: ssrc, srtcpIndex: index)
+            let plaintextStart = encryptRTCP ? 8 : length
+            withUnsafeBytes(of: word.bigEndian) { wordBytes in
+                transform.seal(UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextStart..<length]), nonce: nonce,
+                               aad: UnsafeRawBufferPointer(rebasing: buffer[0..<plaintextStart]), aadSuffix: wordBytes,
+                               tag: UnsafeMutableRawBufferPointer(rebasing: buffer[length..<(length + tagLength)]))
+            }
+            buffer.storeBytes(of: word.bigEndian, toByteOffset: length + tagLength, as: UInt32.self)
+            writeMKI(mki, into: buffer, at: length + tagLength + 4)
+        }
+        keys[activeKey].srtcpPacketsProtected += 1
+        streams.values[slot].nextSRTCPIndex = (index + 1) & 0x7fff_ffff
+        return length + rtcpOverhead
+    }
+
+    private mutating func unprotectRTCPCore(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
+        let ssrc = try RTPHeaderSpan.rtcpSSRC(UnsafeRawBufferPointer(packet), trailer: rtcpOverhead)
+        let tagLength = profile.srtcpTagLength
+        // Where the RTCP packet ends and the E flag and index sit.
+        let (end, wordStart, mkiStart, tagStart): (Int, Int, Int, Int)
+        if profile.isAEAD {
+            // RFC 7714 §17: header, ciphertext, tag, E‖index, MKI.
+            end = packet.count - rtcpOverhead
+            tagStart = end
+            wordStart = end + tagLength
+            mkiStart = wordStart + 4
+        } else {
+            // RFC 3711 §3.4: packet, E‖index, MKI, tag.
+            end = packet.count - rtcpOverhead
+            wordStart = end
+            mkiStart = end + 4
+            tagStart = mkiStart + mkiLength
+        }
+        let word = packet.loadUnaligned(fromByteOffset: wordStart, as: UInt32.self).bigEndian
+        let encrypted = word & 0x8000_0000 != 0
+        let index = word & 0x7fff_ffff
+        let slot = try stream(ssrc, create: false)
+        if let slot {
+            switch streams.values[slot].rtcpWindow.check(UInt64(index)) {
+            case .new: break
+            case .replayed: throw .replayed(ssrc: ssrc, index: UInt64(index))
+            case .tooOld: throw .tooOld(ssrc: ssrc, index: UInt64(index), highest: streams.values[slot].rtcpWindow.highest ?? 0)
+            }
+        }
+        let keyIndex = try key(for: UnsafeRawBufferPointer(rebasing: packet[mkiStart..<(mkiStart + mkiLength)]))
+        let transform = keys[keyIndex].rtcpTransform(index: index)
+        switch profile.cipher {
+        case .aesCounterMode, .null:
+            let authentic = transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + tagLength)]),
+                                             message: UnsafeRawBufferPointer(rebasing: packet[0..<(wordStart + 4)]),
+                                             suffix: UnsafeRawBufferPointer(start: nil, count: 0))
+            guard authentic else { throw .authenticationFailed(ssrc: ssrc, index: UInt64(index)) }
+            if encrypted {
+                transform.applyKeystream(ssrc: ssrc, index: UInt64(index), to: UnsafeMutableRawBufferPointer(rebasing: packet[8..<end]))
+            }
+        case .aesGCM:
+            let nonce = transform.gcmNonce(ssrc: ssrc, srtcpIndex: index)
+            let ciphertextStart = encrypted ? 8 : end
+            let authentic = withUnsafeBytes(of: word.bigEndian) { wordBytes in
+                transform.open(UnsafeMutableRawBufferPointer(rebasing: packet[ciphertextStart..<end]), nonce: nonce,
+                               aad: UnsafeRawBufferPointer(rebasing: packet[0..<ciphertextStart]), aadSuffix: wordBytes,
+                               tag: UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + tagLength)]))
+            }
+            guard authentic else { throw .authenticationFailed(ssrc: ssrc, index: UInt64(index)) }
+        }
+        let stateSlot = if let slot { slot } else {
+            try insertStream(ssrc, estimator: SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[ssrc] ?? 0))
+        }
+        streams.values[stateSlot].rtcpWindow.accept(UInt64(index))
+        return end
+    }
+
+    // MARK: Helpers
+
+    /// The slot of stream `ssrc`; created (within the limit) when `create` is set.
+    private mutating func stream(_ ssrc: UInt32, create: Bool) throws(SRTPError) -> Dictionary<UInt32, SRTPStreamState>.Index? {
+        if let slot = streams.index(forKey: ssrc) { return slot }
+        guard create else { return nil }
+        return try insertStream(ssrc, estimator: SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[ssrc] ?? 0))
+    }
+
+    private mutating func insertStream(_ ssrc: UInt32, estimator: SRTPIndexEstimator) throws(SRTPError) -> Dictionary<UInt32, SRTPStreamState>.Index {
+        guard streams.count < maximumStreams else { throw .tooManyStreams(limit: maximumStreams) }
+        // The window size was validated at init.
+        let window = try! SRTPReplayWindow(size: replayWindowSize)
+        // spec: RFC3711-3.2.1-9 each SSRC keeps its own replay lists and counters
+        streams[ssrc] = SRTPStreamState(rtpIndex: estimator, rtpWindow: window, rtcpWindow: window)
+        return streams.index(forKey: ssrc)!
+    }
+
+    /// The key a received packet names by its MKI (the only key when MKIs are not used).
+    private func key(for mki: UnsafeRawBufferPointer) throws(SRTPError) -> Int {
+        guard mkiLength > 0 else { return 0 }
+        for (i, material) in keys.enumerated() where material.master.mki.elementsEqual(mki) { return i }
+        throw .unknownMKI(Array(mki))
+    }
+
+    private func writeMKI(_ mki: [UInt8], into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        guard !mki.isEmpty else { return }
+        mki.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + mki.count)]).copyMemory(from: $0) }
+    }
+}
+
+/// Per-SSRC state of a context.
+struct SRTPStreamState: Sendable {
+    var rtpIndex: SRTPIndexEstimator
+    /// Received indices (receiver) or protected indices (sender).
+    var rtpWindow: SRTPReplayWindow
+    var rtcpWindow: SRTPReplayWindow
+    /// The next SRTCP index to send.
+    var nextSRTCPIndex: UInt32 = 0
+}
