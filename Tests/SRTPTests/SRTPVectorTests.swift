@@ -48,6 +48,15 @@ func hex(_ text: String) -> [UInt8] {
         #expect(keys.authenticationKey == hex("fd9c32d39ed5fbb5a9dc96b30818454d1313dc05"))
     }
 
+    /// RFC 6188 §7.4: AES_192_CM_PRF.
+    @Test(.spec("RFC6188-3.1-1")) func keyDerivationAES192() throws {
+        let key = hex("73edc66c4fa15776fb57f9505c171365 50ffda71f3e8e5f1"), salt = hex("c8522f3acd4ce86d5add78edbb11")
+        let keys = try SRTPSessionKeys(profile: .aes192CmHmacSha1_80, masterKey: key, masterSalt: salt, rtcp: false)
+        #expect(keys.encryptionKey == hex("31874736a8f1143870c26e4857d8a5b2 c4a354407faadabb"))
+        #expect(keys.salt == hex("2372b82d639b6d8503a47adc0a6c"))
+        #expect(keys.authenticationKey == hex("355b10973cd95b9eacf4061c7e1a7151 e7cfbfcb"))
+    }
+
     /// Rate r > 0: the key for index i is the one derived with r = i DIV rate, and changes
     /// exactly at multiples of the rate.
     @Test(.spec("RFC3711-4.3.1-4", "RFC3711-4.3.1-3")) func keyDerivationRate() throws {
@@ -66,7 +75,7 @@ func hex(_ text: String) -> [UInt8] {
 
     // MARK: Keystreams
 
-    /// RFC 3711 B.2 and RFC 6188 §7.1: the AES-CM keystream for SSRC 0, index 0, over the
+    /// RFC 3711 B.2 and RFC 6188 §7.1 and §7.3: the AES-CM keystream for SSRC 0, index 0, over the
     /// longest segment one IV allows, read by protecting an all-zero payload.
     @Test(.spec("RFC3711-4.1.1-1", "RFC3711-4.1.1-2", "RFC3711-4.1.1-3", "RFC3711-4.1.1-5", "RFC3711-5.1-1"),
           arguments: CryptoBackend.available)
@@ -75,6 +84,9 @@ func hex(_ text: String) -> [UInt8] {
             (.aes128CmHmacSha1_80, hex("2B7E151628AED2A6ABF7158809CF4F3C"), [
                 hex("E03EAD0935C95E80E166B16DD92B4EB4"), hex("D23513162B02D0F72A43A2FE4A5F97AB"), hex("41E95B3BB0A2E8DD477901E4FCA894C0"),
                 hex("EC8CDF7398607CB0F2D21675EA9EA1E4"), hex("362B7C3C6773516318A077D7FC5073AE"), hex("6A2CC3787889374FBEB4C81B17BA6C44")]),
+            (.aes192CmHmacSha1_80, hex("eab234764e517b2d3d160d587d8c8621 9740f65f99b6bcf7"), [
+                hex("35096cba4610028dc1b57503804ce37c"), hex("5de986291dcce161d5165ec4568f5c9a"), hex("474a40c77894bc17180202272a4c264d"),
+                hex("d108d1a31a00bad6367ec23eb044b415"), hex("c8f57129fdeb970b59f917b257662d4c"), hex("a5dab625811034e8cebdfeb6dc158dd3")]),
             (.aes256CmHmacSha1_80, hex("57f82fe3613fd170a85ec93c40b1f092 2ec4cb0dc025b58272147cc438944a98"), [
                 hex("92bdd28a93c3f52511c677d08b5515a4"), hex("9da71b2378a854f67050756ded165bac"), hex("63c4868b7096d88421b563b8c94c9a31"),
                 hex("cea518c90fd91ced9cbb18c078a54711"), hex("3dbc4814f4da5f00a08772b63c6a046d"), hex("6eb246913062a16891433e97dd01a57f")]),
