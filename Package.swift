@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
         .executable(name: "specrtc", targets: ["specrtc"]),
         .executable(name: "CryptoBenchmarks", targets: ["CryptoBenchmarks"]),
+        .executable(name: "SRTPBenchmarks", targets: ["SRTPBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     traits: [
         .trait(name: "Accelerated", description: """
@@ -84,6 +85,8 @@ let package = Package(
         .target(name: "LibSRTPReference", path: "Tools/LibSRTPReference"),
         // Release-mode throughput beside `openssl speed` (swift run -c release CryptoBenchmarks).
         .executableTarget(name: "CryptoBenchmarks", dependencies: ["RTCCrypto"], path: "Tools/Benchmarks/CryptoBenchmarks"),
+        // SRTP packets per second beside libsrtp2 (Tools/bench.sh).
+        .executableTarget(name: "SRTPBenchmarks", dependencies: ["SRTP", "RTCCrypto", "LibSRTPReference"], path: "Tools/Benchmarks/SRTPBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
         .testTarget(name: "RTCCryptoTests", dependencies: [
             "RTCCrypto", "SpecTesting", "Wire",

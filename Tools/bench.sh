@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Release-mode benchmarks beside OpenSSL (`openssl speed`), both AES/GHASH paths.
+# Release-mode benchmarks: RTCCrypto beside OpenSSL (`openssl speed`), SRTP beside libsrtp2,
+# both AES/GHASH paths.   Tools/bench.sh [crypto|srtp]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Tools/lib/environment.sh
 ensure_swift
-ensure_packages openssl || echo "WARNING: openssl missing: the OpenSSL column will say n/a" >&2
-swift build -c release "${SPECRTC_TRAITS[@]}" --product CryptoBenchmarks 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
-.build/release/CryptoBenchmarks
+ensure_packages openssl libsrtp2-dev || echo "WARNING: openssl or libsrtp2 missing: their columns will say n/a" >&2
+which="${1:-all}"
+for product in CryptoBenchmarks SRTPBenchmarks; do
+  case "$which:$product" in all:*|crypto:CryptoBenchmarks|srtp:SRTPBenchmarks) ;; *) continue ;; esac
+  swift build -c release "${SPECRTC_TRAITS[@]}" --product "$product" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+  ".build/release/$product"
+done

@@ -1,0 +1,153 @@
+import Foundation
+import LibSRTPReference
+import RTCCrypto
+import SRTP
+
+/// Release-mode SRTP throughput beside libsrtp2 (the system library, measured in the same run),
+/// in packets per second for 1200-byte payloads, protect and unprotect, per profile and backend.
+///
+///     Tools/bench.sh            (or: swift run -c release --traits Accelerated SRTPBenchmarks)
+@main
+struct SRTPBenchmarks {
+    static let payloadSize = 1200
+    static let batch = 4096
+
+    static func main() throws {
+        var reason = [CChar](repeating: 0, count: 256)
+        let haveLibSRTP = specrtc_libsrtp_available(&reason, reason.count) == 1
+        let libsrtp = haveLibSRTP ? String(cString: specrtc_libsrtp_version()) : "libsrtp2 unavailable (\(String(cString: reason)))"
+        print("SRTP benchmark (release, \(payloadSize)-byte payloads, packets per second; \(libsrtp) in the same run)")
+        print(pad("", 44) + pad("SpecRTC", 16) + pad("libsrtp2", 16) + "ratio")
+        let profiles: [SRTPProfile] = [.aes128CmHmacSha1_80, .aeadAES128GCM, .aes256CmHmacSha1_80, .aeadAES256GCM, .nullHmacSha1_80]
+        for profile in profiles {
+            let key = SRTPMasterKey(key: [UInt8](repeating: 0x3c, count: profile.masterKeyLength),
+                                    salt: [UInt8](repeating: 0x5a, count: profile.masterSaltLength))
+            let theirs = haveLibSRTP ? libSRTPRates(profile: profile, key: key) : nil
+            for backend in CryptoBackend.available {
+                let ours = try ourRates(profile: profile, key: key, backend: backend)
+                for (label, value, reference) in [("protect", ours.protect, theirs?.protect), ("unprotect", ours.unprotect, theirs?.unprotect)] {
+                    let ratio = reference.map { String(format: "%.2f×", value / $0) } ?? "—"
+                    print(pad("\(profile) \(label) (\(backend.rawValue))", 44) + pad(rate(value), 16)
+                          + pad(reference.map(rate) ?? "n/a", 16) + ratio)
+                }
+            }
+        }
+    }
+
+    /// A batch of RTP packets with consecutive sequence numbers, each in a buffer with room.
+    static func plainPackets(start: Int) -> [[UInt8]] {
+        (0..<batch).map { n in
+            let sequence = UInt16(truncatingIfNeeded: start + n)
+            var packet: [UInt8] = [0x80, 96, UInt8(sequence >> 8), UInt8(sequence & 0xff), 0, 0, 0, 1, 0xde, 0xad, 0xbe, 0xef]
+            packet += [UInt8](repeating: 0xa5, count: payloadSize)
+            packet.reserveCapacity(packet.count + 64)
+            return packet
+        }
+    }
+
+    static func ourRates(profile: SRTPProfile, key: SRTPMasterKey, backend: CryptoBackend) throws -> (protect: Double, unprotect: Double) {
+        var configuration = SRTPConfiguration(profile: profile, masterKeys: [key])
+        configuration.backend = backend
+        configuration.replayWindowSize = batch
+        var sender = try SRTPSession(configuration)
+        var start = 0
+        var protectedBatch: [[UInt8]] = []
+        let protect = measure { rounds in
+            for _ in 0..<rounds {
+                // A fresh sender before SEQ wraps keeps every batch at ROC 0, which a fresh
+                // receiver assumes.
+                if start + batch > 65_536 { sender = try! SRTPSession(configuration); start = 0 }
+                var packets = plainPackets(start: start)
+                let begin = DispatchTime.now().uptimeNanoseconds
+                for i in packets.indices { try! sender.protectRTP(&packets[i]) }
+                let elapsed = DispatchTime.now().uptimeNanoseconds - begin
+                start += batch
+                protectedBatch = packets
+                recordElapsed(elapsed)
+            }
+        }
+        let unprotect = measure { rounds in
+            for _ in 0..<rounds {
+                var receiver = try! SRTPSession(configuration)
+                var packets = protectedBatch
+                let begin = DispatchTime.now().uptimeNanoseconds
+                for i in packets.indices { try! receiver.unprotectRTP(&packets[i]) }
+                recordElapsed(DispatchTime.now().uptimeNanoseconds - begin)
+            }
+        }
+        return (protect, unprotect)
+    }
+
+    static func libSRTPRates(profile: SRTPProfile, key: SRTPMasterKey) -> (protect: Double, unprotect: Double)? {
+        let material = key.key + key.salt
+        func session(outbound: Bool) -> OpaquePointer? {
+            var status: Int32 = 0
+            return material.withUnsafeBufferPointer {
+                specrtc_libsrtp_create(profile.rawValue, outbound ? 1 : 0, $0.baseAddress, material.count, 1, nil, 0, UInt(batch), 1, &status)
+            }
+        }
+        guard var sender = session(outbound: true) else { return nil }
+        defer { specrtc_libsrtp_destroy(sender) }
+        var start = 0
+        var failures = 0
+        var protectedBatch: [[UInt8]] = []
+        let protect = measure { rounds in
+            for _ in 0..<rounds {
+                if start + batch > 65_536 {
+                    specrtc_libsrtp_destroy(sender)
+                    sender = session(outbound: true)!
+                    start = 0
+                }
+                var packets = plainPackets(start: start).map { $0 + [UInt8](repeating: 0, count: 64) }
+                var lengths = [Int32](repeating: Int32(12 + payloadSize), count: batch)
+                let begin = DispatchTime.now().uptimeNanoseconds
+                for i in packets.indices where specrtc_libsrtp_protect(sender, &packets[i], &lengths[i], 0) != 0 { failures += 1 }
+                recordElapsed(DispatchTime.now().uptimeNanoseconds - begin)
+                start += batch
+                protectedBatch = zip(packets, lengths).map { Array($0.prefix(Int($1))) + [UInt8](repeating: 0, count: 16) }
+            }
+        }
+        let unprotect = measure { rounds in
+            for _ in 0..<rounds {
+                guard let receiver = session(outbound: false) else { return }
+                var packets = protectedBatch
+                var lengths = packets.map { Int32($0.count - 16) }
+                let begin = DispatchTime.now().uptimeNanoseconds
+                for i in packets.indices where specrtc_libsrtp_unprotect(receiver, &packets[i], &lengths[i]) != 0 { failures += 1 }
+                recordElapsed(DispatchTime.now().uptimeNanoseconds - begin)
+                specrtc_libsrtp_destroy(receiver)
+            }
+        }
+        precondition(failures == 0, "libsrtp2 refused \(failures) packets: its figures would mean nothing")
+        return (protect, unprotect)
+    }
+
+    // Only the packet loops are timed (not making or copying the batches).
+    nonisolated(unsafe) static var timed: UInt64 = 0
+    static func recordElapsed(_ nanoseconds: UInt64) { timed += nanoseconds }
+
+    /// Packets per second: rounds of `batch` packets until 0.3 s of timed work, best of three.
+    static func measure(_ body: (Int) -> Void) -> Double {
+        var rounds = 1
+        while true {
+            timed = 0
+            body(rounds)
+            if timed >= 300_000_000 {
+                var best = Double(rounds * batch) / (Double(timed) / 1e9)
+                for _ in 0..<2 {
+                    timed = 0
+                    body(rounds)
+                    best = max(best, Double(rounds * batch) / (Double(timed) / 1e9))
+                }
+                return best
+            }
+            rounds *= 2
+        }
+    }
+
+    static func rate(_ value: Double) -> String { String(format: "%.0fk/s", value / 1000) }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
