@@ -1,3 +1,7 @@
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
 /// Counter mode (NIST SP 800-38A §6.5): the keystream is E(K, counter block), E(K, counter
 /// block + 1), …, XORed with the data. Encryption and decryption are the same operation.
 ///
@@ -43,6 +47,23 @@ public struct AESCTR: Sendable {
             leftoverStart += 1
         }
         guard offset < data.count else { return }
+        #if Accelerated
+        if aes.backend == .hardware, counterBits == 128 || counterBits == 32 {
+            // Whole blocks in the AES-NI kernel, in place; a partial last block below.
+            let whole = (data.count - offset) / 16
+            if whole > 0 {
+                var next = (high: counter.0, low: counter.1)
+                aes.core.scheduleBytes.withUnsafeBytes { schedule in
+                    HardwareCounterMode.apply(data.baseAddress! + offset, blockCount: whole, counter: &next,
+                                              increment: counterBits == 128 ? .full : .low32,
+                                              roundKeys: schedule.baseAddress!, rounds: aes.core.rounds)
+                }
+                counter = (next.high, next.low)
+                offset += 16 * whole
+            }
+            guard offset < data.count else { return }
+        }
+        #endif
         // Counter blocks for up to 512 bytes at a time, encrypted in one call, in stack buffers.
         let chunkSize = 512
         withUnsafeTemporaryAllocation(byteCount: 2 * chunkSize, alignment: 16) { scratch in

@@ -12,12 +12,12 @@ public struct AESGCM: Sendable {
     }
 
     private let aes: AES
-    private let hashSubkey: [UInt8]
+    private let hashKey: GHASHKey
 
     /// A GCM instance for `key` (16, 24 or 32 bytes) on `backend`.
     public init(key: [UInt8], backend: CryptoBackend = .best) throws(AES.Error) {
         aes = try AES(key: key, backend: backend)
-        hashSubkey = aes.encrypt(block: [UInt8](repeating: 0, count: 16))
+        hashKey = GHASHKey(hashSubkey: aes.encrypt(block: [UInt8](repeating: 0, count: 16)), backend: aes.backend)
     }
 
     /// Encrypts `plaintext` and authenticates it with `aad`; returns ciphertext and tag.
@@ -78,7 +78,7 @@ public struct AESGCM: Sendable {
     /// E(K, J0) ⊕ GHASH(A ‖ pad ‖ C ‖ pad ‖ lengths) as big-endian halves.
     private func tagWords(j0: (UInt64, UInt64), aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
                           ciphertext: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
-        var ghash = GHASH(hashSubkey: hashSubkey, backend: aes.backend)
+        var ghash = GHASH(key: hashKey)
         if aadSuffix.isEmpty {
             ghash.update(paddingToBlock: aad)
         } else {
@@ -109,7 +109,7 @@ public struct AESGCM: Sendable {
     private func preCounterBlock(_ nonce: [UInt8]) throws(Error) -> [UInt8] {
         guard !nonce.isEmpty else { throw .emptyNonce }
         if nonce.count == 12 { return nonce + [0, 0, 0, 1] }
-        var ghash = GHASH(hashSubkey: hashSubkey, backend: aes.backend)
+        var ghash = GHASH(key: hashKey)
         nonce.withUnsafeBytes { ghash.update(paddingToBlock: $0) }
         ghash.update(lengthsOfAAD: 0, ciphertext: nonce.count)
         return ghash.digest
@@ -117,7 +117,7 @@ public struct AESGCM: Sendable {
 
     /// T = E(K, J0) ⊕ GHASH(A ‖ pad ‖ C ‖ pad ‖ len(A) ‖ len(C)).
     private func tag(j0: [UInt8], aad: [UInt8], ciphertext: [UInt8]) -> [UInt8] {
-        var ghash = GHASH(hashSubkey: hashSubkey, backend: aes.backend)
+        var ghash = GHASH(key: hashKey)
         aad.withUnsafeBytes { ghash.update(paddingToBlock: $0) }
         ciphertext.withUnsafeBytes { ghash.update(paddingToBlock: $0) }
         ghash.update(lengthsOfAAD: aad.count, ciphertext: ciphertext.count)

@@ -2,6 +2,26 @@
 import RTCCryptoAccelerated
 #endif
 
+/// A GHASH key H = E(K, 0^128) in the forms each backend needs, prepared once per AES key.
+struct GHASHKey: Sendable {
+    /// H, bit-reversed (the portable form).
+    let h: (UInt64, UInt64)
+    let hardware: Bool
+    #if Accelerated
+    /// Powers of H for the aggregated PCLMULQDQ kernel.
+    let prepared: HardwareGHASHKey?
+    #endif
+
+    init(hashSubkey: [UInt8], backend: CryptoBackend) {
+        let natural = GHASH.load(hashSubkey[...])
+        h = GHASH.reversed(natural)
+        hardware = backend == .hardware
+        #if Accelerated
+        prepared = backend == .hardware ? HardwareGHASHKey(h: (natural.0, natural.1)) : nil
+        #endif
+    }
+}
+
 /// GHASH (NIST SP 800-38D §6.4), constant-time: carry-less multiplication is done with
 /// ordinary integer multiplications on operands whose bits are spread out with holes, so
 /// that carries never reach a bit that is kept; there are no tables and no data-dependent
@@ -11,24 +31,35 @@ import RTCCryptoAccelerated
 /// state is kept bit-reversed (coefficient of x^i at bit i), where the product is a plain
 /// carry-less product reduced modulo x^128 + x^7 + x^2 + x + 1.
 struct GHASH: Sendable {
-    private let h: (UInt64, UInt64)       // H, bit-reversed: (high 64 coefficients, low 64)
+    private let key: GHASHKey
     private var state: (UInt64, UInt64) = (0, 0)
-    private let hardware: Bool
 
     /// A GHASH keyed with H = E(K, 0^128), on `backend`.
     init(hashSubkey: [UInt8], backend: CryptoBackend = .portable) {
-        h = GHASH.reversed(GHASH.load(hashSubkey[...]))
-        hardware = backend == .hardware
+        key = GHASHKey(hashSubkey: hashSubkey, backend: backend)
     }
+
+    /// A GHASH with a key prepared once (per AES-GCM key).
+    init(key: GHASHKey) {
+        self.key = key
+    }
+
+    private var h: (UInt64, UInt64) { key.h }
+    private var hardware: Bool { key.hardware }
 
     /// Absorbs data padded with zeros to whole blocks.
     mutating func update(paddingToBlock data: UnsafeRawBufferPointer) {
         var offset = 0
         #if Accelerated
-        if hardware {
-            // Whole blocks in one call; the padded tail goes through the loop below.
+        if let prepared = key.prepared {
+            // Whole blocks in one call (the kernel works on the value as big-endian halves);
+            // the padded tail goes through the loop below.
             let whole = data.count / 16 * 16
-            HardwareGHASH.absorb(state: &state, h: h, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
+            var value = GHASH.reversed(state)
+            var halves = (high: value.0, low: value.1)
+            HardwareGHASH.absorb(state: &halves, key: prepared, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
+            value = (halves.high, halves.low)
+            state = GHASH.reversed(value)
             offset = whole
         }
         #endif

@@ -1,48 +1,102 @@
 import Builtin
 import _Builtin_intrinsics.intel
 
-/// GHASH over whole blocks with PCLMULQDQ, in the same bit-reversed representation as the
-/// portable GHASH in RTCCrypto (coefficient of x^i at bit i; values as (high, low) words), so
-/// the two can hand state to each other.
-public enum HardwareGHASH {
-    /// Absorbs `blocks` (a multiple of 16 bytes) into `state` with the key `h`.
+/// Powers of the GHASH key prepared for ``HardwareGHASH``: H·x⁻¹, H²·x⁻¹, H³·x⁻¹, H⁴·x⁻¹ in
+/// the byte-swapped representation, each with the XOR of its halves for Karatsuba.
+public struct HardwareGHASHKey: Sendable {
+    let h1, h2, h3, h4: SIMD2<Int64>
+    let k1, k2, k3, k4: SIMD2<Int64>
+
+    /// Prepares H (big-endian halves, as E(K, 0¹²⁸) reads).
     @inline(never)
-    public static func absorb(state: inout (UInt64, UInt64), h: (UInt64, UInt64), blocks: UnsafeRawBufferPointer) {
-        var (s1, s0) = state
-        var offset = 0
-        let hx = h.0 ^ h.1
-        while offset + 16 <= blocks.count {
-            // Load big-endian, reverse the 128 bits: (high, low) → (rev(low), rev(high)).
-            let high = UInt64(bigEndian: blocks.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            let low = UInt64(bigEndian: blocks.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-            s1 ^= reverse64(low)
-            s0 ^= reverse64(high)
-            // Karatsuba with three carry-less multiplications.
-            let lo = clmul(s0, h.1), hi = clmul(s1, h.0), mid = clmul(s0 ^ s1, hx)
-            let m1 = mid.0 ^ lo.0 ^ hi.0, m0 = mid.1 ^ lo.1 ^ hi.1
-            let p0 = lo.1, p1 = lo.0 ^ m0, p2 = hi.1 ^ m1, p3 = hi.0
-            // Reduce modulo x^128 + x^7 + x^2 + x + 1 (as in RTCCrypto's GHASH.multiply).
-            let h2 = p2 ^ (p3 >> 57) ^ (p3 >> 62) ^ (p3 >> 63)
-            s0 = p0 ^ h2 ^ (h2 << 1) ^ (h2 << 2) ^ (h2 << 7)
-            s1 = p1 ^ p3 ^ (p3 << 1 | h2 >> 63) ^ (p3 << 2 | h2 >> 62) ^ (p3 << 7 | h2 >> 57)
-            offset += 16
+    public init(h: (high: UInt64, low: UInt64)) {
+        // V-form: the block as a 128-bit big-endian integer, coefficient of x^i at bit 127 − i.
+        let v = SIMD2<Int64>(Int64(bitPattern: h.low), Int64(bitPattern: h.high))
+        // H·x⁻¹: V shifted left by one; the bit shifted out (x⁰ · x⁻¹ = x⁻¹) reduces to the
+        // constant x¹²⁷ + x¹²⁶ + x¹²¹ + 1 in this form, XORed in without a branch.
+        let carry = v[1] >> 63   // all ones when the top bit was set
+        let shifted = SIMD2<Int64>(v[0] << 1, (v[1] << 1) | Int64(bitPattern: UInt64(bitPattern: v[0]) >> 63))
+        let h1 = shifted ^ (HardwareGHASH.polynomial & SIMD2<Int64>(carry, carry))
+        let h2 = HardwareGHASH.multiply(h1, h1, h1 ^ HardwareGHASH.swapped(h1))
+        let h3 = HardwareGHASH.multiply(h2, h1, h1 ^ HardwareGHASH.swapped(h1))
+        let h4 = HardwareGHASH.multiply(h3, h1, h1 ^ HardwareGHASH.swapped(h1))
+        (self.h1, self.h2, self.h3, self.h4) = (h1, h2, h3, h4)
+        k1 = h1 ^ HardwareGHASH.swapped(h1)
+        k2 = h2 ^ HardwareGHASH.swapped(h2)
+        k3 = h3 ^ HardwareGHASH.swapped(h3)
+        k4 = h4 ^ HardwareGHASH.swapped(h4)
+    }
+}
+
+/// GHASH over whole blocks with PCLMULQDQ: blocks are byte-swapped into 128-bit integers (no
+/// bit reversal), multiplied by prepared powers of H four at a time (one reduction per four
+/// blocks), and reduced with two carry-less multiplications by the field polynomial's
+/// reflected constant.
+public enum HardwareGHASH {
+    /// x¹²⁸ + x⁷ + x² + x + 1 in the byte-swapped form, as the reduction uses it.
+    static let polynomial = SIMD2<Int64>(1, Int64(bitPattern: 0xc200_0000_0000_0000))
+    /// pshufb mask reversing the 16 bytes.
+    static let byteReverse = SIMD2<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
+
+    /// Absorbs `blocks` (a multiple of 16 bytes) into `state` (the GHASH value as big-endian
+    /// halves) with the prepared key.
+    @inline(never)
+    public static func absorb(state: inout (high: UInt64, low: UInt64), key: HardwareGHASHKey, blocks: UnsafeRawBufferPointer) {
+        guard blocks.count >= 16, let base = blocks.baseAddress else { return }
+        var x = SIMD2<Int64>(Int64(bitPattern: state.low), Int64(bitPattern: state.high))
+        let count = blocks.count / 16
+        var index = 0
+        while index + 4 <= count {
+            let a0 = load(base, index) ^ x, a1 = load(base, index + 1), a2 = load(base, index + 2), a3 = load(base, index + 3)
+            var low = clmul00(a0, key.h4) ^ clmul00(a1, key.h3)
+            low ^= clmul00(a2, key.h2) ^ clmul00(a3, key.h1)
+            var high = clmul11(a0, key.h4) ^ clmul11(a1, key.h3)
+            high ^= clmul11(a2, key.h2) ^ clmul11(a3, key.h1)
+            var middle = clmul00(a0 ^ swapped(a0), key.k4) ^ clmul00(a1 ^ swapped(a1), key.k3)
+            middle ^= clmul00(a2 ^ swapped(a2), key.k2) ^ clmul00(a3 ^ swapped(a3), key.k1)
+            x = reduce(low: low, high: high, middle: middle)
+            index += 4
         }
-        state = (s1, s0)
+        while index < count {
+            x = multiply(load(base, index) ^ x, key.h1, key.k1)
+            index += 1
+        }
+        state = (UInt64(bitPattern: x[1]), UInt64(bitPattern: x[0]))
     }
 
-    @inline(__always) static func reverse64(_ x: UInt64) -> UInt64 {
-        var x = x
-        x = ((x >> 1) & 0x5555_5555_5555_5555) | ((x & 0x5555_5555_5555_5555) << 1)
-        x = ((x >> 2) & 0x3333_3333_3333_3333) | ((x & 0x3333_3333_3333_3333) << 2)
-        x = ((x >> 4) & 0x0f0f_0f0f_0f0f_0f0f) | ((x & 0x0f0f_0f0f_0f0f_0f0f) << 4)
-        return x.byteSwapped
+    /// a · b (b a prepared power, k its halves' XOR), reduced.
+    @inline(__always) static func multiply(_ a: SIMD2<Int64>, _ b: SIMD2<Int64>, _ k: SIMD2<Int64>) -> SIMD2<Int64> {
+        reduce(low: clmul00(a, b), high: clmul11(a, b), middle: clmul00(a ^ swapped(a), k))
     }
 
-    @inline(__always) static func clmul(_ x: UInt64, _ y: UInt64) -> (UInt64, UInt64) {
-        let a = SIMD2<Int64>(Int64(bitPattern: x), 0)
-        let b = SIMD2<Int64>(Int64(bitPattern: y), 0)
-        let product = Builtin.int_x86_pclmulqdq(a._storage._value, b._storage._value, Int8(0)._value)
-        let lanes = unsafeBitCast(product, to: SIMD2<Int64>.self)
-        return (UInt64(bitPattern: lanes[1]), UInt64(bitPattern: lanes[0]))
+    /// Combines Karatsuba's three products into the 256-bit product and reduces it: the low
+    /// half (the terms above x¹²⁷ in this form) is folded twice by the polynomial constant.
+    @inline(__always) static func reduce(low: SIMD2<Int64>, high: SIMD2<Int64>, middle: SIMD2<Int64>) -> SIMD2<Int64> {
+        let m = middle ^ low ^ high
+        var lo = low ^ SIMD2<Int64>(0, m[0])
+        let hi = high ^ SIMD2<Int64>(m[1], 0)
+        lo = swapped(lo) ^ clmul10(lo, polynomial)
+        lo = swapped(lo) ^ clmul10(lo, polynomial)
+        return lo ^ hi
+    }
+
+    @inline(__always) static func load(_ base: UnsafeRawPointer, _ index: Int) -> SIMD2<Int64> {
+        _mm_shuffle_epi8(base.loadUnaligned(fromByteOffset: 16 * index, as: __m128i.self), byteReverse)
+    }
+
+    @inline(__always) static func swapped(_ v: SIMD2<Int64>) -> SIMD2<Int64> { SIMD2(v[1], v[0]) }
+
+    // The selector is an immediate, so each form is its own function (the C macro does not import).
+    @inline(__always) static func clmul00(_ a: SIMD2<Int64>, _ b: SIMD2<Int64>) -> SIMD2<Int64> {
+        unsafeBitCast(Builtin.int_x86_pclmulqdq(a._storage._value, b._storage._value, Int8(0x00)._value), to: SIMD2<Int64>.self)
+    }
+
+    @inline(__always) static func clmul11(_ a: SIMD2<Int64>, _ b: SIMD2<Int64>) -> SIMD2<Int64> {
+        unsafeBitCast(Builtin.int_x86_pclmulqdq(a._storage._value, b._storage._value, Int8(0x11)._value), to: SIMD2<Int64>.self)
+    }
+
+    /// a's low half times b's high half.
+    @inline(__always) static func clmul10(_ a: SIMD2<Int64>, _ b: SIMD2<Int64>) -> SIMD2<Int64> {
+        unsafeBitCast(Builtin.int_x86_pclmulqdq(a._storage._value, b._storage._value, Int8(0x10)._value), to: SIMD2<Int64>.self)
     }
 }

@@ -84,6 +84,42 @@ import Wire
         }
     }
 
+    /// Counters that wrap (the low 32 bits for GCM's inc32, all 128 bits, and the carry from
+    /// the low 64 into the high 64) agree across backends, in one call and in uneven pieces,
+    /// with lengths that use the eight-block kernel, its single-block tail and a partial block.
+    @Test func counterWrapAcrossBackends() throws {
+        guard CryptoBackend.available.count > 1 else { return }
+        let starts: [[UInt8]] = [
+            [UInt8](repeating: 0xff, count: 16),
+            [UInt8](repeating: 0x11, count: 8) + [UInt8](repeating: 0xff, count: 8),
+            [UInt8](repeating: 0x22, count: 12) + [0xff, 0xff, 0xff, 0xfa],
+        ]
+        for start in starts {
+            for bits in [32, 128] {
+                for length in [16 * 8 + 16 * 3 + 5, 16 * 20, 7] {
+                    var outputs: [[UInt8]] = []
+                    for backend in CryptoBackend.available {
+                        let aes = try AES(key: Array(0..<16), backend: backend)
+                        var whole = [UInt8](repeating: 0, count: length)
+                        var stream = AESCTR(aes: aes, counterBlock: start, counterBits: bits)
+                        stream.apply(to: &whole)
+                        var pieces = [UInt8](repeating: 0, count: length)
+                        var chunked = AESCTR(aes: aes, counterBlock: start, counterBits: bits)
+                        var offset = 0
+                        for size in [3, 40, 129, 1000] where offset < length {
+                            let end = min(length, offset + size)
+                            pieces.withUnsafeMutableBytes { chunked.apply(to: UnsafeMutableRawBufferPointer(rebasing: $0[offset..<end])) }
+                            offset = end
+                        }
+                        #expect(pieces == whole, "\(backend) bits \(bits) length \(length)")
+                        outputs.append(whole)
+                    }
+                    #expect(outputs[0] == outputs[1], "bits \(bits) start \(start) length \(length)")
+                }
+            }
+        }
+    }
+
     @Test func invalidKeySizes() {
         #expect(throws: AES.Error.invalidKeySize(15)) { try AES(key: [UInt8](repeating: 0, count: 15)) }
         #expect(throws: AES.Error.invalidKeySize(0)) { try AES(key: []) }
