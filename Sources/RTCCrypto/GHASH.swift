@@ -6,16 +6,17 @@ import RTCCryptoAccelerated
 struct GHASHKey: Sendable {
     /// H, bit-reversed (the portable form).
     let h: (UInt64, UInt64)
-    let hardware: Bool
     #if Accelerated
     /// Powers of H for the aggregated PCLMULQDQ kernel.
     let prepared: HardwareGHASHKey?
+    #else
+    /// No hardware kernel in this build.
+    var prepared: Never? { nil }
     #endif
 
     init(hashSubkey: [UInt8], backend: CryptoBackend) {
         let natural = GHASH.load(hashSubkey[...])
         h = GHASH.reversed(natural)
-        hardware = backend == .hardware
         #if Accelerated
         prepared = backend == .hardware ? HardwareGHASHKey(h: (natural.0, natural.1)) : nil
         #endif
@@ -32,6 +33,8 @@ struct GHASHKey: Sendable {
 /// carry-less product reduced modulo x^128 + x^7 + x^2 + x + 1.
 struct GHASH: Sendable {
     private let key: GHASHKey
+    /// The running value: bit-reversed on the portable path, big-endian halves (the form the
+    /// PCLMULQDQ kernel works in) on the hardware path.
     private var state: (UInt64, UInt64) = (0, 0)
 
     /// A GHASH keyed with H = E(K, 0^128), on `backend`.
@@ -44,23 +47,20 @@ struct GHASH: Sendable {
         self.key = key
     }
 
-    private var h: (UInt64, UInt64) { key.h }
-    private var hardware: Bool { key.hardware }
-
     /// Absorbs data padded with zeros to whole blocks.
     mutating func update(paddingToBlock data: UnsafeRawBufferPointer) {
         var offset = 0
         #if Accelerated
         if let prepared = key.prepared {
-            // Whole blocks in one call (the kernel works on the value as big-endian halves);
-            // the padded tail goes through the loop below.
             let whole = data.count / 16 * 16
-            var value = GHASH.reversed(state)
-            var halves = (high: value.0, low: value.1)
+            var halves = (high: state.0, low: state.1)
             HardwareGHASH.absorb(state: &halves, key: prepared, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
-            value = (halves.high, halves.low)
-            state = GHASH.reversed(value)
-            offset = whole
+            if whole < data.count {
+                let tail = GHASH.loadPadded(UnsafeRawBufferPointer(rebasing: data[whole...]))
+                HardwareGHASH.absorb(state: &halves, key: prepared, block: (tail.0, tail.1))
+            }
+            state = (halves.high, halves.low)
+            return
         }
         #endif
         while offset < data.count {
@@ -76,11 +76,11 @@ struct GHASH: Sendable {
     }
 
     /// The hash so far as big-endian halves (no allocation).
-    var digestWords: (UInt64, UInt64) { GHASH.reversed(state) }
+    var digestWords: (UInt64, UInt64) { key.prepared == nil ? GHASH.reversed(state) : state }
 
     /// The hash so far, as 16 bytes.
     var digest: [UInt8] {
-        let value = GHASH.reversed(state)
+        let value = digestWords
         var out: [UInt8] = []
         out.reserveCapacity(16)
         out.appendBigEndian(value.0)
@@ -88,9 +88,18 @@ struct GHASH: Sendable {
         return out
     }
 
+    /// Absorbs one block (big-endian halves).
     private mutating func absorb(_ block: (UInt64, UInt64)) {
+        #if Accelerated
+        if let prepared = key.prepared {
+            var halves = (high: state.0, low: state.1)
+            HardwareGHASH.absorb(state: &halves, key: prepared, block: (block.0, block.1))
+            state = (halves.high, halves.low)
+            return
+        }
+        #endif
         let x = GHASH.reversed(block)
-        state = GHASH.multiply((state.0 ^ x.0, state.1 ^ x.1), h, hardware: hardware)
+        state = GHASH.multiply((state.0 ^ x.0, state.1 ^ x.1), key.h)
     }
 
     /// Up to 16 bytes as a big-endian block, zero-padded on the right.
@@ -156,18 +165,12 @@ struct GHASH: Sendable {
     }
 
     /// (a · b) mod x^128 + x^7 + x^2 + x + 1, operands with the coefficient of x^i at bit i.
-    static func multiply(_ a: (UInt64, UInt64), _ b: (UInt64, UInt64), hardware: Bool = false) -> (UInt64, UInt64) {
+    static func multiply(_ a: (UInt64, UInt64), _ b: (UInt64, UInt64)) -> (UInt64, UInt64) {
         // Karatsuba on 64-bit halves: a = a1·x^64 + a0.
         let (a1, a0) = a, (b1, b1b) = (b.0, b.1)
-        @inline(__always) func product(_ x: UInt64, _ y: UInt64) -> (UInt64, UInt64) {
-            #if Accelerated
-            if hardware { return HardwareCarrylessMultiply.multiply(x, y) }
-            #endif
-            return multiply64(x, y)
-        }
-        let low = product(a0, b1b)
-        let high = product(a1, b1)
-        let cross = product(a0 ^ a1, b1b ^ b1)
+        let low = multiply64(a0, b1b)
+        let high = multiply64(a1, b1)
+        let cross = multiply64(a0 ^ a1, b1b ^ b1)
         let middle = (cross.0 ^ low.0 ^ high.0, cross.1 ^ low.1 ^ high.1)
         // The 256-bit product p3:p2:p1:p0.
         let p0 = low.1

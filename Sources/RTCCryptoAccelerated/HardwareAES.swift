@@ -1,4 +1,3 @@
-import Builtin
 import _Builtin_intrinsics.intel
 
 /// AES rounds with the x86-64 AES-NI instructions. Built only with the `Accelerated` package
@@ -43,20 +42,5 @@ public enum HardwareAES {
             index += 1
         }
         }
-    }
-}
-
-/// Carry-less multiplication with PCLMULQDQ.
-public enum HardwareCarrylessMultiply {
-    /// The 128-bit carry-less product of two 64-bit values, as (high, low).
-    @inline(never)
-    public static func multiply(_ x: UInt64, _ y: UInt64) -> (UInt64, UInt64) {
-        let a = SIMD2<Int64>(Int64(bitPattern: x), 0)
-        let b = SIMD2<Int64>(Int64(bitPattern: y), 0)
-        // The selector immediate must be a literal: _mm_clmulepi64_si128 is a C macro and does
-        // not import, so the LLVM intrinsic is called through the Builtin module.
-        let product = Builtin.int_x86_pclmulqdq(a._storage._value, b._storage._value, Int8(0)._value)
-        let lanes = unsafeBitCast(product, to: SIMD2<Int64>.self)
-        return (UInt64(bitPattern: lanes[1]), UInt64(bitPattern: lanes[0]))
     }
 }

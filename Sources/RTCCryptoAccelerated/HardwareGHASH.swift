@@ -64,6 +64,14 @@ public enum HardwareGHASH {
         state = (UInt64(bitPattern: x[1]), UInt64(bitPattern: x[0]))
     }
 
+    /// Absorbs one block given as big-endian halves (a padded tail, the lengths block).
+    @inline(never)
+    public static func absorb(state: inout (high: UInt64, low: UInt64), key: HardwareGHASHKey, block: (high: UInt64, low: UInt64)) {
+        let x = SIMD2<Int64>(Int64(bitPattern: state.low ^ block.low), Int64(bitPattern: state.high ^ block.high))
+        let y = multiply(x, key.h1, key.k1)
+        state = (UInt64(bitPattern: y[1]), UInt64(bitPattern: y[0]))
+    }
+
     /// a · b (b a prepared power, k its halves' XOR), reduced.
     @inline(__always) static func multiply(_ a: SIMD2<Int64>, _ b: SIMD2<Int64>, _ k: SIMD2<Int64>) -> SIMD2<Int64> {
         reduce(low: clmul00(a, b), high: clmul11(a, b), middle: clmul00(a ^ swapped(a), k))

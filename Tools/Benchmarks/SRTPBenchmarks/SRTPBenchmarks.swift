@@ -15,10 +15,14 @@ struct SRTPBenchmarks {
     static func main() throws {
         var reason = [CChar](repeating: 0, count: 256)
         let haveLibSRTP = specrtc_libsrtp_available(&reason, reason.count) == 1
-        let libsrtp = haveLibSRTP ? String(cString: specrtc_libsrtp_version()) : "libsrtp2 unavailable (\(String(cString: reason)))"
+        let reasonText = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let libsrtp = haveLibSRTP ? String(cString: specrtc_libsrtp_version()) : "libsrtp2 unavailable (\(reasonText))"
         print("SRTP benchmark (release, \(payloadSize)-byte payloads, packets per second; \(libsrtp) in the same run)")
         print(pad("", 44) + pad("SpecRTC", 16) + pad("libsrtp2", 16) + "ratio")
-        let profiles: [SRTPProfile] = [.aes128CmHmacSha1_80, .aeadAES128GCM, .aes256CmHmacSha1_80, .aeadAES256GCM, .nullHmacSha1_80]
+        // Arguments name the profiles to run (all of these by default).
+        let requested = CommandLine.arguments.dropFirst().compactMap(SRTPProfile.init(rawValue:))
+        let profiles: [SRTPProfile] = requested.isEmpty
+            ? [.aes128CmHmacSha1_80, .aeadAES128GCM, .aes256CmHmacSha1_80, .aeadAES256GCM, .nullHmacSha1_80] : requested
         for profile in profiles {
             let key = SRTPMasterKey(key: [UInt8](repeating: 0x3c, count: profile.masterKeyLength),
                                     salt: [UInt8](repeating: 0x5a, count: profile.masterSaltLength))
