@@ -35,30 +35,38 @@ public struct HardwareGHASHKey: Sendable {
 public enum HardwareGHASH {
     /// x¹²⁸ + x⁷ + x² + x + 1 in the byte-swapped form, as the reduction uses it.
     static let polynomial = SIMD2<Int64>(1, Int64(bitPattern: 0xc200_0000_0000_0000))
-    /// pshufb mask reversing the 16 bytes.
-    static let byteReverse = SIMD2<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
 
     /// Absorbs `blocks` (a multiple of 16 bytes) into `state` (the GHASH value as big-endian
     /// halves) with the prepared key.
     @inline(never)
     public static func absorb(state: inout (high: UInt64, low: UInt64), key: HardwareGHASHKey, blocks: UnsafeRawBufferPointer) {
         guard blocks.count >= 16, let base = blocks.baseAddress else { return }
+        // Constants as locals: static lets would cost a lazy-initialisation check per call.
+        let reverse = SIMD2<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
+        let swap = SIMD2<Int64>(0x0f0e_0d0c_0b0a_0908, 0x0706_0504_0302_0100)
+        let polynomial = SIMD2<Int64>(1, Int64(bitPattern: 0xc200_0000_0000_0000))
         var x = SIMD2<Int64>(Int64(bitPattern: state.low), Int64(bitPattern: state.high))
         let count = blocks.count / 16
         var index = 0
         while index + 4 <= count {
-            let a0 = load(base, index) ^ x, a1 = load(base, index + 1), a2 = load(base, index + 2), a3 = load(base, index + 3)
-            var low = clmul00(a0, key.h4) ^ clmul00(a1, key.h3)
-            low ^= clmul00(a2, key.h2) ^ clmul00(a3, key.h1)
-            var high = clmul11(a0, key.h4) ^ clmul11(a1, key.h3)
-            high ^= clmul11(a2, key.h2) ^ clmul11(a3, key.h1)
-            var middle = clmul00(a0 ^ swapped(a0), key.k4) ^ clmul00(a1 ^ swapped(a1), key.k3)
-            middle ^= clmul00(a2 ^ swapped(a2), key.k2) ^ clmul00(a3 ^ swapped(a3), key.k1)
-            x = reduce(low: low, high: high, middle: middle)
+            let a0 = _mm_xor_si128(load(base, index, reverse), x)
+            let a1 = load(base, index + 1, reverse), a2 = load(base, index + 2, reverse), a3 = load(base, index + 3, reverse)
+            let low = _mm_xor_si128(_mm_xor_si128(clmul00(a0, key.h4), clmul00(a1, key.h3)),
+                                    _mm_xor_si128(clmul00(a2, key.h2), clmul00(a3, key.h1)))
+            let high = _mm_xor_si128(_mm_xor_si128(clmul11(a0, key.h4), clmul11(a1, key.h3)),
+                                     _mm_xor_si128(clmul11(a2, key.h2), clmul11(a3, key.h1)))
+            let middle = _mm_xor_si128(
+                _mm_xor_si128(clmul00(_mm_xor_si128(a0, _mm_shuffle_epi8(a0, swap)), key.k4),
+                              clmul00(_mm_xor_si128(a1, _mm_shuffle_epi8(a1, swap)), key.k3)),
+                _mm_xor_si128(clmul00(_mm_xor_si128(a2, _mm_shuffle_epi8(a2, swap)), key.k2),
+                              clmul00(_mm_xor_si128(a3, _mm_shuffle_epi8(a3, swap)), key.k1)))
+            x = reduce(low: low, high: high, middle: middle, swap: swap, polynomial: polynomial)
             index += 4
         }
         while index < count {
-            x = multiply(load(base, index) ^ x, key.h1, key.k1)
+            let a = _mm_xor_si128(load(base, index, reverse), x)
+            x = reduce(low: clmul00(a, key.h1), high: clmul11(a, key.h1),
+                       middle: clmul00(_mm_xor_si128(a, _mm_shuffle_epi8(a, swap)), key.k1), swap: swap, polynomial: polynomial)
             index += 1
         }
         state = (UInt64(bitPattern: x[1]), UInt64(bitPattern: x[0]))
@@ -74,22 +82,26 @@ public enum HardwareGHASH {
 
     /// a · b (b a prepared power, k its halves' XOR), reduced.
     @inline(__always) static func multiply(_ a: SIMD2<Int64>, _ b: SIMD2<Int64>, _ k: SIMD2<Int64>) -> SIMD2<Int64> {
-        reduce(low: clmul00(a, b), high: clmul11(a, b), middle: clmul00(a ^ swapped(a), k))
+        let swap = SIMD2<Int64>(0x0f0e_0d0c_0b0a_0908, 0x0706_0504_0302_0100)
+        return reduce(low: clmul00(a, b), high: clmul11(a, b), middle: clmul00(_mm_xor_si128(a, _mm_shuffle_epi8(a, swap)), k),
+                      swap: swap, polynomial: polynomial)
     }
 
     /// Combines Karatsuba's three products into the 256-bit product and reduces it: the low
     /// half (the terms above x¹²⁷ in this form) is folded twice by the polynomial constant.
-    @inline(__always) static func reduce(low: SIMD2<Int64>, high: SIMD2<Int64>, middle: SIMD2<Int64>) -> SIMD2<Int64> {
-        let m = middle ^ low ^ high
-        var lo = low ^ SIMD2<Int64>(0, m[0])
-        let hi = high ^ SIMD2<Int64>(m[1], 0)
-        lo = swapped(lo) ^ clmul10(lo, polynomial)
-        lo = swapped(lo) ^ clmul10(lo, polynomial)
-        return lo ^ hi
+    @inline(__always) static func reduce(low: SIMD2<Int64>, high: SIMD2<Int64>, middle: SIMD2<Int64>,
+                                         swap: SIMD2<Int64>, polynomial: SIMD2<Int64>) -> SIMD2<Int64> {
+        let zero = _mm_setzero_si128()
+        let m = _mm_xor_si128(_mm_xor_si128(middle, low), high)
+        var lo = _mm_xor_si128(low, _mm_unpacklo_epi64(zero, m))      // low ^ (m << 64)
+        let hi = _mm_xor_si128(high, _mm_unpackhi_epi64(m, zero))     // high ^ (m >> 64)
+        lo = _mm_xor_si128(_mm_shuffle_epi8(lo, swap), clmul10(lo, polynomial))
+        lo = _mm_xor_si128(_mm_shuffle_epi8(lo, swap), clmul10(lo, polynomial))
+        return _mm_xor_si128(lo, hi)
     }
 
-    @inline(__always) static func load(_ base: UnsafeRawPointer, _ index: Int) -> SIMD2<Int64> {
-        _mm_shuffle_epi8(base.loadUnaligned(fromByteOffset: 16 * index, as: __m128i.self), byteReverse)
+    @inline(__always) static func load(_ base: UnsafeRawPointer, _ index: Int, _ reverse: SIMD2<Int64>) -> SIMD2<Int64> {
+        _mm_shuffle_epi8(base.loadUnaligned(fromByteOffset: 16 * index, as: __m128i.self), reverse)
     }
 
     @inline(__always) static func swapped(_ v: SIMD2<Int64>) -> SIMD2<Int64> { SIMD2(v[1], v[0]) }
