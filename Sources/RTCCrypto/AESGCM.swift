@@ -54,7 +54,9 @@ public struct AESGCM: Sendable {
                      tag: UnsafeMutableRawBufferPointer) throws(Error) {
         guard (4...16).contains(tag.count) else { throw .invalidTagLength(tag.count) }
         precondition(aadSuffix.count <= 16, "the AAD suffix is at most one block")
+        // spec: RFC7714-13.1-4 each message's block counter starts at 1 (J0), data from 2
         let j0 = (nonce.high, UInt64(nonce.low) << 32 | 1)
+        // spec: RFC7714-10-9 a 32-bit block counter
         var ctr = AESCTR(aes: aes, counter: (j0.0, j0.1 + 1), counterBits: 32)
         ctr.apply(to: data)
         let full = tagWords(j0: j0, aad: aad, aadSuffix: aadSuffix, ciphertext: UnsafeRawBufferPointer(data))

@@ -68,6 +68,7 @@ public struct SRTPSessionKeys: Sendable, Equatable {
             throw .invalidMasterSaltLength(profile: profile, length: masterSalt.count)
         }
         // spec: RFC3711-4.3.2-2 SRTCP uses labels 0x03 to 0x05 and its own index
+        // spec: RFC3711-4.3.1-1 every profile, AEAD included, takes its keys from this derivation
         let labels: (SRTPKeyDerivation.Label, SRTPKeyDerivation.Label, SRTPKeyDerivation.Label) = rtcp
             ? (.srtcpEncryption, .srtcpAuthentication, .srtcpSalt) : (.srtpEncryption, .srtpAuthentication, .srtpSalt)
         do {

@@ -5,6 +5,7 @@ import RTCCrypto
 struct SRTPKeyMaterial: Sendable {
     let master: SRTPMasterKey
     let profile: SRTPProfile
+    // spec: RFC3711-4.3.1-5 the rate is fixed for the master key's lifetime
     let rate: UInt64
     let backend: CryptoBackend
     private(set) var rtp: SRTPTransform
@@ -22,6 +23,8 @@ struct SRTPKeyMaterial: Sendable {
         self.backend = backend
         // spec: RFC3711-4.3.1-2 the first key derivation happens before the first packet
         // spec: RFC3711-4.3.2-1 SRTCP uses the same master key and salt as SRTP
+        // spec: RFC3711-3.4-11 and the same encryption transform (or NULL when not encrypting)
+        // spec: RFC3711-3.4-12 and the same authentication transform
         rtp = try SRTPKeyMaterial.transform(master, profile, rtcp: false, index: 0, rate: rate, backend: backend)
         rtcp = try SRTPKeyMaterial.transform(master, profile, rtcp: true, index: 0, rate: rate, backend: backend)
     }
@@ -41,6 +44,7 @@ struct SRTPKeyMaterial: Sendable {
     mutating func rtpTransform(index: UInt64) -> SRTPTransform {
         guard rate > 0 else { return rtp }
         // spec: RFC3711-4.3.1-4 with r > 0, keys are derived again whenever index mod r is 0
+        // spec: RFC3711-4.3.1-3 further derivations follow key_derivation_rate
         let epoch = index / rate
         if epoch == rtpEpoch { return rtp }
         // The lengths were validated when the key was first derived, so derivation cannot fail.

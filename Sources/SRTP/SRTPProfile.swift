@@ -18,6 +18,7 @@ public enum SRTPProfile: String, Sendable, CaseIterable, CustomStringConvertible
     case nullHmacSha1_80 = "NULL_HMAC_SHA1_80"
     /// No encryption, HMAC-SHA1 with a 32-bit SRTP tag.
     case nullHmacSha1_32 = "NULL_HMAC_SHA1_32"
+    // spec: RFC7714-12-1 both AEAD_AES_128_GCM and AEAD_AES_256_GCM
     /// AES-128-GCM (RFC 7714), 16-byte tag.
     case aeadAES128GCM = "AEAD_AES_128_GCM"
     /// AES-256-GCM (RFC 7714), 16-byte tag.
@@ -47,8 +48,12 @@ public enum SRTPProfile: String, Sendable, CaseIterable, CustomStringConvertible
         switch self {
         case .aes128CmHmacSha1_80, .aes128CmHmacSha1_32, .nullHmacSha1_80, .nullHmacSha1_32, .aeadAES128GCM:
             // spec: RFC3711-5.1-2 the session encryption key is 128 bits by default
+            // spec: RFC7714-11-1 AEAD_AES_128_GCM takes its keys from the 128-bit AES-CM PRF
             return 16
+        // spec: RFC6188-3.1-1 AES-192 keys come from AES_192_CM_PRF (the 24-byte master key's PRF)
         case .aes192CmHmacSha1_80, .aes192CmHmacSha1_32: return 24
+        // spec: RFC6188-3.1-2 AES-256 keys from AES_256_CM_PRF
+        // spec: RFC7714-11-2 AEAD_AES_256_GCM from AES_256_CM_PRF
         case .aes256CmHmacSha1_80, .aes256CmHmacSha1_32, .aeadAES256GCM: return 32
         }
     }

@@ -151,6 +151,7 @@ public struct SRTPSession: Sendable {
         packet.removeLast(packet.count - (try result.get()))
     }
 
+    // spec: RFC3711-3.3-1 the sender's steps: index, keys, encryption, MKI, tag
     private mutating func protectRTPCore(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         precondition(length >= 0 && length <= buffer.count, "length is within the buffer")
         let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), trailer: 0)
@@ -159,9 +160,12 @@ public struct SRTPSession: Sendable {
         guard length - header.length <= 0x10000 * 16 - 16 else { throw .packetTooLong(length: length) }
         let slot = try stream(header.ssrc, create: true)!
         // spec: RFC3711-3.3.1-2 the ROC follows SEQ's wraps, here through the index estimate
+        // spec: RFC7714-13.1-7 processing stops before the 48-bit index cycles back
+        // spec: RFC7714-8.4-1 a new master key is needed before (ROC, SEQ) repeats
         guard let (index, roc) = streams.values[slot].rtpIndex.estimate(header.sequenceNumber) else { throw .keyExhausted(ssrc: header.ssrc) }
         if !allowRepeatedTransmission {
             // spec: RFC3711-9.1-1 a keystream (key, index) encrypts once: an index is not protected twice
+            // spec: RFC3711-4.1.1-6 so each IV (SSRC, index) under a key is used once
             switch streams.values[slot].rtpWindow.check(index) {
             case .new: break
             case .replayed: throw .replayed(ssrc: header.ssrc, index: index)
@@ -196,6 +200,7 @@ public struct SRTPSession: Sendable {
         return length + rtpOverhead
     }
 
+    // spec: RFC3711-3.3-2 the receiver's steps: index estimate, replay check, keys, authentication, decryption, updates
     private mutating func unprotectRTPCore(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
         let tagLength = profile.srtpTagLength
         let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(packet), trailer: rtpOverhead)
@@ -315,9 +320,12 @@ public struct SRTPSession: Sendable {
             if encryptRTCP {
                 transform.applyKeystream(ssrc: ssrc, index: UInt64(index), to: UnsafeMutableRawBufferPointer(rebasing: buffer[8..<length]))
             }
+            // spec: RFC3711-3.4-1 E flag and index, MKI and tag are appended to the RTCP packet
             buffer.storeBytes(of: word.bigEndian, toByteOffset: length, as: UInt32.self)
+            // spec: RFC3711-3.4-10 the optional MKI, as in SRTP
             writeMKI(mki, into: buffer, at: length + 4)
             // spec: RFC3711-3.4-14 SRTCP is always authenticated
+            // spec: RFC3711-3.4-9 with the authentication tag last
             // spec: RFC3711-4.2-1 for SRTCP, M = Authenticated Portion (through the index)
             transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<(length + 4)]), suffix: UnsafeRawBufferPointer(start: nil, count: 0),
                                    tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(length + 4 + mkiLength)..<(length + 4 + mkiLength + tagLength)]))
@@ -360,6 +368,7 @@ public struct SRTPSession: Sendable {
         let encrypted = word & 0x8000_0000 != 0
         let index = word & 0x7fff_ffff
         let slot = try stream(ssrc, create: false)
+        // spec: RFC3711-3.3.2-1 replay protection for RTCP as for RTP
         if let slot {
             switch streams.values[slot].rtcpWindow.check(UInt64(index)) {
             case .new: break
@@ -414,12 +423,14 @@ public struct SRTPSession: Sendable {
     }
 
     /// The key a received packet names by its MKI (the only key when MKIs are not used).
+    // spec: RFC3711-3.1-7 the MKI picks the master key within the context
     private func key(for mki: UnsafeRawBufferPointer) throws(SRTPError) -> Int {
         guard mkiLength > 0 else { return 0 }
         for (i, material) in keys.enumerated() where material.master.mki.elementsEqual(mki) { return i }
         throw .unknownMKI(Array(mki))
     }
 
+    // spec: RFC3711-3.1-5 the MKI, of the context's configured length, when used
     private func writeMKI(_ mki: [UInt8], into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
         guard !mki.isEmpty else { return }
         mki.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + mki.count)]).copyMemory(from: $0) }

@@ -55,6 +55,7 @@ struct SRTPTransform: Sendable {
         // spec: RFC3711-4.1.1-3 IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16)
         // spec: RFC3711-4.1.1-4 for SRTCP, i is the SRTCP index and the keys are SRTCP's
         // spec: RFC3711-4.1.1-7 the IV is distinct for distinct (SSRC, index) under one key
+        // spec: RFC3711-4.1.1-1 so each packet gets its own keystream segment
         let iv = (salt.0 ^ UInt64(ssrc), salt.1 ^ (index << 16))
         // spec: RFC3711-4.1.1-2 the keystream is AES blocks of increasing counter under k_e
         var stream = AESCTR(aes: aes, counter: (iv.0, iv.1))
@@ -77,6 +78,7 @@ struct SRTPTransform: Sendable {
 
     /// The 12-byte IV of RFC 7714 §8.1 (SRTP: 00 00 ‖ SSRC ‖ ROC ‖ SEQ) or §9.1 (SRTCP:
     /// 00 00 ‖ SSRC ‖ 00 00 ‖ 0 ‖ index), XORed with the salt, as big-endian halves.
+    // spec: RFC7714-10-3 the nonce is 12 octets
     func gcmNonce(ssrc: UInt32, srtpIndex: UInt64) -> (high: UInt64, low: UInt32) {
         let high = UInt64(ssrc) << 16 | (srtpIndex >> 32)
         return (high ^ salt.0, UInt32(truncatingIfNeeded: srtpIndex) ^ UInt32(truncatingIfNeeded: salt.1 >> 32))

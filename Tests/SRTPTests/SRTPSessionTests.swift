@@ -184,7 +184,7 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
 
     /// The sender refuses to protect an index twice (keystream reuse) unless told the repeat
     /// is a retransmission.
-    @Test(.spec("RFC3711-9.1-1", "RFC3711-4.1.1-6")) func senderNeverReusesAnIndex() throws {
+    @Test(.spec("RFC3711-9.1-1", "RFC3711-4.1.1-6", "RFC3711-4.1.1-7")) func senderNeverReusesAnIndex() throws {
         var configuration = SRTPConfiguration(profile: .aeadAES128GCM, masterKeys: [masterKey(.aeadAES128GCM, seed: 5)])
         var sender = try SRTPSession(configuration)
         var first = rtpPacket(sequence: 7, ssrc: 1, payload: [1, 2, 3])
@@ -236,6 +236,38 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
         high.update(sequence: 65_000, guess: 5)
         #expect(high.estimate(3)?.guess == 6)
         #expect(SRTPIndexEstimator(rolloverCounter: 0).estimate(1)?.index == 1)
+    }
+
+    /// Streams are told apart by SSRC: the same sequence numbers on two SSRCs are no replay,
+    /// each keeps its own ROC, replay lists and SRTCP index, and the keystreams differ.
+    @Test(.spec("RFC3711-3.2.1-9", "RFC3711-3.2.1-10", "RFC3711-3.2.3-1"), arguments: [SRTPProfile.aes128CmHmacSha1_80, .aeadAES128GCM])
+    func streamsPerSSRC(profile: SRTPProfile) throws {
+        let configuration = SRTPConfiguration(profile: profile, masterKeys: [masterKey(profile, seed: 14)])
+        var sender = try SRTPSession(configuration)
+        var receiver = try SRTPSession(configuration)
+        sender.setRolloverCounter(7, ssrc: 2)
+        receiver.setRolloverCounter(7, ssrc: 2)
+        for sequence: UInt16 in [65_534, 65_535, 0, 1] {
+            var first = rtpPacket(sequence: sequence, ssrc: 1, payload: [UInt8](repeating: 0, count: 32))
+            var second = rtpPacket(sequence: sequence, ssrc: 2, payload: [UInt8](repeating: 0, count: 32))
+            try sender.protectRTP(&first)
+            try sender.protectRTP(&second)
+            #expect(first[12..<44] != second[12..<44], "distinct keystreams per SSRC")
+            try receiver.unprotectRTP(&first)
+            try receiver.unprotectRTP(&second)
+        }
+        #expect(receiver.rolloverCounter(ssrc: 1) == 1 && receiver.rolloverCounter(ssrc: 2) == 8)
+        #expect(Set(receiver.streamSSRCs) == [1, 2])
+        for ssrc: UInt32 in [1, 2, 1] {
+            var rtcp = rtcpPacket(ssrc: ssrc)
+            try sender.protectRTCP(&rtcp)
+            try receiver.unprotectRTCP(&rtcp)
+        }
+        // SSRC 1 has sent two SRTCP packets, SSRC 2 one: each index counts on its own.
+        var third = rtcpPacket(ssrc: 2)
+        try sender.protectRTCP(&third)
+        let wordOffset = profile.isAEAD ? third.count - 4 : third.count - profile.srtcpTagLength - 4
+        #expect(Array(third[wordOffset..<(wordOffset + 4)]) == [0x80, 0, 0, 1])
     }
 
     /// A receiver joining late is given the ROC; without it, the packet does not authenticate.
