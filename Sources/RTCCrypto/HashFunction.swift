@@ -4,8 +4,15 @@ public protocol HashFunction: Sendable {
     static var digestByteCount: Int { get }
     /// Block length in bytes (HMAC pads keys to it).
     static var blockByteCount: Int { get }
-    /// A fresh state.
+    /// A fresh state, on the fastest backend this hash has here.
     init()
+    /// A fresh state on `backend`, or on `.portable` where this build or CPU lacks the
+    /// hardware path (and for hashes that have none).
+    init(backend: CryptoBackend)
+    /// The implementation this state uses.
+    var backend: CryptoBackend { get }
+    /// The backends this build and this CPU offer for this hash, portable first.
+    static var availableBackends: [CryptoBackend] { get }
     /// Absorbs bytes.
     mutating func update(bytes: UnsafeRawBufferPointer)
     /// Pads and returns the digest.
@@ -13,6 +20,13 @@ public protocol HashFunction: Sendable {
 }
 
 extension HashFunction {
+    /// Hashes without a hardware path: always portable.
+    public init(backend: CryptoBackend) { self.init() }
+    /// Hashes without a hardware path: always portable.
+    public var backend: CryptoBackend { .portable }
+    /// Hashes without a hardware path: portable only.
+    public static var availableBackends: [CryptoBackend] { [.portable] }
+
     /// Absorbs any byte collection (contiguous ones without copying).
     public mutating func update<C: Collection>(_ data: C) where C.Element == UInt8 {
         let done: Void? = data.withContiguousStorageIfAvailable { buffer in
@@ -23,9 +37,9 @@ extension HashFunction {
         }
     }
 
-    /// The digest of `data` in one call.
-    public static func hash<C: Collection>(_ data: C) -> [UInt8] where C.Element == UInt8 {
-        var hasher = Self()
+    /// The digest of `data` in one call, on `backend` (the fastest by default).
+    public static func hash<C: Collection>(_ data: C, backend: CryptoBackend = .best) -> [UInt8] where C.Element == UInt8 {
+        var hasher = Self(backend: backend)
         hasher.update(data)
         return hasher.finalize()
     }
@@ -48,6 +62,20 @@ struct BlockBuffer: Sendable {
     /// Feeds `bytes`, calling `compress` for each complete block (directly from the input when
     /// nothing is pending, so long messages are not copied).
     mutating func absorb(_ bytes: UnsafeRawBufferPointer, compress: (UnsafeRawBufferPointer) -> Void) {
+        let size = blockSize
+        absorbInRuns(bytes, compress: { blocks in
+            var start = 0
+            while start < blocks.count {
+                compress(UnsafeRawBufferPointer(rebasing: blocks[start..<(start + size)]))
+                start += size
+            }
+        })
+    }
+
+    /// Feeds `bytes`, calling `compress` with runs of one or more complete blocks: all the
+    /// whole blocks of the input in one call, so a multi-block kernel keeps its state in
+    /// registers across them.
+    mutating func absorbInRuns(_ bytes: UnsafeRawBufferPointer, compress: (UnsafeRawBufferPointer) -> Void) {
         byteCount &+= UInt64(bytes.count)
         var input = bytes[...]
         if !pending.isEmpty {
@@ -58,9 +86,10 @@ struct BlockBuffer: Sendable {
             pending.withUnsafeBytes { compress($0) }
             pending.removeAll(keepingCapacity: true)
         }
-        while input.count >= blockSize {
-            compress(UnsafeRawBufferPointer(rebasing: input.prefix(blockSize)))
-            input = input.dropFirst(blockSize)
+        let whole = input.count / blockSize * blockSize
+        if whole > 0 {
+            compress(UnsafeRawBufferPointer(rebasing: input.prefix(whole)))
+            input = input.dropFirst(whole)
         }
         pending.append(contentsOf: input)
     }
