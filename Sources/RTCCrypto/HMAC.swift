@@ -4,8 +4,11 @@
 /// states are prepared once, so one key can authenticate many messages (SRTP, STUN) cheaply.
 /// The hash runs on the fastest backend it has here unless told otherwise.
 public struct HMAC<H: HashFunction>: Sendable {
-    private var inner: H
-    private let outerStart: H
+    // The per-message methods are @inlinable so that a client's HMAC<SHA1> is specialized
+    // where it is used: unspecialized, the generic copies and metadata lookups cost as much
+    // as a fifth of a 1200-byte SHA-NI HMAC.
+    @usableFromInline var inner: H
+    @usableFromInline let outerStart: H
 
     /// A MAC state for `key`, hashing on `backend` (see ``backend`` for what is used).
     public init<K: Collection>(key: K, backend: CryptoBackend = .best) where K.Element == UInt8 {
@@ -24,20 +27,29 @@ public struct HMAC<H: HashFunction>: Sendable {
     public var backend: CryptoBackend { inner.backend }
 
     /// Absorbs message bytes.
+    @inlinable
     public mutating func update<C: Collection>(_ data: C) where C.Element == UInt8 {
         inner.update(data)
     }
 
     /// Absorbs message bytes.
+    @inlinable
     public mutating func update(bytes: UnsafeRawBufferPointer) {
         inner.update(bytes: bytes)
     }
 
     /// The MAC of everything absorbed.
+    @inlinable
     public consuming func finalize() -> [UInt8] {
-        var outer = outerStart
-        outer.update(inner.finalize())
-        return outer.finalize()
+        [UInt8](unsafeUninitializedCapacity: H.digestByteCount) { mac, count in
+            // The inner digest goes where the MAC will be: one allocation in all.
+            let digest = UnsafeMutableRawBufferPointer(mac)
+            inner.finalize(into: digest)
+            var outer = outerStart
+            outer.update(bytes: UnsafeRawBufferPointer(digest))
+            outer.finalize(into: digest)
+            count = H.digestByteCount
+        }
     }
 
     /// The MAC of `message` under `key` in one call.

@@ -18,7 +18,7 @@ public struct SHA1: HashFunction {
     static let initialState: State = (0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0)
 
     private var h: State = SHA1.initialState
-    private var buffer = BlockBuffer(blockSize: 64)
+    private var buffer = BlockBuffer<Room64>()
     /// The compression function this state uses: the one asked for if this build and CPU
     /// offer it, otherwise `.portable`.
     public let backend: CryptoBackend
@@ -43,13 +43,22 @@ public struct SHA1: HashFunction {
     }
 
     public consuming func finalize() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 20) { digest, count in
+            finalize(into: UnsafeMutableRawBufferPointer(digest))
+            count = 20
+        }
+    }
+
+    public consuming func finalize(into digest: UnsafeMutableRawBufferPointer) {
+        precondition(digest.count >= 20, "room for the digest")
         var state = h
         let backend = backend
         buffer.pad(lengthFieldBytes: 8) { SHA1.compress(&state, $0, backend: backend) }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(20)
-        for word in [state.0, state.1, state.2, state.3, state.4] { digest.appendBigEndian(word) }
-        return digest
+        digest.storeBytes(of: state.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        digest.storeBytes(of: state.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        digest.storeBytes(of: state.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        digest.storeBytes(of: state.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        digest.storeBytes(of: state.4.bigEndian, toByteOffset: 16, as: UInt32.self)
     }
 
     /// Compresses `blocks` (any multiple of 64 bytes, possibly none) into `h`, on `backend`

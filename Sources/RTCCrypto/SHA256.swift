@@ -31,7 +31,7 @@ public struct SHA256: HashFunction {
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
 
     private var h: State = SHA256.initialState
-    private var buffer = BlockBuffer(blockSize: 64)
+    private var buffer = BlockBuffer<Room64>()
     /// The compression function this state uses: the one asked for if this build and CPU
     /// offer it, otherwise `.portable`.
     public let backend: CryptoBackend
@@ -56,15 +56,25 @@ public struct SHA256: HashFunction {
     }
 
     public consuming func finalize() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            finalize(into: UnsafeMutableRawBufferPointer(digest))
+            count = 32
+        }
+    }
+
+    public consuming func finalize(into digest: UnsafeMutableRawBufferPointer) {
+        precondition(digest.count >= 32, "room for the digest")
         var state = h
         let backend = backend
         buffer.pad(lengthFieldBytes: 8) { SHA256.compress(&state, $0, backend: backend) }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            digest.appendBigEndian(word)
-        }
-        return digest
+        digest.storeBytes(of: state.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        digest.storeBytes(of: state.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        digest.storeBytes(of: state.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        digest.storeBytes(of: state.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        digest.storeBytes(of: state.4.bigEndian, toByteOffset: 16, as: UInt32.self)
+        digest.storeBytes(of: state.5.bigEndian, toByteOffset: 20, as: UInt32.self)
+        digest.storeBytes(of: state.6.bigEndian, toByteOffset: 24, as: UInt32.self)
+        digest.storeBytes(of: state.7.bigEndian, toByteOffset: 28, as: UInt32.self)
     }
 
     /// Compresses `blocks` (any multiple of 64 bytes, possibly none) into `h`, on `backend`
