@@ -21,6 +21,23 @@ import Wire
         }
     }
 
+    /// finalize(into:) writes what finalize() returns (SHA-1 and SHA-256 directly, the other
+    /// hashes through the default), and leaves bytes past the digest alone.
+    @Test func finalizeIntoMatchesFinalize() {
+        let message = Array("The quick brown fox jumps over the lazy dog".utf8)
+        func check<H: RTCCrypto.HashFunction>(_: H.Type) {
+            var hasher = H()
+            hasher.update(message)
+            var out = [UInt8](repeating: 0xee, count: H.digestByteCount + 3)
+            out.withUnsafeMutableBytes { hasher.finalize(into: $0) }
+            #expect(Array(out.prefix(H.digestByteCount)) == H.hash(message) && out.suffix(3) == [0xee, 0xee, 0xee], "\(H.self)")
+        }
+        check(RTCCrypto.SHA1.self)
+        check(RTCCrypto.SHA256.self)
+        check(RTCCrypto.SHA384.self)
+        check(RTCCrypto.MD5.self)
+    }
+
     /// FIPS 180-4 examples for SHA-384 and SHA-512 ("abc" and the 896-bit message).
     @Test func sha384AndSHA512KnownAnswers() {
         let abc = Array("abc".utf8)
