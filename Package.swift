@@ -30,10 +30,10 @@ let package = Package(
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     traits: [
         .trait(name: "Accelerated", description: """
-            x86-64 AES-NI and PCLMULQDQ paths for AES and GHASH. The kernels need compiler flags \
-            that SwiftPM only allows in root packages, so the trait is off for packages that \
-            depend on SpecRTC by version (they get the constant-time portable code); SpecRTC's own \
-            scripts build with --traits Accelerated.
+            x86-64 AES-NI and PCLMULQDQ paths for AES and GHASH, SHA-NI paths for SHA-1 and \
+            SHA-256. The kernels need compiler flags that SwiftPM only allows in root packages, \
+            so the trait is off for packages that depend on SpecRTC by version (they get the \
+            constant-time portable code); SpecRTC's own scripts build with --traits Accelerated.
             """),
     ],
     dependencies: [
@@ -51,14 +51,14 @@ let package = Package(
             "Wire", .product(name: "SwiftASN1", package: "swift-asn1"),
             .target(name: "RTCCryptoAccelerated", condition: .when(traits: ["Accelerated"])),
         ]),
-        // Hardware kernels (AES-NI, PCLMULQDQ), only with the Accelerated trait.
+        // Hardware kernels (AES-NI, PCLMULQDQ, SHA-NI), only with the Accelerated trait.
         .target(
             name: "RTCCryptoAccelerated",
             swiftSettings: [
                 .enableExperimentalFeature("BuiltinModule"),
                 // -disable-cmo: cross-module optimisation would inline a kernel into a caller compiled
                 // without these flags, which crashes the compiler ("Cannot select: x86.pclmulqdq").
-                .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-disable-cmo"]),
+                .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-msha", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-disable-cmo"]),
             ]
         ),
         // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).

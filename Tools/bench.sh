@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Release-mode benchmarks: RTCCrypto beside OpenSSL (`openssl speed`), SRTP beside libsrtp2,
-# both AES/GHASH paths.   Tools/bench.sh [crypto|srtp]
+# both AES/GHASH and SHA paths.   Tools/bench.sh [crypto|srtp]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Tools/lib/environment.sh

@@ -28,7 +28,7 @@ public struct AES: Sendable {
     public init(key: [UInt8], backend: CryptoBackend = .best) throws(Error) {
         guard [16, 24, 32].contains(key.count) else { throw .invalidKeySize(key.count) }
         core = BitslicedAES(key: key)
-        self.backend = CryptoBackend.available.contains(backend) ? backend : .portable
+        self.backend = backend.resolved(for: .aes)
     }
 
     /// Encrypts one 16-byte block.
@@ -73,23 +73,4 @@ public struct AES: Sendable {
                 .copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk[0..<take]))
         }
     }
-}
-
-/// Which implementation of AES and GHASH to use.
-public enum CryptoBackend: String, Sendable, CaseIterable {
-    /// Constant-time portable Swift: bit-sliced AES, multiplication-based GHASH.
-    case portable
-    /// AES-NI and PCLMULQDQ (x86-64, with the `Accelerated` trait).
-    case hardware
-
-    /// The backends this build and this CPU offer.
-    public static let available: [CryptoBackend] = {
-        #if Accelerated
-        if HardwareFeatures.aes { return [.portable, .hardware] }
-        #endif
-        return [.portable]
-    }()
-
-    /// The fastest available backend; the default for new keys.
-    public static var best: CryptoBackend { available.last! }
 }

@@ -23,7 +23,7 @@ public struct MD5: HashFunction {
     ]
 
     private var h: (UInt32, UInt32, UInt32, UInt32) = (0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476)
-    private var buffer = BlockBuffer(blockSize: 64)
+    private var buffer = BlockBuffer<Room64>()
 
     public init() {}
 

@@ -1,30 +1,86 @@
-/// SHA-1 (FIPS 180-4 §6.1), portable Swift. Broken for collision resistance, but still what
-/// STUN's MESSAGE-INTEGRITY and SRTP's HMAC-SHA1 authentication use, where HMAC keeps it sound.
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
+/// SHA-1 (FIPS 180-4 §6.1). Broken for collision resistance, but still what STUN's
+/// MESSAGE-INTEGRITY and SRTP's HMAC-SHA1 authentication use, where HMAC keeps it sound.
+///
+/// Two compression functions: portable Swift, and SHA-NI (`.hardware`, with the `Accelerated`
+/// trait on a CPU that has it). ``backend`` says which one a state uses.
 public struct SHA1: HashFunction {
     public static let digestByteCount = 20
     public static let blockByteCount = 64
 
-    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0)
-    private var buffer = BlockBuffer(blockSize: 64)
+    /// The chaining value h0…h4.
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32)
 
-    public init() {}
+    /// H(0) (FIPS 180-4 §5.3.1).
+    static let initialState: State = (0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0)
+
+    private var h: State = SHA1.initialState
+    private var buffer = BlockBuffer<Room64>()
+    /// The compression function this state uses: the one asked for if this build and CPU
+    /// offer it, otherwise `.portable`.
+    public let backend: CryptoBackend
+
+    /// A fresh state on the fastest backend here.
+    public init() { self.init(backend: .best) }
+
+    /// A fresh state on `backend` (`.portable` where SHA-NI is missing; see ``backend``).
+    public init(backend: CryptoBackend) { self.backend = SHA1.resolved(backend) }
+
+    /// The backends this build and this CPU offer for SHA-1, portable first.
+    public static var availableBackends: [CryptoBackend] { CryptoBackend.available(for: .sha) }
+
+    /// The backend SHA-1 actually uses when `backend` is asked for.
+    static func resolved(_ backend: CryptoBackend) -> CryptoBackend { backend.resolved(for: .sha) }
 
     public mutating func update(bytes: UnsafeRawBufferPointer) {
         var state = h
-        buffer.absorb(bytes) { SHA1.compress(&state, $0) }
+        let backend = backend
+        buffer.absorbInRuns(bytes, compress: { SHA1.compress(&state, $0, backend: backend) })
         h = state
     }
 
     public consuming func finalize() -> [UInt8] {
-        var state = h
-        buffer.pad(lengthFieldBytes: 8) { SHA1.compress(&state, $0) }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(20)
-        for word in [state.0, state.1, state.2, state.3, state.4] { digest.appendBigEndian(word) }
-        return digest
+        [UInt8](unsafeUninitializedCapacity: 20) { digest, count in
+            finalize(into: UnsafeMutableRawBufferPointer(digest))
+            count = 20
+        }
     }
 
-    /// The compression function (FIPS 180-4 §6.1.2) on one 64-byte block.
+    public consuming func finalize(into digest: UnsafeMutableRawBufferPointer) {
+        precondition(digest.count >= 20, "room for the digest")
+        var state = h
+        let backend = backend
+        buffer.pad(lengthFieldBytes: 8) { SHA1.compress(&state, $0, backend: backend) }
+        digest.storeBytes(of: state.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        digest.storeBytes(of: state.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        digest.storeBytes(of: state.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        digest.storeBytes(of: state.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        digest.storeBytes(of: state.4.bigEndian, toByteOffset: 16, as: UInt32.self)
+    }
+
+    /// Compresses `blocks` (any multiple of 64 bytes, possibly none) into `h`, on `backend`
+    /// where this build and CPU offer it (portable otherwise). One call for many blocks keeps
+    /// the hardware path's state in registers.
+    static func compress(_ h: inout State, _ blocks: UnsafeRawBufferPointer, backend: CryptoBackend) {
+        precondition(blocks.count % 64 == 0, "SHA-1 compresses whole 64-byte blocks")
+        guard !blocks.isEmpty else { return }
+        #if Accelerated
+        if resolved(backend) == .hardware {
+            HardwareSHA1.compress(state: &h, blocks: blocks.baseAddress!, blockCount: blocks.count / 64)
+            return
+        }
+        #endif
+        var offset = 0
+        while offset < blocks.count {
+            compress(&h, UnsafeRawBufferPointer(rebasing: blocks[offset..<(offset + 64)]))
+            offset += 64
+        }
+    }
+
+    /// The portable compression function (FIPS 180-4 §6.1.2) on one 64-byte block.
     static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawBufferPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
             for t in 0..<16 { w[t] = block.bigEndianUInt32(at: 4 * t) }

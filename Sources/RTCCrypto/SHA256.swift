@@ -1,7 +1,13 @@
-/// SHA-256 (FIPS 180-4 §6.2), portable Swift.
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
+/// SHA-256 (FIPS 180-4 §6.2).
 ///
-/// No data-dependent branches or table lookups: the round constants are indexed by round
-/// number only.
+/// Two compression functions: portable Swift, and SHA-NI (`.hardware`, with the `Accelerated`
+/// trait on a CPU that has it); ``backend`` says which one a state uses. Neither has
+/// data-dependent branches or table lookups: the round constants are indexed by round number
+/// only.
 public struct SHA256: HashFunction {
     public static let digestByteCount = 32
     public static let blockByteCount = 64
@@ -17,32 +23,81 @@ public struct SHA256: HashFunction {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var buffer = BlockBuffer(blockSize: 64)
+    /// The chaining value h0…h7.
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
 
-    public init() {}
+    /// H(0) (FIPS 180-4 §5.3.3).
+    static let initialState: State =
+        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+
+    private var h: State = SHA256.initialState
+    private var buffer = BlockBuffer<Room64>()
+    /// The compression function this state uses: the one asked for if this build and CPU
+    /// offer it, otherwise `.portable`.
+    public let backend: CryptoBackend
+
+    /// A fresh state on the fastest backend here.
+    public init() { self.init(backend: .best) }
+
+    /// A fresh state on `backend` (`.portable` where SHA-NI is missing; see ``backend``).
+    public init(backend: CryptoBackend) { self.backend = SHA256.resolved(backend) }
+
+    /// The backends this build and this CPU offer for SHA-256, portable first.
+    public static var availableBackends: [CryptoBackend] { CryptoBackend.available(for: .sha) }
+
+    /// The backend SHA-256 actually uses when `backend` is asked for.
+    static func resolved(_ backend: CryptoBackend) -> CryptoBackend { backend.resolved(for: .sha) }
 
     public mutating func update(bytes: UnsafeRawBufferPointer) {
         var state = h
-        buffer.absorb(bytes) { SHA256.compress(&state, $0) }
+        let backend = backend
+        buffer.absorbInRuns(bytes, compress: { SHA256.compress(&state, $0, backend: backend) })
         h = state
     }
 
     public consuming func finalize() -> [UInt8] {
-        var state = h
-        buffer.pad(lengthFieldBytes: 8) { SHA256.compress(&state, $0) }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            digest.appendBigEndian(word)
+        [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            finalize(into: UnsafeMutableRawBufferPointer(digest))
+            count = 32
         }
-        return digest
     }
 
-    /// The compression function (FIPS 180-4 §6.2.2) on one 64-byte block.
-    static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
-                         _ block: UnsafeRawBufferPointer) {
+    public consuming func finalize(into digest: UnsafeMutableRawBufferPointer) {
+        precondition(digest.count >= 32, "room for the digest")
+        var state = h
+        let backend = backend
+        buffer.pad(lengthFieldBytes: 8) { SHA256.compress(&state, $0, backend: backend) }
+        digest.storeBytes(of: state.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        digest.storeBytes(of: state.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        digest.storeBytes(of: state.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        digest.storeBytes(of: state.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        digest.storeBytes(of: state.4.bigEndian, toByteOffset: 16, as: UInt32.self)
+        digest.storeBytes(of: state.5.bigEndian, toByteOffset: 20, as: UInt32.self)
+        digest.storeBytes(of: state.6.bigEndian, toByteOffset: 24, as: UInt32.self)
+        digest.storeBytes(of: state.7.bigEndian, toByteOffset: 28, as: UInt32.self)
+    }
+
+    /// Compresses `blocks` (any multiple of 64 bytes, possibly none) into `h`, on `backend`
+    /// where this build and CPU offer it (portable otherwise). One call for many blocks keeps
+    /// the hardware path's state in registers.
+    static func compress(_ h: inout State, _ blocks: UnsafeRawBufferPointer, backend: CryptoBackend) {
+        precondition(blocks.count % 64 == 0, "SHA-256 compresses whole 64-byte blocks")
+        guard !blocks.isEmpty else { return }
+        #if Accelerated
+        if resolved(backend) == .hardware {
+            HardwareSHA256.compress(state: &h, blocks: blocks.baseAddress!, blockCount: blocks.count / 64)
+            return
+        }
+        #endif
+        var offset = 0
+        while offset < blocks.count {
+            compress(&h, UnsafeRawBufferPointer(rebasing: blocks[offset..<(offset + 64)]))
+            offset += 64
+        }
+    }
+
+    /// The portable compression function (FIPS 180-4 §6.2.2) on one 64-byte block.
+    static func compress(_ h: inout State, _ block: UnsafeRawBufferPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for t in 0..<16 { w[t] = block.bigEndianUInt32(at: 4 * t) }
             for t in 16..<64 {

@@ -20,7 +20,7 @@ struct SHA512Core: Sendable {
     ]
 
     var h: [UInt64]
-    var buffer = BlockBuffer(blockSize: 128)
+    var buffer = BlockBuffer<Room128>()
 
     init(initial: [UInt64]) { h = initial }
 

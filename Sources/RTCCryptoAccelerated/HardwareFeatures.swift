@@ -9,6 +9,10 @@ public enum HardwareFeatures {
     /// AES-NI and PCLMULQDQ are both present.
     public static let aes: Bool = flags.contains("aes") && flags.contains("pclmulqdq")
 
+    /// The SHA extensions (SHA-1 and SHA-256 rounds), with the SSSE3 byte shuffle and SSE4.1
+    /// that the SHA kernels also use (every SHA-NI CPU has both; checked anyway).
+    public static let sha: Bool = flags.contains("sha_ni") && flags.contains("ssse3") && flags.contains("sse4_1")
+
     private static let flags: Set<Substring> = {
         #if canImport(Glibc)
         guard let file = fopen("/proc/cpuinfo", "r") else { return [] }

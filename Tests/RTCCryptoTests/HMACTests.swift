@@ -5,15 +5,16 @@ import Wire
 @testable import RTCCrypto
 
 @Suite struct HMACTests {
-    /// RFC 2202 (HMAC-SHA-1) and RFC 4231 (HMAC-SHA-256) test cases.
-    @Test func rfcTestCases() throws {
+    /// RFC 2202 (HMAC-SHA-1) and RFC 4231 (HMAC-SHA-256) test cases, on every hash backend.
+    @Test(arguments: CryptoBackend.available(for: .sha))
+    func rfcTestCases(backend: CryptoBackend) throws {
         for (file, sha1) in [("cryptography_vectors/rfc-2202-sha1.txt", true), ("cryptography_vectors/rfc-4231-sha256.txt", false)] {
             let records = try Vectors.records(file).filter { $0["MD"] != nil }
             #expect(records.count >= 6)
             for record in records {
                 let key = try Vectors.hex(record["Key"]), message = try Vectors.hex(record["Msg"])
-                let mac = sha1 ? RTCCrypto.HMAC<RTCCrypto.SHA1>.authenticate(message, key: key)
-                    : RTCCrypto.HMAC<RTCCrypto.SHA256>.authenticate(message, key: key)
+                let mac = sha1 ? RTCCrypto.HMAC<RTCCrypto.SHA1>.authenticate(message, key: key, backend: backend)
+                    : RTCCrypto.HMAC<RTCCrypto.SHA256>.authenticate(message, key: key, backend: backend)
                 let expected = try #require(record["MD"])
                 // RFC 4231 test case 5 lists a truncated tag.
                 #expect(Hex.encode(mac).hasPrefix(expected), "\(file) \(record["Len"] ?? "")")
@@ -21,15 +22,15 @@ import Wire
         }
     }
 
-    /// Wycheproof HMAC-SHA1 and HMAC-SHA256, including truncated tags: every valid test
-    /// verifies, every invalid one is refused.
-    @Test(arguments: ["hmac_sha1_test.json", "hmac_sha256_test.json"])
-    func wycheproof(file: String) throws {
+    /// Wycheproof HMAC-SHA1 and HMAC-SHA256, including truncated tags, on every hash backend:
+    /// every valid test verifies, every invalid one is refused.
+    @Test(arguments: ["hmac_sha1_test.json", "hmac_sha256_test.json"], CryptoBackend.available(for: .sha))
+    func wycheproof(file: String, backend: CryptoBackend) throws {
         var valid = 0, invalid = 0
         for test in try Vectors.wycheproof(file) {
             let key = try Vectors.hex(test["key"]), message = try Vectors.hex(test["msg"]), tag = try Vectors.hex(test["tag"])
-            let ok = file.contains("sha1") ? RTCCrypto.HMAC<RTCCrypto.SHA1>.verify(tag, for: message, key: key)
-                : RTCCrypto.HMAC<RTCCrypto.SHA256>.verify(tag, for: message, key: key)
+            let ok = file.contains("sha1") ? RTCCrypto.HMAC<RTCCrypto.SHA1>.verify(tag, for: message, key: key, backend: backend)
+                : RTCCrypto.HMAC<RTCCrypto.SHA256>.verify(tag, for: message, key: key, backend: backend)
             if test["result"] as? String == "valid" {
                 valid += 1
                 #expect(ok, "tcId \(test["tcId"] ?? "")")
@@ -41,15 +42,16 @@ import Wire
         #expect(valid > 50 && invalid > 0)
     }
 
-    @Test func differentialAgainstSwiftCrypto() {
+    @Test(arguments: CryptoBackend.available(for: .sha))
+    func differentialAgainstSwiftCrypto(backend: CryptoBackend) {
         var rng = SeededGenerator(state: 42)
         for _ in 0..<200 {
             let key = rng.bytes(Int.random(in: 0...150, using: &rng))
             let message = rng.bytes(Int.random(in: 0...300, using: &rng))
             let symmetric = SymmetricKey(data: key)
-            #expect(RTCCrypto.HMAC<RTCCrypto.SHA1>.authenticate(message, key: key)
+            #expect(RTCCrypto.HMAC<RTCCrypto.SHA1>.authenticate(message, key: key, backend: backend)
                     == Array(Crypto.HMAC<Insecure.SHA1>.authenticationCode(for: message, using: symmetric)))
-            #expect(RTCCrypto.HMAC<RTCCrypto.SHA256>.authenticate(message, key: key)
+            #expect(RTCCrypto.HMAC<RTCCrypto.SHA256>.authenticate(message, key: key, backend: backend)
                     == Array(Crypto.HMAC<Crypto.SHA256>.authenticationCode(for: message, using: symmetric)))
             #expect(RTCCrypto.HMAC<RTCCrypto.SHA384>.authenticate(message, key: key)
                     == Array(Crypto.HMAC<Crypto.SHA384>.authenticationCode(for: message, using: symmetric)))

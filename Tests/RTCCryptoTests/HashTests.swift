@@ -4,20 +4,38 @@ import Wire
 @testable import RTCCrypto
 
 @Suite struct HashTests {
-    /// NIST CAVS SHA-1 and SHA-256 ShortMsg and LongMsg: every record.
+    /// NIST CAVS SHA-1 and SHA-256 ShortMsg and LongMsg: every record, on every backend.
     @Test(arguments: [
         ("cryptography_vectors/SHA1ShortMsg.rsp", 1), ("cryptography_vectors/SHA1LongMsg.rsp", 1),
         ("cryptography_vectors/SHA256ShortMsg.rsp", 256), ("cryptography_vectors/SHA256LongMsg.rsp", 256),
-    ])
-    func nistMessages(file: String, algorithm: Int) throws {
-        let records = try Vectors.records(file).filter { $0["MD"] != nil }
+    ], CryptoBackend.available(for: .sha))
+    func nistMessages(file: (name: String, algorithm: Int), backend: CryptoBackend) throws {
+        let records = try Vectors.records(file.name).filter { $0["MD"] != nil }
         #expect(records.count >= 64)
         for record in records {
             let bits = Int(record["Len"] ?? "") ?? -1
             let message = bits == 0 ? [] : try Vectors.hex(record["Msg"])
-            let digest = algorithm == 1 ? RTCCrypto.SHA1.hash(message) : RTCCrypto.SHA256.hash(message)
+            let digest = file.algorithm == 1 ? RTCCrypto.SHA1.hash(message, backend: backend)
+                : RTCCrypto.SHA256.hash(message, backend: backend)
             #expect(Hex.encode(digest) == record["MD"], "Len = \(bits)")
         }
+    }
+
+    /// finalize(into:) writes what finalize() returns (SHA-1 and SHA-256 directly, the other
+    /// hashes through the default), and leaves bytes past the digest alone.
+    @Test func finalizeIntoMatchesFinalize() {
+        let message = Array("The quick brown fox jumps over the lazy dog".utf8)
+        func check<H: RTCCrypto.HashFunction>(_: H.Type) {
+            var hasher = H()
+            hasher.update(message)
+            var out = [UInt8](repeating: 0xee, count: H.digestByteCount + 3)
+            out.withUnsafeMutableBytes { hasher.finalize(into: $0) }
+            #expect(Array(out.prefix(H.digestByteCount)) == H.hash(message) && out.suffix(3) == [0xee, 0xee, 0xee], "\(H.self)")
+        }
+        check(RTCCrypto.SHA1.self)
+        check(RTCCrypto.SHA256.self)
+        check(RTCCrypto.SHA384.self)
+        check(RTCCrypto.MD5.self)
     }
 
     /// FIPS 180-4 examples for SHA-384 and SHA-512 ("abc" and the 896-bit message).
@@ -30,14 +48,16 @@ import Wire
         #expect(Hex.encode(RTCCrypto.SHA512.hash(long)) == "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909")
     }
 
-    /// Random messages of every length up to three blocks, fed in random pieces, against swift-crypto.
-    @Test func differentialAgainstSwiftCrypto() {
+    /// Random messages of every length up to three blocks, fed in random pieces, against
+    /// swift-crypto, on every backend.
+    @Test(arguments: CryptoBackend.available(for: .sha))
+    func differentialAgainstSwiftCrypto(backend: CryptoBackend) {
         var rng = SeededGenerator(state: 0x5bec_7c)
         for length in 0..<300 {
             let message = rng.bytes(length)
             let split = length == 0 ? 0 : Int.random(in: 0...length, using: &rng)
             func streamed<H: RTCCrypto.HashFunction>(_: H.Type) -> [UInt8] {
-                var h = H()
+                var h = H(backend: backend)
                 h.update(message[..<split])
                 h.update(message[split...])
                 return h.finalize()
