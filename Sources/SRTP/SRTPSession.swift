@@ -439,6 +439,7 @@ public struct SRTPSession: Sendable {
 
 /// Per-SSRC state of a context.
 struct SRTPStreamState: Sendable {
+    // spec: RFC3711-3.2.1-10 each stream keeps its own SRTP index (ROC and s_l)
     var rtpIndex: SRTPIndexEstimator
     /// Received indices (receiver) or protected indices (sender).
     var rtpWindow: SRTPReplayWindow
