@@ -33,6 +33,8 @@ public enum SRTPKeyDerivation {
         x[7] ^= label.rawValue
         for i in 0..<6 { x[8 + i] ^= UInt8(truncatingIfNeeded: r >> UInt64(40 - 8 * i)) }
         // spec: RFC3711-4.3.3-1 PRF_n(k_master, x) is AES-CM under k_master with IV x·2^16, truncated to n bits
+        // spec: RFC3711-4.3.1-11 the n-bit key (or salt) is PRF_n(k_master, x)
+        // spec: RFC3711-5.3-1 the default KDF: this PRF with a 128-bit master key
         // spec: RFC3711-4.3.1-7 the PRF is AES-CM with m = 128 or more
         var stream = AESCTR(aes: aes, counterBlock: x)
         var output = [UInt8](repeating: 0, count: length)

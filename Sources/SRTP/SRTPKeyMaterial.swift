@@ -25,6 +25,7 @@ struct SRTPKeyMaterial: Sendable {
         // spec: RFC3711-4.3.2-1 SRTCP uses the same master key and salt as SRTP
         // spec: RFC3711-3.4-11 and the same encryption transform (or NULL when not encrypting)
         // spec: RFC3711-3.4-12 and the same authentication transform
+        // spec: RFC3711-3.2.1-8 but its own session keys (labels 0x03-0x05), never SRTP's
         rtp = try SRTPKeyMaterial.transform(master, profile, rtcp: false, index: 0, rate: rate, backend: backend)
         rtcp = try SRTPKeyMaterial.transform(master, profile, rtcp: true, index: 0, rate: rate, backend: backend)
     }

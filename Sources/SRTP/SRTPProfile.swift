@@ -41,6 +41,7 @@ public enum SRTPProfile: String, Sendable, CaseIterable, CustomStringConvertible
     /// Whether the profile is an AEAD one (RFC 7714): no separate HMAC.
     public var isAEAD: Bool { cipher == .aesGCM }
 
+    // spec: RFC7714-3-2 the master key is as large as the encryption key derived from it
     /// Master key length in bytes, which is also the session encryption key length and the
     /// key length of the key-derivation PRF (RFC 6188 §3.1: AES_192/256_CM_PRF for AES-192/256;
     /// RFC 7714 §11: the AES_CM PRF of the GCM key's size).
@@ -68,15 +69,19 @@ public enum SRTPProfile: String, Sendable, CaseIterable, CustomStringConvertible
     /// Session authentication key length in bytes (HMAC-SHA1: 160 bits; none for AEAD).
     public var authenticationKeyLength: Int {
         // spec: RFC3711-5.2-2 n_a is 160 bits, n_tag 80 bits, no keystream prefix for HMAC-SHA1
+        // spec: RFC7714-7.1-1 AEAD profiles authenticate with the AEAD tag alone
+        // spec: RFC7714-7.1-2 with no additional SRTP/SRTCP authentication tag
         isAEAD ? 0 : 20
     }
 
     /// SRTP authentication tag length in bytes.
+    // spec: RFC3711-4.2-2 n_tag (like n_a) is fixed by the profile, hence for the key
     public var srtpTagLength: Int {
         switch self {
         case .aes128CmHmacSha1_32, .aes192CmHmacSha1_32, .aes256CmHmacSha1_32, .nullHmacSha1_32: return 4
         case .aeadAES128GCM, .aeadAES256GCM:
             // spec: RFC7714-1-2 AEAD tags are a full 16 octets
+            // spec: RFC7714-1-1 never truncated
             // spec: RFC7714-10-7 the AEAD tag is 16 octets
             return 16
         default: return 10
@@ -86,6 +91,7 @@ public enum SRTPProfile: String, Sendable, CaseIterable, CustomStringConvertible
     /// SRTCP authentication tag length in bytes: the _32 profiles still use 80 bits for SRTCP.
     public var srtcpTagLength: Int {
         // spec: RFC3711-5.2-3 SRTCP's HMAC-SHA1 tag is never shorter than 80 bits
+        // spec: RFC3711-9.5-3 so SRTCP never runs with weak or NULL authentication
         isAEAD ? 16 : 10
     }
 

@@ -157,6 +157,8 @@ public struct SRTPSession: Sendable {
         let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), trailer: 0)
         guard buffer.count >= length + rtpOverhead else { throw .bufferTooSmall(needed: length + rtpOverhead, capacity: buffer.count) }
         // spec: RFC3711-4.1.1-5 at most 2^16 keystream blocks per IV
+        // spec: RFC7714-10-5 so GCM plaintexts stay far below P_MAX
+        // spec: RFC7714-13.1-5 and GCM's 32-bit block counter never wraps
         guard length - header.length <= 0x10000 * 16 - 16 else { throw .packetTooLong(length: length) }
         let slot = try stream(header.ssrc, create: true)!
         // spec: RFC3711-3.3.1-2 the ROC follows SEQ's wraps, here through the index estimate
@@ -165,6 +167,7 @@ public struct SRTPSession: Sendable {
         guard let (index, roc) = streams.values[slot].rtpIndex.estimate(header.sequenceNumber) else { throw .keyExhausted(ssrc: header.ssrc) }
         if !allowRepeatedTransmission {
             // spec: RFC3711-9.1-1 a keystream (key, index) encrypts once: an index is not protected twice
+            // spec: RFC7714-8.4-2 the SRTP implementation itself checks (ROC, SEQ) and SSRC
             // spec: RFC3711-4.1.1-6 so each IV (SSRC, index) under a key is used once
             switch streams.values[slot].rtpWindow.check(index) {
             case .new: break
@@ -239,6 +242,7 @@ public struct SRTPSession: Sendable {
             let nonce = transform.gcmNonce(ssrc: header.ssrc, srtpIndex: index)
             // spec: RFC7714-5.3-1 the AEAD tag is checked before anything else is done
             // spec: RFC7714-5.3-3 nothing is decrypted before the tag is valid
+            // spec: RFC7714-5.3-2 so nothing of a forged packet reaches the caller
             let authentic = transform.open(UnsafeMutableRawBufferPointer(rebasing: packet[header.length..<end]), nonce: nonce,
                                            aad: UnsafeRawBufferPointer(rebasing: packet[0..<header.length]),
                                            aadSuffix: UnsafeRawBufferPointer(start: nil, count: 0),
@@ -308,6 +312,7 @@ public struct SRTPSession: Sendable {
         // spec: RFC3711-9.2-4 at most 2^31 SRTCP packets per master key
         guard keys[activeKey].srtcpPacketsProtected < 1 << 31 else { throw .keyExhausted(ssrc: ssrc) }
         // spec: RFC3711-3.4-7 the index starts at zero and goes up by one, modulo 2^31, per packet
+        // spec: RFC3711-3.4-13 only the sender updates it, after the key's packet count is checked
         let index = streams.values[slot].nextSRTCPIndex
         let transform = keys[activeKey].rtcpTransform(index: index)
         // spec: RFC3711-3.4-5 the E flag says whether the packet is encrypted
@@ -318,6 +323,7 @@ public struct SRTPSession: Sendable {
         switch profile.cipher {
         case .aesCounterMode, .null:
             if encryptRTCP {
+                // spec: RFC3711-3.4-4 no random encryption prefix: the keystream starts at byte 8
                 transform.applyKeystream(ssrc: ssrc, index: UInt64(index), to: UnsafeMutableRawBufferPointer(rebasing: buffer[8..<length]))
             }
             // spec: RFC3711-3.4-1 E flag and index, MKI and tag are appended to the RTCP packet
@@ -424,6 +430,8 @@ public struct SRTPSession: Sendable {
 
     /// The key a received packet names by its MKI (the only key when MKIs are not used).
     // spec: RFC3711-3.1-7 the MKI picks the master key within the context
+    // spec: RFC3711-3.1-6 it does not identify the context, which the SSRC does
+    // spec: RFC3711-3.2.3-2 a packet naming no key of the context is discarded
     private func key(for mki: UnsafeRawBufferPointer) throws(SRTPError) -> Int {
         guard mkiLength > 0 else { return 0 }
         for (i, material) in keys.enumerated() where material.master.mki.elementsEqual(mki) { return i }
@@ -443,6 +451,7 @@ struct SRTPStreamState: Sendable {
     var rtpIndex: SRTPIndexEstimator
     /// Received indices (receiver) or protected indices (sender).
     var rtpWindow: SRTPReplayWindow
+    // spec: RFC3711-3.2.1-7 SRTCP shares the stream's context, with its own replay list and index
     var rtcpWindow: SRTPReplayWindow
     /// The next SRTCP index to send.
     var nextSRTCPIndex: UInt32 = 0

@@ -51,7 +51,10 @@ struct SRTPTransform: Sendable {
 
     /// XORs the AES-CM keystream for (SSRC, index) into `data`; the NULL cipher leaves it.
     func applyKeystream(ssrc: UInt32, index: UInt64, to data: UnsafeMutableRawBufferPointer) {
+        // spec: RFC3711-4.1.3-1 the NULL cipher copies the plaintext unchanged
         guard let aes = counterMode, !data.isEmpty else { return }
+        // spec: RFC3711-4.2.1-1 SRTP_PREFIX_LENGTH is 0: the whole keystream encrypts
+        // spec: RFC3711-4.1-2 (no keystream prefix is reserved, so none is used for encryption)
         // spec: RFC3711-4.1.1-3 IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16)
         // spec: RFC3711-4.1.1-4 for SRTCP, i is the SRTCP index and the keys are SRTCP's
         // spec: RFC3711-4.1.1-7 the IV is distinct for distinct (SSRC, index) under one key
@@ -79,6 +82,7 @@ struct SRTPTransform: Sendable {
     /// The 12-byte IV of RFC 7714 §8.1 (SRTP: 00 00 ‖ SSRC ‖ ROC ‖ SEQ) or §9.1 (SRTCP:
     /// 00 00 ‖ SSRC ‖ 00 00 ‖ 0 ‖ index), XORed with the salt, as big-endian halves.
     // spec: RFC7714-10-3 the nonce is 12 octets
+    // spec: RFC7714-10-4 exactly 12
     func gcmNonce(ssrc: UInt32, srtpIndex: UInt64) -> (high: UInt64, low: UInt32) {
         let high = UInt64(ssrc) << 16 | (srtpIndex >> 32)
         return (high ^ salt.0, UInt32(truncatingIfNeeded: srtpIndex) ^ UInt32(truncatingIfNeeded: salt.1 >> 32))

@@ -47,7 +47,7 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
     /// survive protect and unprotect; headers stay in the clear and, except for NULL, payloads
     /// do not.
     @Test(.spec("RFC3711-3.3-1", "RFC3711-3.3-2", "RFC3711-5.1-4", "RFC3711-5.2-1", "RFC7714-11-1", "RFC7714-11-2",
-                "RFC3711-4.3.1-2", "RFC3711-4.3.2-1"),
+                "RFC3711-4.3.1-2", "RFC3711-4.3.2-1", "RFC3711-4.1.3-1", "RFC3711-3.2.1-7", "RFC3711-3.4-4"),
           arguments: SRTPProfile.allCases)
     func roundTripEveryProfile(profile: SRTPProfile) throws {
         var random = SeededGenerator(seed: 0x5eed)
@@ -67,6 +67,8 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
                 #expect(packet.prefix(headerLength) == original.prefix(headerLength), "header sent in the clear")
                 if profile.cipher != .null && payload.count >= 8 {
                     #expect(packet[headerLength..<original.count] != original[headerLength...], "payload encrypted")
+                } else if profile.cipher == .null {
+                    #expect(packet[headerLength..<original.count] == original[headerLength...], "NULL cipher: payload as it was")
                 }
                 try receiver.unprotectRTP(&packet)
                 #expect(packet == original)
@@ -84,7 +86,7 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
 
     /// Tag lengths and overheads per profile: 80-bit, 32-bit (SRTCP keeps 80), 128-bit AEAD.
     @Test(.spec("RFC3711-5.2-2", "RFC3711-5.2-3", "RFC3711-5.1-2", "RFC3711-5.1-3", "RFC3711-5.3-2", "RFC7714-1-2",
-                "RFC7714-10-7", "RFC3711-3.4-9", "RFC3711-4.2.1-3"))
+                "RFC7714-10-7", "RFC3711-3.4-9", "RFC3711-4.2.1-3", "RFC3711-4.2-2", "RFC3711-9.5-3", "RFC7714-7.1-1", "RFC7714-7.1-2"))
     func overheads() throws {
         let expected: [SRTPProfile: (Int, Int)] = [
             .aes128CmHmacSha1_80: (10, 14), .aes128CmHmacSha1_32: (4, 14), .aes256CmHmacSha1_80: (10, 14),
@@ -107,7 +109,7 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
     /// Any flipped bit in the authenticated portion, tag, or (for SRTP) a wrong ROC fails
     /// authentication; the packet is discarded and counted, and the context does not move.
     @Test(.spec("RFC3711-4.2-3", "RFC3711-3.3-4", "RFC3711-4.2-1", "RFC3711-4.2.1-2", "RFC7714-5.3-1", "RFC7714-5.3-3",
-                "RFC3711-3.4-14", "RFC3711-3.1-9"),
+                "RFC3711-3.4-14", "RFC3711-3.1-9", "RFC7714-5.3-2"),
           arguments: SRTPProfile.allCases)
     func tamperingIsDetected(profile: SRTPProfile) throws {
         let configuration = SRTPConfiguration(profile: profile, masterKeys: [masterKey(profile, seed: 3)])
@@ -184,7 +186,7 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
 
     /// The sender refuses to protect an index twice (keystream reuse) unless told the repeat
     /// is a retransmission.
-    @Test(.spec("RFC3711-9.1-1", "RFC3711-4.1.1-6", "RFC3711-4.1.1-7")) func senderNeverReusesAnIndex() throws {
+    @Test(.spec("RFC3711-9.1-1", "RFC3711-4.1.1-6", "RFC3711-4.1.1-7", "RFC7714-8.4-2")) func senderNeverReusesAnIndex() throws {
         var configuration = SRTPConfiguration(profile: .aeadAES128GCM, masterKeys: [masterKey(.aeadAES128GCM, seed: 5)])
         var sender = try SRTPSession(configuration)
         var first = rtpPacket(sequence: 7, ssrc: 1, payload: [1, 2, 3])
@@ -288,7 +290,8 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
 
     /// Re-keying with MKIs: the receiver picks the key each packet names; the sender switches
     /// keys without resetting the ROC or the SRTCP index; unknown MKIs are refused.
-    @Test(.spec("RFC3711-3.1-5", "RFC3711-3.1-7", "RFC3711-3.2.1-2", "RFC3711-3.3.1-8", "RFC3711-3.4-8", "RFC3711-3.4-10"),
+    @Test(.spec("RFC3711-3.1-5", "RFC3711-3.1-7", "RFC3711-3.2.1-2", "RFC3711-3.3.1-8", "RFC3711-3.4-8", "RFC3711-3.4-10",
+                "RFC3711-3.1-6", "RFC3711-3.2.3-2"),
           arguments: [SRTPProfile.aes128CmHmacSha1_32, .aeadAES128GCM])
     func rekeyingWithMKI(profile: SRTPProfile) throws {
         let first = masterKey(profile, seed: 10, mki: [0, 1]), second = masterKey(profile, seed: 20, mki: [0, 2])
@@ -361,8 +364,8 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
     }
 
     /// Bad input gets typed errors: short packets, wrong versions, truncated extensions, no
-    /// room to protect, too many streams.
-    @Test func malformedInput() throws {
+    /// room to protect, too many streams, packets longer than one IV's keystream.
+    @Test(.spec("RFC7714-10-5", "RFC7714-13.1-5")) func malformedInput() throws {
         var configuration = SRTPConfiguration(profile: .aes128CmHmacSha1_80, masterKeys: [masterKey(.aes128CmHmacSha1_80, seed: 12)])
         configuration.maximumStreams = 2
         var session = try SRTPSession(configuration)
@@ -389,6 +392,9 @@ func masterKey(_ profile: SRTPProfile, seed: UInt8, mki: [UInt8] = []) -> SRTPMa
         var third = rtpPacket(sequence: 1, ssrc: 3, payload: [1])
         #expect(throws: SRTPError.tooManyStreams(limit: 2)) { try session.protectRTP(&third) }
         #expect(session.statistics.malformed >= 5 && session.statistics.resourceFailures == 2)
+        var gcm = try SRTPSession(SRTPConfiguration(profile: .aeadAES128GCM, masterKeys: [masterKey(.aeadAES128GCM, seed: 15)]))
+        var huge = rtpPacket(sequence: 1, ssrc: 1, payload: [UInt8](repeating: 0, count: 0x10000 * 16))
+        #expect(throws: SRTPError.packetTooLong(length: 12 + 0x10000 * 16)) { try gcm.protectRTP(&huge) }
         #expect(SRTPError.authenticationFailed(ssrc: 1, index: 2).category == .authentication)
         #expect(throws: SRTPConfigurationError.invalidMasterKeyLength(profile: .aeadAES256GCM, length: 16)) {
             _ = try SRTPSession(SRTPConfiguration(profile: .aeadAES256GCM, key: [UInt8](repeating: 1, count: 16), salt: [UInt8](repeating: 1, count: 12)))

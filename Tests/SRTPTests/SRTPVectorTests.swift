@@ -16,7 +16,7 @@ func hex(_ text: String) -> [UInt8] {
 
     /// RFC 3711 B.3: cipher key, salt and (94-byte) authentication key from the master key.
     @Test(.spec("RFC3711-4.3.1-8", "RFC3711-4.3.1-9", "RFC3711-4.3.1-12", "RFC3711-4.3.1-14", "RFC3711-4.3.3-1",
-                "RFC3711-4.3.1-7", "RFC3711-4.3.1-6", "RFC3711-4.3.2-2"))
+                "RFC3711-4.3.1-7", "RFC3711-4.3.1-6", "RFC3711-4.3.2-2", "RFC3711-4.3.1-11", "RFC3711-5.3-1", "RFC3711-3.2.1-8"))
     func keyDerivationRFC3711() throws {
         let key = hex("E1F97A0D3E018BE0D64FA32C06DE4139"), salt = hex("0EC675AD498AFEEBB6960B3AABE6")
         #expect(try SRTPKeyDerivation.derive(label: .srtpEncryption, length: 16, masterKey: key, masterSalt: salt)
@@ -77,7 +77,8 @@ func hex(_ text: String) -> [UInt8] {
 
     /// RFC 3711 B.2 and RFC 6188 §7.1 and §7.3: the AES-CM keystream for SSRC 0, index 0, over the
     /// longest segment one IV allows, read by protecting an all-zero payload.
-    @Test(.spec("RFC3711-4.1.1-1", "RFC3711-4.1.1-2", "RFC3711-4.1.1-3", "RFC3711-4.1.1-5", "RFC3711-5.1-1"),
+    @Test(.spec("RFC3711-4.1.1-1", "RFC3711-4.1.1-2", "RFC3711-4.1.1-3", "RFC3711-4.1.1-5", "RFC3711-5.1-1", "RFC3711-4.2.1-1",
+                "RFC3711-4.1-2"),
           arguments: CryptoBackend.available)
     func counterModeKeystream(backend: CryptoBackend) throws {
         let cases: [(SRTPProfile, [UInt8], [[UInt8]])] = [
@@ -124,7 +125,8 @@ func hex(_ text: String) -> [UInt8] {
     }
 
     /// RFC 7714 §16.1.1–16.1.2 and §16.2.1–16.2.2: SRTP encryption and decryption.
-    @Test(.spec("RFC7714-8.2-1", "RFC7714-1-2", "RFC7714-10-7", "RFC7714-12-1", "RFC7714-10-3", "RFC7714-10-9", "RFC7714-13.1-4"),
+    @Test(.spec("RFC7714-8.2-1", "RFC7714-1-2", "RFC7714-10-7", "RFC7714-12-1", "RFC7714-10-3", "RFC7714-10-9", "RFC7714-13.1-4",
+                "RFC7714-10-4", "RFC7714-1-1", "RFC7714-3-2"),
           arguments: CryptoBackend.available)
     func srtpGCMVectors(backend: CryptoBackend) throws {
         let cases: [(SRTPProfile, [UInt8], [UInt8])] = [
@@ -152,7 +154,7 @@ func hex(_ text: String) -> [UInt8] {
     static let rtcpPlain = hex("81c8000d 4d617273 4e545031 4e545032 52545020 0000042a 0000e930 4c756e61 deadbeef deadbeef deadbeef deadbeef deadbeef")
 
     /// RFC 7714 §17.1–17.4: SRTCP encrypted and tagged-only, both key sizes, both directions.
-    @Test(.spec("RFC7714-9-1", "RFC3711-3.4-5", "RFC3711-3.4-6", "RFC3711-4.1.1-4"), arguments: CryptoBackend.available)
+    @Test(.spec("RFC7714-9-1", "RFC3711-3.4-5", "RFC3711-3.4-6", "RFC3711-4.1.1-4", "RFC3711-3.4-13"), arguments: CryptoBackend.available)
     func srtcpGCMVectors(backend: CryptoBackend) throws {
         let encrypted128 = hex("""
             81c8000d 4d617273 63e94885 dcdab67c a727d766 2f6b7e99 7ff5c0f7 6c06f32d c676a5f1 730d6fda 4ce09b46 86303ded
