@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "STUN", targets: ["STUN"]),
         .library(name: "TURN", targets: ["TURN"]),
         .library(name: "SRTP", targets: ["SRTP"]),
+        .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -67,6 +68,8 @@ let package = Package(
         .target(name: "TURN", dependencies: ["Wire", "STUN"]),
         // SRTP and SRTCP (RFC 3711, 6188, 7714): contexts, key derivation, in-place protection.
         .target(name: "SRTP", dependencies: ["RTCCrypto"]),
+        // DTLS 1.2 with DTLS-SRTP (RFC 6347, 5764, 7627, 5705), sans-IO client and server.
+        .target(name: "DTLS", dependencies: ["Wire", "RTCCrypto"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -95,6 +98,7 @@ let package = Package(
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTCCrypto", "Wire", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

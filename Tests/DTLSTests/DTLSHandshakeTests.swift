@@ -1,0 +1,91 @@
+import DTLS
+import RTCCrypto
+import SpecTesting
+import Testing
+
+@Suite struct DTLSHandshakeTests {
+    static let clientIdentity = Identity(seed: 10), serverIdentity = Identity(seed: 20)
+
+    /// A full handshake between our client and server (cookie exchange, mutual certificates,
+    /// EMS, use_srtp), then application data both ways and matching exported keys.
+    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-2", "RFC6347-4.2.1-6", "RFC7627-5.2-1", "RFC7627-5.2-2", "RFC7627-5.1-1",
+                "RFC5764-4.1.1-1", "RFC5764-4.1.1-2", "RFC5764-4.1.1-3", "RFC5764-4.2-1", "RFC5246-7.4.9-1", "RFC6347-4.2.6-2"))
+    func handshakeBetweenOurselves() throws {
+        let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.bothConnected, "client \(pair.clientEvents), server \(pair.serverEvents)")
+        guard case .connected(let info)? = pair.clientEvents.first(where: { if case .connected = $0 { true } else { false } }) else { return }
+        #expect(info.cipherSuite == .ecdheECDSAWithAES128GCMSHA256 && info.group == .x25519 && info.srtpProfile == 0x0007)
+        #expect(info.peerCertificate == Self.serverIdentity.certificate)
+        let clientKeys = try #require(try pair.client.srtpKeyingMaterial())
+        let serverKeys = try #require(try pair.server.srtpKeyingMaterial())
+        #expect(clientKeys.localKey == serverKeys.remoteKey && clientKeys.remoteSalt == serverKeys.localSalt && clientKeys.localKey.count == 16)
+        #expect(try pair.client.exportKeyingMaterial(label: "EXPORTER-test", context: [1, 2], length: 40)
+                == pair.server.exportKeyingMaterial(label: "EXPORTER-test", context: [1, 2], length: 40))
+        #expect(pair.clientEvents.contains { if case .keyLog(let line) = $0 { line.hasPrefix("CLIENT_RANDOM ") && line.count == 14 + 64 + 1 + 96 } else { false } })
+
+        try pair.client.send(Array("hello server".utf8))
+        try pair.server.send(Array("hello client".utf8))
+        pair.run()
+        #expect(pair.serverEvents.contains(.applicationData(Array("hello server".utf8))))
+        #expect(pair.clientEvents.contains(.applicationData(Array("hello client".utf8))))
+        pair.client.close()
+        pair.run()
+        #expect(pair.serverEvents.last == .closed && pair.server.state == .closed)
+    }
+
+    /// A certificate that does not match the signalled fingerprint fails the handshake with
+    /// bad_certificate, and the error names both fingerprints.
+    @Test(.spec("RFC8122-5-1")) func fingerprintMismatch() throws {
+        var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
+        let wrong = Identity(seed: 30).certificate.fingerprint()
+        clientConfiguration.remoteFingerprints = [wrong]
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.client.state == .failed)
+        #expect(pair.clientEvents.contains(.failed(.fingerprintMismatch(expected: [wrong], actual: Self.serverIdentity.certificate.fingerprint()))))
+        #expect(pair.serverEvents.contains(.failed(.alertReceived(level: 2, description: 42))))
+    }
+
+    /// Under 30 % loss, duplication and reordering the handshake still completes, thanks to
+    /// retransmission with backoff; seeded, so it is the same run every time.
+    @Test(.spec("RFC6347-4.2.4.1-1", "RFC6347-4.2.2-1", "RFC6347-4.2.2-2", "RFC6347-4.2.3-4"), arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func handshakeUnderLoss(seed: UInt64) throws {
+        var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
+        clientConfiguration.maximumRetransmissions = 12
+        serverConfiguration.maximumRetransmissions = 12
+        clientConfiguration.maximumTransmissionUnit = 400   // fragment the certificate flights
+        serverConfiguration.maximumTransmissionUnit = 400
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration, seed: seed)
+        pair.network = SeededGenerator(seed: seed &* 31)
+        pair.lossRate = 0.3
+        pair.duplicateRate = 0.2
+        pair.reorder = true
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.bothConnected, "seed \(seed): client \(pair.client.state) \(pair.clientEvents.suffix(2)), server \(pair.server.state)")
+        #expect(try pair.client.srtpKeyingMaterial() != nil)
+    }
+
+    /// A tampered Finished fails the handshake (decrypt_error); a flipped record is dropped.
+    @Test(.spec("RFC6347-4.1.2.7-1", "RFC6347-4.1.2.6-7")) func tamperedRecordsAreDropped() throws {
+        let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.bothConnected)
+        try pair.client.send([1, 2, 3])
+        let polled = pair.client.pollDatagram()
+        var datagram = try #require(polled)
+        datagram[datagram.count - 1] ^= 1
+        pair.server.receive(datagram, now: pair.now)
+        #expect(pair.server.pollEvent() == nil && pair.server.state == .connected, "a bad record is dropped silently")
+    }
+}
