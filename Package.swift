@@ -11,6 +11,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzSTUN", ["STUN"]),
     ("FuzzTURN", ["TURN"]),
     ("FuzzSRTP", ["SRTP"]),
+    ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
 ]
 
 let package = Package(
