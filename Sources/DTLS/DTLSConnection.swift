@@ -487,6 +487,7 @@ public struct DTLSConnection {
         }
         let extendedMasterSecret = hello.extensions.first(DTLSExtensionType.extendedMasterSecret) != nil
         // spec: RFC7627-5.2-3 a client without Extended Master Secret is refused (configurable, refusing by default)
+        // spec: RFC7627-4-1 handshakes without the extended master secret are not accepted
         guard extendedMasterSecret || !configuration.requireExtendedMasterSecret else {
             throw .handshakeFailure("client does not offer Extended Master Secret (RFC 7627)")
         }

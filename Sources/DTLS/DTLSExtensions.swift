@@ -40,6 +40,7 @@ public struct DTLSExtension: Sendable, Equatable {
 
     /// Reads `extensions<0..2^16-1>` (absent entirely is allowed: an empty list).
     static func parseList(_ reader: inout ByteReader) throws(WireError) -> [DTLSExtension] {
+        // spec: RFC5246-7.4.1.2-10 hellos with and without the extensions field are accepted
         guard !reader.isAtEnd else { return [] }
         let length = Int(try reader.readUInt16("extensions length"))
         var list = try reader.subReader(count: length, field: "extensions")

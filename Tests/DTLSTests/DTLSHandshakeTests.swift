@@ -9,7 +9,9 @@ import Testing
     /// A full handshake between our client and server (cookie exchange, mutual certificates,
     /// EMS, use_srtp), then application data both ways and matching exported keys.
     @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-2", "RFC6347-4.2.1-6", "RFC7627-5.2-1", "RFC7627-5.2-2", "RFC7627-5.1-1",
-                "RFC5764-4.1.1-1", "RFC5764-4.1.1-2", "RFC5764-4.1.1-3", "RFC5764-4.2-1", "RFC5246-7.4.9-1", "RFC6347-4.2.6-2"))
+                "RFC5764-4.1.1-1", "RFC5764-4.1.1-2", "RFC5764-4.1.1-3", "RFC5764-4.2-1", "RFC5246-7.4.9-1", "RFC6347-4.2.6-2",
+                "RFC6347-4.2.1-7", "RFC6347-4.2.1-13", "RFC6347-4.2.1-14", "RFC6347-4.2.1-18", "RFC5246-7.4.1.2-7", "RFC5246-7.4.1.3-1",
+                "RFC5246-7.2.1-1", "RFC6347-4.1.2.6-3", "RFC6347-4.1.2.6-4", "RFC6347-4.1.2.6-5"))
     func handshakeBetweenOurselves() throws {
         let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
         var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
@@ -32,14 +34,27 @@ import Testing
         pair.run()
         #expect(pair.serverEvents.contains(.applicationData(Array("hello server".utf8))))
         #expect(pair.clientEvents.contains(.applicationData(Array("hello client".utf8))))
+        // A replayed record is delivered once.
+        try pair.client.send(Array("once".utf8))
+        let polled = pair.client.pollDatagram()
+        let record = try #require(polled)
+        pair.server.receive(record, now: pair.now)
+        pair.server.receive(record, now: pair.now)
+        var deliveries = 0
+        while let event = pair.server.pollEvent() { if event == .applicationData(Array("once".utf8)) { deliveries += 1 } }
+        #expect(deliveries == 1)
+
+        // close_notify is answered with close_notify.
         pair.client.close()
-        pair.run()
-        #expect(pair.serverEvents.last == .closed && pair.server.state == .closed)
+        let closing = pair.client.pollDatagram()
+        pair.server.receive(try #require(closing), now: pair.now)
+        #expect(pair.server.pollEvent() == .closed && pair.server.state == .closed)
+        #expect(pair.server.pollDatagram() != nil, "the server's own close_notify")
     }
 
     /// A certificate that does not match the signalled fingerprint fails the handshake with
     /// bad_certificate, and the error names both fingerprints.
-    @Test(.spec("RFC8122-5-1")) func fingerprintMismatch() throws {
+    @Test(.spec("RFC8122-5-1", "RFC5246-7.2.2-3")) func fingerprintMismatch() throws {
         var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
         let wrong = Identity(seed: 30).certificate.fingerprint()
         clientConfiguration.remoteFingerprints = [wrong]
@@ -54,7 +69,8 @@ import Testing
 
     /// Under 30 % loss, duplication and reordering the handshake still completes, thanks to
     /// retransmission with backoff; seeded, so it is the same run every time.
-    @Test(.spec("RFC6347-4.2.4.1-1", "RFC6347-4.2.2-1", "RFC6347-4.2.2-2", "RFC6347-4.2.3-4"), arguments: [1, 2, 3, 4, 5] as [UInt64])
+    @Test(.spec("RFC6347-4.2.4.1-1", "RFC6347-4.2.2-1", "RFC6347-4.2.2-2", "RFC6347-4.2.3-4", "RFC6347-4.1.1-1", "RFC6347-4.2.3-1",
+                "RFC6347-4.2.6-1"), arguments: [1, 2, 3, 4, 5] as [UInt64])
     func handshakeUnderLoss(seed: UInt64) throws {
         var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
         clientConfiguration.maximumRetransmissions = 12
@@ -69,8 +85,22 @@ import Testing
         pair.client.start(now: .zero)
         pair.server.start(now: .zero)
         pair.run()
+        #expect(pair.largestDatagram <= 400, "every record, and datagram, within the MTU")
         #expect(pair.bothConnected, "seed \(seed): client \(pair.client.state) \(pair.clientEvents.suffix(2)), server \(pair.server.state)")
         #expect(try pair.client.srtpKeyingMaterial() != nil)
+    }
+
+    /// Without a shared SRTP profile the handshake completes without use_srtp.
+    @Test(.spec("RFC5764-4.1.1-5", "RFC5764-4.1.1-4")) func noSharedSRTPProfile() throws {
+        var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
+        clientConfiguration.srtpProfiles = [0x0002]
+        serverConfiguration.srtpProfiles = [0x0001, 0x0007]
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.bothConnected)
+        #expect(try pair.client.srtpKeyingMaterial() == nil && pair.server.srtpKeyingMaterial() == nil)
     }
 
     /// A tampered Finished fails the handshake (decrypt_error); a flipped record is dropped.

@@ -84,6 +84,22 @@ import Testing
         #expect(server.state == .handshaking)
     }
 
+    /// Overlapping and repeated fragments of one ClientHello reassemble into it.
+    @Test(.spec("RFC6347-4.2.3-5", "RFC6347-4.2.3-4")) func overlappingFragments() throws {
+        var server = Self.serverConnection(requireCookie: true)
+        let body = Self.browserHello(cookie: []).encoded
+        let pieces: [Range<Int>] = [600..<body.count, 0..<700, 100..<200, 0..<700]
+        for (index, range) in pieces.enumerated() {
+            let fragment = DTLSHandshakeFragment(type: 1, length: body.count, messageSequence: 0, fragmentOffset: range.lowerBound, body: body[range])
+            server.receive(DTLSRecord(contentType: .handshake, epoch: 0, sequenceNumber: UInt64(index), fragment: fragment.encoded).encoded, now: .zero)
+        }
+        let polled = server.pollDatagram()
+        let reply = try #require(polled)
+        let fragment = try #require(try DTLSHandshakeFragment.parse(DTLSRecord.parseDatagram(reply).records[0].fragment).first)
+        #expect(fragment.type == DTLSHandshakeType.helloVerifyRequest.rawValue)
+        #expect(server.pollDatagram() == nil, "one HelloVerifyRequest for one ClientHello")
+    }
+
     /// A ClientHello with a wrong cookie gets another HelloVerifyRequest, not a handshake.
     @Test(.spec("RFC6347-4.2.1-19", "RFC6347-4.2.1-11")) func badCookie() throws {
         var server = Self.serverConnection(requireCookie: true)

@@ -41,6 +41,8 @@ struct DTLSPair {
     var inFlight: [(at: Duration, toServer: Bool, bytes: [UInt8])] = []
     var network = SeededGenerator(seed: 99)
     var lossRate = 0.0, duplicateRate = 0.0, reorder = false
+    /// The largest datagram either side sent.
+    var largestDatagram = 0
 
     init(client clientConfiguration: DTLSConfiguration, server serverConfiguration: DTLSConfiguration, seed: UInt64 = 1) {
         client = DTLSConnection(configuration: clientConfiguration, random: SeededGenerator(seed: seed))
@@ -79,6 +81,7 @@ struct DTLSPair {
         while let event = client.pollEvent() { clientEvents.append(event) }
         while let event = server.pollEvent() { serverEvents.append(event) }
         for (toServer, bytes) in drain() {
+            largestDatagram = max(largestDatagram, bytes.count)
             if Double.random(in: 0..<1, using: &network) < lossRate { continue }
             let delay = reorder ? Duration.milliseconds(Int.random(in: 1...40, using: &network)) : .milliseconds(10)
             inFlight.append((now + delay, toServer, bytes))

@@ -197,7 +197,7 @@ struct OpenSSLInteropTests {
     }
 
     /// Our client against `openssl s_server` (which sends a HelloVerifyRequest).
-    @Test(.spec("RFC6347-4.2.1-2", "RFC5764-4.2-1", "RFC5705-4-5", "RFC7627-5.2-1"), arguments: [false, true])
+    @Test(.spec("RFC6347-4.2.1-2", "RFC5764-4.2-1", "RFC5705-4-5", "RFC7627-5.2-1", "RFC6347-4.2.1-18", "RFC5246-7.4.9-2"), arguments: [false, true])
     func clientAgainstOpenSSLServer(rsa: Bool) throws {
         let files = try PeerFiles(rsa: rsa)
         defer { files.remove() }
@@ -243,7 +243,7 @@ struct OpenSSLInteropTests {
     }
 
     /// `openssl s_client` against our server (cookie exchange on our side).
-    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-10", "RFC5764-4.1.1-2", "RFC7627-5.2-2"))
+    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-10", "RFC5764-4.1.1-2", "RFC7627-5.2-2", "RFC5764-4.1.1-4"))
     func openSSLClientAgainstOurServer() throws {
         let files = try PeerFiles(rsa: false)
         defer { files.remove() }
