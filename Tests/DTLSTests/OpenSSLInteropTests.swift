@@ -197,15 +197,16 @@ struct OpenSSLInteropTests {
     }
 
     /// Our client against `openssl s_server` (which sends a HelloVerifyRequest).
-    @Test(.spec("RFC6347-4.2.1-2", "RFC5764-4.2-1", "RFC5705-4-5", "RFC7627-5.2-1", "RFC6347-4.2.1-18", "RFC5246-7.4.9-2"), arguments: [false, true])
-    func clientAgainstOpenSSLServer(rsa: Bool) throws {
+    @Test(.spec("RFC6347-4.2.1-2", "RFC5764-4.2-1", "RFC5705-4-5", "RFC7627-5.2-1", "RFC6347-4.2.1-18", "RFC5246-7.4.9-2"),
+          arguments: [(false, false), (true, false), (false, true)])
+    func clientAgainstOpenSSLServer(rsa: Bool, sha384: Bool) throws {
         let files = try PeerFiles(rsa: rsa)
         defer { files.remove() }
         let port = try UDPSocket.freePort()
         let server = try OpenSSLProcess(arguments: [
             "s_server", "-dtls1_2", "-accept", "127.0.0.1:\(port)", "-cert", files.certificate.path, "-key", files.key.path,
             "-verify", "1", "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60",
-        ])
+        ] + (sha384 ? ["-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"] : []))
         defer { server.stop() }
         #expect(server.wait(for: "ACCEPT"), "s_server did not start: \(server.output)")
 
@@ -221,7 +222,7 @@ struct OpenSSLInteropTests {
         #expect(connection.state == .connected, "events \(events); openssl: \(server.output)")
         guard connection.state == .connected else { return }
         if case .connected(let info)? = events.first(where: { if case .connected = $0 { true } else { false } }) {
-            #expect(info.cipherSuite == (rsa ? .ecdheRSAWithAES128GCMSHA256 : .ecdheECDSAWithAES128GCMSHA256))
+            #expect(info.cipherSuite == (rsa ? .ecdheRSAWithAES128GCMSHA256 : sha384 ? .ecdheECDSAWithAES256GCMSHA384 : .ecdheECDSAWithAES128GCMSHA256))
             #expect(info.srtpProfile == 0x0001)
         }
         let material = try connection.exportKeyingMaterial(label: "EXTRACTOR-dtls_srtp", length: 60)
@@ -243,7 +244,7 @@ struct OpenSSLInteropTests {
     }
 
     /// `openssl s_client` against our server (cookie exchange on our side).
-    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-10", "RFC5764-4.1.1-2", "RFC7627-5.2-2", "RFC5764-4.1.1-4"))
+    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-10", "RFC5764-4.1.1-2", "RFC7627-5.2-2", "RFC5764-4.1.1-4", "RFC8827-6.5-13"))
     func openSSLClientAgainstOurServer() throws {
         let files = try PeerFiles(rsa: false)
         defer { files.remove() }
@@ -270,5 +271,21 @@ struct OpenSSLInteropTests {
         #expect(client.wait(for: "Keying material: "), "\(client.output)")
         #expect(client.output.contains(hex), "our keying material \(hex) vs openssl: \(client.output)")
         #expect(client.output.contains("SRTP_AEAD_AES_128_GCM"), "\(client.output)")
+
+        // Renegotiation ("R" on s_client's input) is refused with a no_renegotiation alert.
+        client.write("R\n")
+        var refused = false
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, !refused {
+            guard let datagram = socket.receive(milliseconds: 100) else { continue }
+            connection.receive(datagram, now: ContinuousClock.now - start)
+            while let reply = connection.pollDatagram() {
+                socket.send(reply)
+                refused = true
+            }
+        }
+        #expect(refused, "our answer to the renegotiation attempt: \(client.output)")
+        #expect(connection.state == .connected, "a refused renegotiation leaves the connection up")
+        #expect(client.wait(for: "no renegotiation", seconds: 5) || client.wait(for: "alert", seconds: 1), "\(client.output)")
     }
 }
