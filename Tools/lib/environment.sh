@@ -35,7 +35,9 @@ ensure_packages() {
 # The Debian packages the build and the tests need today. The protocol issues add theirs
 # (libsrtp2-dev, openssl, coturn, tshark, the codec libraries).
 SPECRTC_BUILD_PACKAGES=()
-SPECRTC_TEST_PACKAGES=(openssl libsrtp2-dev)   # `openssl verify` for X.509; libsrtp2 as the SRTP reference (its headers at build time)
+# openssl: X.509 checks and the DTLS interop peer; libsrtp2-dev: the SRTP reference (headers at
+# build time); tshark: decrypts captures of our DTLS with our key log.
+SPECRTC_TEST_PACKAGES=(openssl libsrtp2-dev tshark)
 
 # The Accelerated trait (AES-NI, PCLMULQDQ kernels) exists for x86-64 only.
 if [ "$(uname -m)" = "x86_64" ]; then SPECRTC_TRAITS=(--traits Accelerated); else SPECRTC_TRAITS=(); fi
