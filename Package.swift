@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "specrtc",
             dependencies: [
-                "SpecTrace", "Capture", "Wire", "STUN",
+                "SpecTrace", "Capture", "Wire", "STUN", "DTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/specrtc"

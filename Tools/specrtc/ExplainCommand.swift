@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import Foundation
 import STUN
+import DTLS
 import Wire
 
 /// `specrtc explain`: decode a packet (hex) or a capture file (pcap/pcapng) field by field.
@@ -125,6 +126,8 @@ struct ExplainCommand: ParsableCommand {
             } catch {
                 node.notes.append("not a valid STUN message: \(error)")
             }
+        case .dtls:
+            node.children += DTLSExplanation.explain(Array(payload), at: payloadOffset)
         case .unknown:
             break
         default:
