@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "specrtc", targets: ["specrtc"]),
         .executable(name: "CryptoBenchmarks", targets: ["CryptoBenchmarks"]),
         .executable(name: "SRTPBenchmarks", targets: ["SRTPBenchmarks"]),
+        .executable(name: "DTLSBenchmarks", targets: ["DTLSBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     traits: [
         .trait(name: "Accelerated", description: """
@@ -91,6 +92,8 @@ let package = Package(
         .executableTarget(name: "CryptoBenchmarks", dependencies: ["RTCCrypto"], path: "Tools/Benchmarks/CryptoBenchmarks"),
         // SRTP packets per second beside libsrtp2 (Tools/bench.sh).
         .executableTarget(name: "SRTPBenchmarks", dependencies: ["SRTP", "RTCCrypto", "LibSRTPReference"], path: "Tools/Benchmarks/SRTPBenchmarks"),
+        // DTLS handshake CPU per side and record protection throughput (Tools/bench.sh dtls).
+        .executableTarget(name: "DTLSBenchmarks", dependencies: ["DTLS", "RTCCrypto"], path: "Tools/Benchmarks/DTLSBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
         .testTarget(name: "RTCCryptoTests", dependencies: [
             "RTCCrypto", "SpecTesting", "Wire",

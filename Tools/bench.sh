@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 ensure_swift
 ensure_packages openssl libsrtp2-dev || echo "WARNING: openssl or libsrtp2 missing: their columns will say n/a" >&2
 which="${1:-all}"
-for product in CryptoBenchmarks SRTPBenchmarks; do
-  case "$which:$product" in all:*|crypto:CryptoBenchmarks|srtp:SRTPBenchmarks) ;; *) continue ;; esac
+for product in CryptoBenchmarks SRTPBenchmarks DTLSBenchmarks; do
+  case "$which:$product" in all:*|crypto:CryptoBenchmarks|srtp:SRTPBenchmarks|dtls:DTLSBenchmarks) ;; *) continue ;; esac
   swift build -c release "${SPECRTC_TRAITS[@]}" --product "$product" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
   ".build/release/$product"
 done

@@ -14,29 +14,51 @@ struct DTLSRecordProtection: Sendable {
         self.salt = salt
     }
 
-    private static func aad(epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16, length: Int) -> [UInt8] {
-        var bytes = [UInt8(epoch >> 8), UInt8(epoch & 0xff)]
-        for shift in stride(from: 40, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sequence >> UInt64(shift))) }
-        bytes += [type.rawValue, UInt8(version >> 8), UInt8(version & 0xff), UInt8(length >> 8), UInt8(length & 0xff)]
-        return bytes
+    /// epoch ‖ seq ‖ type ‖ version ‖ length, as the AEAD additional data.
+    private static func aad(epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16, length: Int) -> (UInt64, UInt32, UInt8) {
+        (UInt64(epoch) << 48 | (sequence & 0xffff_ffff_ffff), UInt32(type.rawValue) << 24 | UInt32(version) << 8 | UInt32(length >> 8), UInt8(length & 0xff))
     }
 
-    /// The protected fragment for a plaintext record.
+    /// The nonce: the 4-byte implicit salt, then the explicit 8 bytes (epoch ‖ seq).
+    private func nonce(_ explicit: UInt64) -> (high: UInt64, low: UInt32) {
+        let saltWord = UInt32(salt[0]) << 24 | UInt32(salt[1]) << 16 | UInt32(salt[2]) << 8 | UInt32(salt[3])
+        return (UInt64(saltWord) << 32 | explicit >> 32, UInt32(truncatingIfNeeded: explicit))
+    }
+
+    /// The protected fragment for a plaintext record: explicit nonce, ciphertext, tag.
     func seal(_ plaintext: [UInt8], epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16) -> [UInt8] {
-        let explicit = Array(DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: 0).prefix(8))
-        let sealed = try! gcm.seal(plaintext, nonce: salt + explicit,
-                                   aad: DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: plaintext.count))
-        return explicit + sealed.ciphertext + sealed.tag
+        let (explicit, middle, last) = DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: plaintext.count)
+        var fragment = [UInt8](repeating: 0, count: 8 + plaintext.count + 16)
+        fragment.withUnsafeMutableBytes { buffer in
+            buffer.storeBytes(of: explicit.bigEndian, toByteOffset: 0, as: UInt64.self)
+            plaintext.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[8..<(8 + plaintext.count)]).copyMemory(from: $0) }
+            withUnsafeBytes(of: (explicit.bigEndian, middle.bigEndian, last)) { header in
+                // The tuple's 13 meaningful bytes are contiguous: 8 + 4 + 1.
+                let aad = UnsafeRawBufferPointer(rebasing: header[0..<13])
+                try? gcm.seal(inPlace: UnsafeMutableRawBufferPointer(rebasing: buffer[8..<(8 + plaintext.count)]), nonce: nonce(explicit),
+                              aad: aad, tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(8 + plaintext.count)...]))
+            }
+        }
+        return fragment
     }
 
     /// The plaintext of a protected fragment, or nil when it does not authenticate.
     func open(_ fragment: [UInt8], epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16) -> [UInt8]? {
         guard fragment.count >= DTLSRecordProtection.overhead else { return nil }
-        let explicit = Array(fragment[0..<8])
-        let ciphertext = Array(fragment[8..<(fragment.count - 16)])
-        let tag = Array(fragment[(fragment.count - 16)...])
-        let aad = DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: ciphertext.count)
-        return try? gcm.open(ciphertext, tag: tag, nonce: salt + explicit, aad: aad)
+        let length = fragment.count - DTLSRecordProtection.overhead
+        var explicitNonce: UInt64 = 0
+        for i in 0..<8 { explicitNonce = explicitNonce << 8 | UInt64(fragment[i]) }
+        let (header, middle, last) = DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: length)
+        var plaintext = Array(fragment[8..<(8 + length)])
+        let authentic = plaintext.withUnsafeMutableBytes { data in
+            fragment.withUnsafeBytes { bytes in
+                withUnsafeBytes(of: (header.bigEndian, middle.bigEndian, last)) { aadBytes in
+                    (try? gcm.open(inPlace: data, nonce: nonce(explicitNonce), aad: UnsafeRawBufferPointer(rebasing: aadBytes[0..<13]),
+                                   tag: UnsafeRawBufferPointer(rebasing: bytes[(8 + length)...]))) != nil
+                }
+            }
+        }
+        return authentic ? plaintext : nil
     }
 }
 
