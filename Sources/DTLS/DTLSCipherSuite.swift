@@ -1,5 +1,6 @@
 /// The cipher suites offered and accepted: ECDHE with AES-GCM (RFC 5289), the ones WebRTC
 /// endpoints use (RFC 8827 §6.5 makes the first mandatory).
+// spec: RFC6347-4.1.2.2-1 no RC4: only AES-GCM suites exist here
 public enum DTLSCipherSuite: UInt16, Sendable, CaseIterable {
     case ecdheECDSAWithAES128GCMSHA256 = 0xc02b
     case ecdheECDSAWithAES256GCMSHA384 = 0xc02c

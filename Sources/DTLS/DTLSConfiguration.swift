@@ -23,6 +23,9 @@ public struct DTLSConfiguration: Sendable {
     /// Refuse peers without Extended Master Secret (RFC 7627 §5.2 allows either; we refuse by default).
     public var requireExtendedMasterSecret = true
     /// Server: answer a ClientHello without a valid cookie with a HelloVerifyRequest.
+    // spec: RFC6347-4.2.1-16 the cookie exchange is on by default
+    // spec: RFC6347-5-1 servers use it unless told amplification is no concern
+    // spec: RFC6347-4.2.1-15 and it can be turned off
     public var requireCookie = true
     /// Server: the secret cookies are made with (any bytes; random per process is fine).
     public var cookieSecret: [UInt8] = []

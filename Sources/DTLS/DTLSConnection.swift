@@ -86,9 +86,19 @@ public struct DTLSConnection {
     /// The next event, if any.
     public mutating func pollEvent() -> DTLSEvent? { events.isEmpty ? nil : events.removeFirst() }
 
-    /// Sends application data (connected only).
+    /// Bytes a protected record adds to its payload (header, explicit nonce, tag).
+    // spec: RFC6347-4.1.1.1-5 the record expansion is discoverable by the upper layer
+    public static let recordOverhead = DTLSRecord.headerLength + DTLSRecordProtection.overhead
+
+    /// The largest application payload whose record fits the configured MTU.
+    public var maximumApplicationDataSize: Int { min(1 << 14, configuration.maximumTransmissionUnit - DTLSConnection.recordOverhead) }
+
+    /// Sends application data (connected only) as one record; the caller keeps messages
+    /// within ``maximumApplicationDataSize`` so that the record fits a datagram.
     public mutating func send(_ data: [UInt8]) throws(DTLSError) {
         guard state == .connected else { throw .notConnected }
+        // spec: RFC6347-4.1.1.1-4 no record larger than 2^14 bytes is written
+        guard data.count <= 1 << 14 else { throw .recordOverflow(data.count) }
         outgoing.append(protectRecord(type: .applicationData, payload: data))
     }
 
@@ -171,6 +181,9 @@ public struct DTLSConnection {
             guard let opened = readProtection.open(record.fragment, epoch: 1, sequence: record.sequenceNumber,
                                                    type: record.contentType, version: record.version) else {
                 // spec: RFC6347-4.1.2.7-1 invalid records are discarded silently
+                // spec: RFC6347-4.1.2.1-2 including those with a bad MAC, without an alert
+                // spec: RFC6347-4.1.2.1-1 and the connection goes on
+                // spec: RFC6347-5-3 an invalid record does not end the connection
                 // spec: RFC6347-4.1.2.6-7 a record whose MAC fails is discarded
                 return
             }
@@ -179,6 +192,7 @@ public struct DTLSConnection {
             plaintext = opened
         } else if record.epoch != 0 {
             return
+        // spec: RFC6347-4.1-3 epoch 0 records are still accepted (retransmitted handshake flights)
         } else if readProtection != nil, record.contentType == .applicationData {
             return   // plaintext application data is never accepted
         }
@@ -333,6 +347,7 @@ public struct DTLSConnection {
         // spec: RFC6347-4.2.1-2 the ClientHello is sent again with the cookie
         // spec: RFC6347-4.2.1-6 with the same parameters as the first (same random)
         // spec: RFC6347-4.2.1-18 every handshake may need a cookie exchange
+        // spec: RFC6347-5-2 (the client is always prepared for one)
         hello.cookie = request.cookie
         clientHello = hello
         // spec: RFC6347-4.2.6-2 the first ClientHello and the HelloVerifyRequest stay out of the transcript
@@ -435,6 +450,7 @@ public struct DTLSConnection {
             transcript += verify.transcriptBytes
             flight.append(.handshake(verify, epoch: 0))
         }
+        // spec: RFC6347-4.2.5-1 ChangeCipherSpec travels in the same flight as Finished
         flight.append(.changeCipherSpec)
         installWriteKeys()
         let finished = DTLSHandshakeMessage(type: .finished, messageSequence: takeSequence(),
@@ -457,6 +473,7 @@ public struct DTLSConnection {
             let request = DTLSHelloVerifyRequest(version: DTLSRecord.version10, cookie: cookie(for: hello))
             let body = DTLSHandshakeMessage(type: .helloVerifyRequest, messageSequence: message.messageSequence, body: request.encoded)
             // spec: RFC6347-4.2.1-10 the record sequence number is the ClientHello's
+            // spec: RFC6347-4.2.1-12 for every cookie exchange
             let record = DTLSRecord(contentType: .handshake, version: DTLSRecord.version10, epoch: 0,
                                     sequenceNumber: recordSequence, fragment: body.fragments(maximum: .max)[0].encoded)
             outgoing.append(record.encoded)

@@ -12,6 +12,7 @@ struct DTLSKeySchedule: Sendable {
         suite.usesSHA384 ? SHA384.hash(data) : SHA256.hash(data)
     }
 
+    // spec: RFC7627-6.2-1 the session hash and PRF use SHA-256 or SHA-384, never MD5 or SHA-1
     static func prf(_ suite: DTLSCipherSuite, secret: [UInt8], label: String, seed: [UInt8], length: Int) -> [UInt8] {
         suite.usesSHA384 ? TLSPRF<SHA384>.derive(secret: secret, label: label, seed: seed, length: length)
             : TLSPRF<SHA256>.derive(secret: secret, label: label, seed: seed, length: length)

@@ -63,6 +63,7 @@ struct DTLSRecordProtection: Sendable {
 }
 
 /// The record replay window of one epoch (RFC 6347 §4.1.2.6): 64 records.
+// spec: RFC6347-4.1.2.6-1 the sliding-window check of ESP
 struct DTLSReplayWindow: Sendable {
     private var highest: UInt64?
     private var bits: UInt64 = 0   // bit i: highest − i received

@@ -112,7 +112,7 @@ import Testing
 
     /// A client without Extended Master Secret is refused with handshake_failure (RFC 7627
     /// §5.2 lets a server choose; SpecRTC refuses by default).
-    @Test(.spec("RFC7627-5.2-3", "RFC7627-4-1")) func clientWithoutExtendedMasterSecret() throws {
+    @Test(.spec("RFC7627-5.2-3", "RFC7627-4-1", "RFC6347-4.2.1-15")) func clientWithoutExtendedMasterSecret() throws {
         var server = Self.serverConnection(requireCookie: false)
         var hello = Self.browserHello(cookie: [])
         hello.extensions.removeAll { $0.type == 23 }

@@ -244,7 +244,7 @@ struct OpenSSLInteropTests {
     }
 
     /// `openssl s_client` against our server (cookie exchange on our side).
-    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-10", "RFC5764-4.1.1-2", "RFC7627-5.2-2", "RFC5764-4.1.1-4", "RFC8827-6.5-13"))
+    @Test(.spec("RFC6347-4.2.1-1", "RFC6347-4.2.1-10", "RFC5764-4.1.1-2", "RFC7627-5.2-2", "RFC5764-4.1.1-4", "RFC8827-6.5-13", "RFC6347-4.2.1-12"))
     func openSSLClientAgainstOurServer() throws {
         let files = try PeerFiles(rsa: false)
         defer { files.remove() }
