@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
-        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -30,6 +30,14 @@ struct DTLSKeySchedule: Sendable {
         masterSecret = DTLSKeySchedule.prf(suite, secret: preMasterSecret, label: "extended master secret", seed: sessionHash, length: 48)
     }
 
+    /// A schedule from a known master secret (tests that play a man in the middle with a key log).
+    init(suite: DTLSCipherSuite, masterSecret: [UInt8], clientRandom: [UInt8], serverRandom: [UInt8]) {
+        self.suite = suite
+        self.masterSecret = masterSecret
+        self.clientRandom = clientRandom
+        self.serverRandom = serverRandom
+    }
+
     /// Client and server write keys and implicit IVs (4 bytes for AES-GCM, RFC 5288 §3).
     func keyBlock() -> (clientKey: [UInt8], serverKey: [UInt8], clientIV: [UInt8], serverIV: [UInt8]) {
         let k = suite.keyLength
