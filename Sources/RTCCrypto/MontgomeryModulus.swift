@@ -62,12 +62,11 @@ struct MontgomeryModulus: Sendable {
         let m0 = modulus.limbs.0, m1 = modulus.limbs.1, m2 = modulus.limbs.2, m3 = modulus.limbs.3
         let n0 = self.n0
 
-        /// hi:lo = x·y + z + w (cannot overflow 128 bits).
+        /// hi:lo = x·y + z + w (cannot overflow 128 bits). In 128-bit arithmetic, so the
+        /// carries become add-with-carry instructions rather than branches on carry bits.
         @inline(__always) func multiplyAdd(_ x: UInt64, _ y: UInt64, _ z: UInt64, _ w: UInt64) -> (UInt64, UInt64) {
-            let (hi, lo) = x.multipliedFullWidth(by: y)
-            let (s1, c1) = lo.addingReportingOverflow(z)
-            let (s2, c2) = s1.addingReportingOverflow(w)
-            return (hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0), s2)
+            let r = UInt128(x) &* UInt128(y) &+ UInt128(z) &+ UInt128(w)
+            return (UInt64(truncatingIfNeeded: r >> 64), UInt64(truncatingIfNeeded: r))
         }
 
         @inline(__always) func round(_ bi: UInt64) {
@@ -76,18 +75,18 @@ struct MontgomeryModulus: Sendable {
             (carry, lo) = multiplyAdd(a.limbs.1, bi, t.1, carry); t.1 = lo
             (carry, lo) = multiplyAdd(a.limbs.2, bi, t.2, carry); t.2 = lo
             (carry, lo) = multiplyAdd(a.limbs.3, bi, t.3, carry); t.3 = lo
-            let (s4, c4) = t.4.addingReportingOverflow(carry)
-            t.4 = s4
-            let t5: UInt64 = c4 ? 1 : 0
+            let top = UInt128(t.4) &+ UInt128(carry)
+            t.4 = UInt64(truncatingIfNeeded: top)
+            let t5 = UInt64(truncatingIfNeeded: top >> 64)
             // t = (t + m·modulus) / 2^64
             let m = t.0 &* n0
             (carry, _) = multiplyAdd(m, m0, t.0, 0)
             (carry, lo) = multiplyAdd(m, m1, t.1, carry); t.0 = lo
             (carry, lo) = multiplyAdd(m, m2, t.2, carry); t.1 = lo
             (carry, lo) = multiplyAdd(m, m3, t.3, carry); t.2 = lo
-            let (s3, c3) = t.4.addingReportingOverflow(carry)
-            t.3 = s3
-            t.4 = t5 &+ (c3 ? 1 : 0)
+            let last = UInt128(t.4) &+ UInt128(carry)
+            t.3 = UInt64(truncatingIfNeeded: last)
+            t.4 = t5 &+ UInt64(truncatingIfNeeded: last >> 64)
         }
 
         round(b.limbs.0)

@@ -71,27 +71,29 @@ struct UInt256: Sendable, Equatable {
     /// a + b and the carry out (0 or 1).
     @inline(__always)
     static func adding(_ a: Self, _ b: Self) -> (Self, UInt64) {
-        let (s0, c0) = a.limbs.0.addingReportingOverflow(b.limbs.0)
-        let (t1, c1a) = a.limbs.1.addingReportingOverflow(b.limbs.1)
-        let (s1, c1b) = t1.addingReportingOverflow(c0 ? 1 : 0)
-        let (t2, c2a) = a.limbs.2.addingReportingOverflow(b.limbs.2)
-        let (s2, c2b) = t2.addingReportingOverflow((c1a || c1b) ? 1 : 0)
-        let (t3, c3a) = a.limbs.3.addingReportingOverflow(b.limbs.3)
-        let (s3, c3b) = t3.addingReportingOverflow((c2a || c2b) ? 1 : 0)
-        return (UInt256(limbs: (s0, s1, s2, s3)), (c3a || c3b) ? 1 : 0)
+        // 128-bit sums: the carries become add-with-carry, never a branch on a carry bit.
+        var sum = UInt128(a.limbs.0) &+ UInt128(b.limbs.0)
+        let s0 = UInt64(truncatingIfNeeded: sum)
+        sum = (sum >> 64) &+ UInt128(a.limbs.1) &+ UInt128(b.limbs.1)
+        let s1 = UInt64(truncatingIfNeeded: sum)
+        sum = (sum >> 64) &+ UInt128(a.limbs.2) &+ UInt128(b.limbs.2)
+        let s2 = UInt64(truncatingIfNeeded: sum)
+        sum = (sum >> 64) &+ UInt128(a.limbs.3) &+ UInt128(b.limbs.3)
+        return (UInt256(limbs: (s0, s1, s2, UInt64(truncatingIfNeeded: sum))), UInt64(truncatingIfNeeded: sum >> 64))
     }
 
     /// a − b and the borrow out (0 or 1).
     @inline(__always)
     static func subtracting(_ a: Self, _ b: Self) -> (Self, UInt64) {
-        let (d0, b0) = a.limbs.0.subtractingReportingOverflow(b.limbs.0)
-        let (t1, b1a) = a.limbs.1.subtractingReportingOverflow(b.limbs.1)
-        let (d1, b1b) = t1.subtractingReportingOverflow(b0 ? 1 : 0)
-        let (t2, b2a) = a.limbs.2.subtractingReportingOverflow(b.limbs.2)
-        let (d2, b2b) = t2.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-        let (t3, b3a) = a.limbs.3.subtractingReportingOverflow(b.limbs.3)
-        let (d3, b3b) = t3.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        return (UInt256(limbs: (d0, d1, d2, d3)), (b3a || b3b) ? 1 : 0)
+        // Wrapping 128-bit differences: the high word is all ones exactly when a borrow occurred.
+        var difference = UInt128(a.limbs.0) &- UInt128(b.limbs.0)
+        let d0 = UInt64(truncatingIfNeeded: difference)
+        difference = UInt128(a.limbs.1) &- UInt128(b.limbs.1) &- ((difference >> 64) & 1)
+        let d1 = UInt64(truncatingIfNeeded: difference)
+        difference = UInt128(a.limbs.2) &- UInt128(b.limbs.2) &- ((difference >> 64) & 1)
+        let d2 = UInt64(truncatingIfNeeded: difference)
+        difference = UInt128(a.limbs.3) &- UInt128(b.limbs.3) &- ((difference >> 64) & 1)
+        return (UInt256(limbs: (d0, d1, d2, UInt64(truncatingIfNeeded: difference))), UInt64(truncatingIfNeeded: difference >> 64) & 1)
     }
 
     /// `a` when `mask` is all ones, `b` when it is zero.
