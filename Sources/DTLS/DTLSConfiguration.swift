@@ -15,6 +15,8 @@ public struct DTLSConfiguration: Sendable {
     public var remoteFingerprints: [Fingerprint]
     /// DTLS-SRTP protection profiles in preference order (RFC 5764 §4.1.2, RFC 7714 §14.2);
     /// empty omits use_srtp.
+    // spec: RFC8827-6.5-11 SRTP_AES128_CM_HMAC_SHA1_80 (0x0001) is always offered by default
+    // spec: RFC8827-6.5-5 and no profile with NULL encryption is
     public var srtpProfiles: [UInt16] = [0x0007, 0x0001, 0x0008, 0x0002]
     public var cipherSuites: [DTLSCipherSuite] = [.ecdheECDSAWithAES128GCMSHA256, .ecdheECDSAWithAES256GCMSHA384, .ecdheRSAWithAES128GCMSHA256]
     public var groups: [DTLSNamedGroup] = [.x25519, .secp256r1]

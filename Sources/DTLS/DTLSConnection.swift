@@ -4,6 +4,7 @@ import Wire
 /// A DTLS 1.2 connection, client or server, sans-IO: the owner feeds it datagrams and the
 /// time, and takes out datagrams to send and events. Nothing here reads a clock, a socket or
 /// global randomness (the random source is injected).
+// spec: RFC8827-6.5-2 DTLS and DTLS-SRTP for SRTP keying
 public struct DTLSConnection {
     /// Where the handshake is.
     public enum State: Sendable, Equatable {
@@ -96,6 +97,7 @@ public struct DTLSConnection {
     /// Sends application data (connected only) as one record; the caller keeps messages
     /// within ``maximumApplicationDataSize`` so that the record fits a datagram.
     public mutating func send(_ data: [UInt8]) throws(DTLSError) {
+        // spec: RFC8827-6.5-14 no False Start: nothing is sent before the handshake completes
         guard state == .connected else { throw .notConnected }
         // spec: RFC6347-4.1.1.1-4 no record larger than 2^14 bytes is written
         guard data.count <= 1 << 14 else { throw .recordOverflow(data.count) }
@@ -121,11 +123,14 @@ public struct DTLSConnection {
         guard let profile = srtpProfile else { return nil }
         let (keyLength, saltLength) = DTLSConnection.srtpLengths(profile)
         // spec: RFC5764-4.2-1 the exporter label EXTRACTOR-dtls_srtp gives both sides' keys and salts
+        // spec: RFC3711-3.2.1-3 so the SRTP master keys are random (from the ECDHE secret) and secret
+        // spec: RFC3711-4.3.1-13 and so are the master salts
         let material = try exportKeyingMaterial(label: "EXTRACTOR-dtls_srtp", length: 2 * (keyLength + saltLength))
         let clientKey = Array(material[0..<keyLength]), serverKey = Array(material[keyLength..<(2 * keyLength)])
         let clientSalt = Array(material[(2 * keyLength)..<(2 * keyLength + saltLength)])
         let serverSalt = Array(material[(2 * keyLength + saltLength)...])
         let client = configuration.role == .client
+        // spec: RFC5764-4.2-2 the client's inbound keys are the server's write keys, and the reverse
         return DTLSSRTPKeyingMaterial(profile: profile, localKey: client ? clientKey : serverKey, localSalt: client ? clientSalt : serverSalt,
                                       remoteKey: client ? serverKey : clientKey, remoteSalt: client ? serverSalt : clientSalt)
     }

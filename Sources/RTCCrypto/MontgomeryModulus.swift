@@ -73,24 +73,20 @@ struct MontgomeryModulus: Sendable {
     @inline(__always)
     private func multiplyP256(_ a: UInt256, _ b: UInt256) -> UInt256 {
         var t = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        @inline(__always) func multiplyAdd(_ x: UInt64, _ y: UInt64, _ z: UInt64, _ w: UInt64) -> (UInt64, UInt64) {
-            let r = UInt128(x) &* UInt128(y) &+ UInt128(z) &+ UInt128(w)
-            return (UInt64(truncatingIfNeeded: r >> 64), UInt64(truncatingIfNeeded: r))
-        }
         @inline(__always) func round(_ bi: UInt64) {
-            var (carry, lo) = multiplyAdd(a.limbs.0, bi, t.0, 0); t.0 = lo
-            (carry, lo) = multiplyAdd(a.limbs.1, bi, t.1, carry); t.1 = lo
-            (carry, lo) = multiplyAdd(a.limbs.2, bi, t.2, carry); t.2 = lo
-            (carry, lo) = multiplyAdd(a.limbs.3, bi, t.3, carry); t.3 = lo
+            var (carry, lo) = Self.multiplyAdd(a.limbs.0, bi, t.0, 0); t.0 = lo
+            (carry, lo) = Self.multiplyAdd(a.limbs.1, bi, t.1, carry); t.1 = lo
+            (carry, lo) = Self.multiplyAdd(a.limbs.2, bi, t.2, carry); t.2 = lo
+            (carry, lo) = Self.multiplyAdd(a.limbs.3, bi, t.3, carry); t.3 = lo
             let top = UInt128(t.4) &+ UInt128(carry)
             t.4 = UInt64(truncatingIfNeeded: top)
             let t5 = UInt64(truncatingIfNeeded: top >> 64)
             let m = t.0
             // m·m0 + t0 = m·2^64: the low word vanishes, the carry is m.
-            (carry, lo) = multiplyAdd(m, 0x0000_0000_ffff_ffff, t.1, m); t.0 = lo
+            (carry, lo) = Self.multiplyAdd(m, 0x0000_0000_ffff_ffff, t.1, m); t.0 = lo
             let sum = UInt128(t.2) &+ UInt128(carry)   // m·m2 = 0
             t.1 = UInt64(truncatingIfNeeded: sum)
-            (carry, lo) = multiplyAdd(m, 0xffff_ffff_0000_0001, t.3, UInt64(truncatingIfNeeded: sum >> 64)); t.2 = lo
+            (carry, lo) = Self.multiplyAdd(m, 0xffff_ffff_0000_0001, t.3, UInt64(truncatingIfNeeded: sum >> 64)); t.2 = lo
             let last = UInt128(t.4) &+ UInt128(carry)
             t.3 = UInt64(truncatingIfNeeded: last)
             t.4 = t5 &+ UInt64(truncatingIfNeeded: last >> 64)
@@ -99,6 +95,20 @@ struct MontgomeryModulus: Sendable {
         round(b.limbs.1)
         round(b.limbs.2)
         round(b.limbs.3)
+        return finish(t)
+    }
+
+    /// hi:lo = x·y + z + w (cannot overflow 128 bits). In 128-bit arithmetic, so the carries
+    /// become add-with-carry instructions rather than branches on carry bits.
+    @inline(__always)
+    private static func multiplyAdd(_ x: UInt64, _ y: UInt64, _ z: UInt64, _ w: UInt64) -> (UInt64, UInt64) {
+        let r = UInt128(x) &* UInt128(y) &+ UInt128(z) &+ UInt128(w)
+        return (UInt64(truncatingIfNeeded: r >> 64), UInt64(truncatingIfNeeded: r))
+    }
+
+    /// The CIOS result t (< 2m, with t.4 its fifth word) brought below m in constant time.
+    @inline(__always)
+    private func finish(_ t: (UInt64, UInt64, UInt64, UInt64, UInt64)) -> UInt256 {
         let value = UInt256(limbs: (t.0, t.1, t.2, t.3))
         let (reduced, borrow) = UInt256.subtracting(value, modulus)
         let keepReduced = 0 &- (t.4 | (borrow ^ 1))
@@ -112,28 +122,22 @@ struct MontgomeryModulus: Sendable {
         let m0 = modulus.limbs.0, m1 = modulus.limbs.1, m2 = modulus.limbs.2, m3 = modulus.limbs.3
         let n0 = self.n0
 
-        /// hi:lo = x·y + z + w (cannot overflow 128 bits). In 128-bit arithmetic, so the
-        /// carries become add-with-carry instructions rather than branches on carry bits.
-        @inline(__always) func multiplyAdd(_ x: UInt64, _ y: UInt64, _ z: UInt64, _ w: UInt64) -> (UInt64, UInt64) {
-            let r = UInt128(x) &* UInt128(y) &+ UInt128(z) &+ UInt128(w)
-            return (UInt64(truncatingIfNeeded: r >> 64), UInt64(truncatingIfNeeded: r))
-        }
 
         @inline(__always) func round(_ bi: UInt64) {
             // t += a·b[i]
-            var (carry, lo) = multiplyAdd(a.limbs.0, bi, t.0, 0); t.0 = lo
-            (carry, lo) = multiplyAdd(a.limbs.1, bi, t.1, carry); t.1 = lo
-            (carry, lo) = multiplyAdd(a.limbs.2, bi, t.2, carry); t.2 = lo
-            (carry, lo) = multiplyAdd(a.limbs.3, bi, t.3, carry); t.3 = lo
+            var (carry, lo) = Self.multiplyAdd(a.limbs.0, bi, t.0, 0); t.0 = lo
+            (carry, lo) = Self.multiplyAdd(a.limbs.1, bi, t.1, carry); t.1 = lo
+            (carry, lo) = Self.multiplyAdd(a.limbs.2, bi, t.2, carry); t.2 = lo
+            (carry, lo) = Self.multiplyAdd(a.limbs.3, bi, t.3, carry); t.3 = lo
             let top = UInt128(t.4) &+ UInt128(carry)
             t.4 = UInt64(truncatingIfNeeded: top)
             let t5 = UInt64(truncatingIfNeeded: top >> 64)
             // t = (t + m·modulus) / 2^64
             let m = t.0 &* n0
-            (carry, _) = multiplyAdd(m, m0, t.0, 0)
-            (carry, lo) = multiplyAdd(m, m1, t.1, carry); t.0 = lo
-            (carry, lo) = multiplyAdd(m, m2, t.2, carry); t.1 = lo
-            (carry, lo) = multiplyAdd(m, m3, t.3, carry); t.2 = lo
+            (carry, _) = Self.multiplyAdd(m, m0, t.0, 0)
+            (carry, lo) = Self.multiplyAdd(m, m1, t.1, carry); t.0 = lo
+            (carry, lo) = Self.multiplyAdd(m, m2, t.2, carry); t.1 = lo
+            (carry, lo) = Self.multiplyAdd(m, m3, t.3, carry); t.2 = lo
             let last = UInt128(t.4) &+ UInt128(carry)
             t.3 = UInt64(truncatingIfNeeded: last)
             t.4 = t5 &+ UInt64(truncatingIfNeeded: last >> 64)
@@ -143,10 +147,7 @@ struct MontgomeryModulus: Sendable {
         round(b.limbs.1)
         round(b.limbs.2)
         round(b.limbs.3)
-        let value = UInt256(limbs: (t.0, t.1, t.2, t.3))
-        let (reduced, borrow) = UInt256.subtracting(value, modulus)
-        let keepReduced = 0 &- (t.4 | (borrow ^ 1))
-        return UInt256.select(keepReduced, reduced, value)
+        return finish(t)
     }
 
     func square(_ a: UInt256) -> UInt256 { multiply(a, a) }

@@ -6,6 +6,7 @@ import RTCCrypto
 /// Use one session to protect what you send (with your keys) and another to unprotect what
 /// you receive (with the peer's). Packets are transformed in place in the caller's buffer; in
 /// steady state nothing is allocated per packet. Sans-IO: no clock, no randomness, no I/O.
+// spec: RFC8827-6.5-1 SRTP is supported
 public struct SRTPSession: Sendable {
     /// The protection profile.
     public let profile: SRTPProfile

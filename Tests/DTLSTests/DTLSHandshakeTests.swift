@@ -13,7 +13,7 @@ import Testing
                 "RFC6347-4.2.1-7", "RFC6347-4.2.1-13", "RFC6347-4.2.1-14", "RFC6347-4.2.1-18", "RFC5246-7.4.1.2-7", "RFC5246-7.4.1.3-1",
                 "RFC5246-7.2.1-1", "RFC6347-4.1.2.6-3", "RFC6347-4.1.2.6-4", "RFC6347-4.1.2.6-5", "RFC6347-4.1.2.6-1",
                 "RFC6347-4.2.1-16", "RFC6347-5-1", "RFC6347-5-2", "RFC6347-4.2.5-1", "RFC6347-4.1.2.2-1", "RFC7627-6.2-1",
-                "RFC6347-4.1.1.1-4", "RFC6347-4.1.1.1-5"))
+                "RFC6347-4.1.1.1-4", "RFC6347-4.1.1.1-5", "RFC8827-6.5-5", "RFC8827-6.5-12", "RFC8827-6.5-14"))
     func handshakeBetweenOurselves() throws {
         let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
         var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
@@ -76,12 +76,13 @@ import Testing
     /// Under 30 % loss, duplication and reordering the handshake still completes, thanks to
     /// retransmission with backoff; seeded, so it is the same run every time.
     @Test(.spec("RFC6347-4.2.4.1-1", "RFC6347-4.2.2-1", "RFC6347-4.2.2-2", "RFC6347-4.2.3-4", "RFC6347-4.1.1-1", "RFC6347-4.2.3-1",
-                "RFC6347-4.2.6-1", "RFC6347-4.1-3"), arguments: [1, 2, 3, 4, 5] as [UInt64])
+                "RFC6347-4.2.6-1", "RFC6347-4.1-3", "RFC8827-6.5-10"), arguments: [1, 2, 3, 4, 5] as [UInt64])
     func handshakeUnderLoss(seed: UInt64) throws {
         var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
         clientConfiguration.maximumRetransmissions = 12
         serverConfiguration.maximumRetransmissions = 12
         clientConfiguration.maximumTransmissionUnit = 400   // fragment the certificate flights
+        if seed % 2 == 1 { clientConfiguration.groups = [.secp256r1] }   // the mandatory P-256 group too
         serverConfiguration.maximumTransmissionUnit = 400
         var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration, seed: seed)
         pair.network = SeededGenerator(seed: seed &* 31)
@@ -94,6 +95,9 @@ import Testing
         #expect(pair.largestDatagram <= 400, "every record, and datagram, within the MTU")
         #expect(pair.bothConnected, "seed \(seed): client \(pair.client.state) \(pair.clientEvents.suffix(2)), server \(pair.server.state)")
         #expect(try pair.client.srtpKeyingMaterial() != nil)
+        if seed % 2 == 1, case .connected(let info)? = pair.clientEvents.first(where: { if case .connected = $0 { true } else { false } }) {
+            #expect(info.group == .secp256r1 && info.cipherSuite == .ecdheECDSAWithAES128GCMSHA256)
+        }
     }
 
     /// Without a shared SRTP profile the handshake completes without use_srtp.

@@ -6,7 +6,7 @@ import Testing
 /// DTLS-SRTP end to end: the keys a handshake exports become SRTP contexts, each side
 /// protecting with its own write key and unprotecting with the peer's.
 @Suite struct DTLSSRTPKeyingTests {
-    @Test(.spec("RFC5764-4.2-1", "RFC5764-4.2-2", "RFC8827-6.5-11"), arguments: [0x0001, 0x0002, 0x0007, 0x0008] as [UInt16])
+    @Test(.spec("RFC5764-4.2-1", "RFC5764-4.2-2", "RFC8827-6.5-11", "RFC3711-3.2.1-3", "RFC3711-4.3.1-13", "RFC8827-6.5-1", "RFC8827-6.5-2"), arguments: [0x0001, 0x0002, 0x0007, 0x0008] as [UInt16])
     func exportedKeysProtectMedia(profileID: UInt16) throws {
         var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Identity(seed: 70), server: Identity(seed: 80))
         clientConfiguration.srtpProfiles = [profileID]

@@ -1,3 +1,4 @@
+import SpecTesting
 import Foundation
 import Testing
 import Wire

@@ -1,3 +1,4 @@
+import SpecTesting
 import Testing
 import Wire
 @testable import RTCCrypto

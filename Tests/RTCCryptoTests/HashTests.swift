@@ -1,3 +1,4 @@
+import SpecTesting
 import Crypto
 import Testing
 import Wire
