@@ -717,8 +717,7 @@ public struct DTLSConnection {
         // spec: RFC6347-4.1-6 the sequence number never wraps (2^48 records is far beyond a session)
         writeSequence[Int(epoch)] = sequence + 1
         if epoch == 1, let writeProtection {
-            let fragment = writeProtection.seal(payload, epoch: 1, sequence: sequence, type: type, version: DTLSRecord.version12)
-            return DTLSRecord(contentType: type, epoch: 1, sequenceNumber: sequence, fragment: fragment).encoded
+            return writeProtection.sealRecord(payload, epoch: 1, sequence: sequence, type: type, version: DTLSRecord.version12)
         }
         return DTLSRecord(contentType: type, epoch: epoch, sequenceNumber: sequence, fragment: payload).encoded
     }

@@ -27,19 +27,36 @@ struct DTLSRecordProtection: Sendable {
 
     /// The protected fragment for a plaintext record: explicit nonce, ciphertext, tag.
     func seal(_ plaintext: [UInt8], epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16) -> [UInt8] {
+        Array(sealRecord(plaintext, epoch: epoch, sequence: sequence, type: type, version: version).dropFirst(DTLSRecord.headerLength))
+    }
+
+    /// A whole protected record (header, explicit nonce, ciphertext, tag) built in one buffer
+    /// and encrypted in place: the application-data path copies the payload once.
+    func sealRecord(_ plaintext: [UInt8], epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16) -> [UInt8] {
         let (explicit, middle, last) = DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: plaintext.count)
-        var fragment = [UInt8](repeating: 0, count: 8 + plaintext.count + 16)
-        fragment.withUnsafeMutableBytes { buffer in
-            buffer.storeBytes(of: explicit.bigEndian, toByteOffset: 0, as: UInt64.self)
-            plaintext.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[8..<(8 + plaintext.count)]).copyMemory(from: $0) }
-            withUnsafeBytes(of: (explicit.bigEndian, middle.bigEndian, last)) { header in
+        let header = DTLSRecord.headerLength
+        let fragmentLength = 8 + plaintext.count + 16
+        var record = [UInt8](unsafeUninitializedCapacity: header + fragmentLength) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            // Header: type, version, epoch ‖ sequence (the explicit nonce too), length.
+            raw[0] = type.rawValue
+            raw.storeBytes(of: version.bigEndian, toByteOffset: 1, as: UInt16.self)
+            raw.storeBytes(of: explicit.bigEndian, toByteOffset: 3, as: UInt64.self)
+            raw.storeBytes(of: UInt16(fragmentLength).bigEndian, toByteOffset: 11, as: UInt16.self)
+            raw.storeBytes(of: explicit.bigEndian, toByteOffset: header, as: UInt64.self)
+            plaintext.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[(header + 8)..<(header + 8 + plaintext.count)]).copyMemory(from: $0) }
+            count = header + fragmentLength
+        }
+        record.withUnsafeMutableBytes { buffer in
+            withUnsafeBytes(of: (explicit.bigEndian, middle.bigEndian, last)) { aadTuple in
                 // The tuple's 13 meaningful bytes are contiguous: 8 + 4 + 1.
-                let aad = UnsafeRawBufferPointer(rebasing: header[0..<13])
-                try? gcm.seal(inPlace: UnsafeMutableRawBufferPointer(rebasing: buffer[8..<(8 + plaintext.count)]), nonce: nonce(explicit),
-                              aad: aad, tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(8 + plaintext.count)...]))
+                let aad = UnsafeRawBufferPointer(rebasing: aadTuple[0..<13])
+                let start = header + 8
+                try? gcm.seal(inPlace: UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(start + plaintext.count)]), nonce: nonce(explicit),
+                              aad: aad, tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(start + plaintext.count)...]))
             }
         }
-        return fragment
+        return record
     }
 
     /// The plaintext of a protected fragment, or nil when it does not authenticate.
