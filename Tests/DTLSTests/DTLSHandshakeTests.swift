@@ -130,3 +130,42 @@ import Testing
         #expect(pair.server.pollEvent() == nil && pair.server.state == .connected, "a bad record is dropped silently")
     }
 }
+
+/// Application data of the new epoch that overtakes the Finished is not delivered.
+@Suite struct DTLSEarlyDataTests {
+    @Test(.spec("RFC6347-4.2.4-2", "RFC6347-4.1-5")) func dataBeforeFinishedIsDropped() throws {
+        let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Identity(seed: 110), server: Identity(seed: 111))
+        var client = DTLSConnection(configuration: clientConfiguration, random: SeededGenerator(seed: 5))
+        var server = DTLSConnection(configuration: serverConfiguration, random: SeededGenerator(seed: 6))
+        client.start(now: .zero)
+        server.start(now: .zero)
+        var heldFlight: [[UInt8]] = []
+        for _ in 0..<6 where heldFlight.isEmpty {
+            while let datagram = client.pollDatagram() { server.receive(datagram, now: .zero) }
+            if server.state == .connected {
+                while let datagram = server.pollDatagram() { heldFlight.append(datagram) }
+            } else {
+                while let datagram = server.pollDatagram() { client.receive(datagram, now: .zero) }
+            }
+        }
+        #expect(server.state == .connected && client.state == .handshaking && !heldFlight.isEmpty)
+        try server.send(Array("too early".utf8))
+        let polledEarly = server.pollDatagram()
+        let early = try #require(polledEarly)
+        // The ChangeCipherSpec first (so the new epoch's keys exist), then the early data,
+        // then the Finished: the data is of the new epoch but precedes its Finished.
+        let records = heldFlight.flatMap { DTLSRecord.parseDatagram($0).records }
+        for record in records where record.contentType == .changeCipherSpec { client.receive(record.encoded, now: .zero) }
+        client.receive(early, now: .zero)
+        for record in records where record.contentType != .changeCipherSpec { client.receive(record.encoded, now: .zero) }
+        var events: [DTLSEvent] = []
+        while let event = client.pollEvent() { events.append(event) }
+        #expect(client.state == .connected)
+        #expect(!events.contains(.applicationData(Array("too early".utf8))), "data that overtook the Finished was dropped")
+        try server.send(Array("in time".utf8))
+        let polledInTime = server.pollDatagram()
+        client.receive(try #require(polledInTime), now: .zero)
+        let event = client.pollEvent()
+        #expect(event == .applicationData(Array("in time".utf8)))
+    }
+}
