@@ -68,7 +68,9 @@ public struct DTLSConnectionInfo: Sendable, Equatable {
     public var group: DTLSNamedGroup
     /// The DTLS-SRTP protection profile, when use_srtp was agreed.
     public var srtpProfile: UInt16?
-    public var peerCertificate: X509Certificate
+    /// The peer's certificate; nil only for a client a server chose not to authenticate
+    /// (``DTLSConfiguration/requireClientCertificate`` off).
+    public var peerCertificate: X509Certificate?
 }
 
 /// SRTP master keys and salts from a DTLS-SRTP handshake (RFC 5764 §4.2), for our side and the peer's.

@@ -595,7 +595,7 @@ public struct DTLSConnection {
         nextTimeout = nil
         expected = .none
         state = .connected
-        events.append(.connected(DTLSConnectionInfo(cipherSuite: suite, group: group, srtpProfile: srtpProfile, peerCertificate: peerCertificate!)))
+        events.append(.connected(DTLSConnectionInfo(cipherSuite: suite, group: group, srtpProfile: srtpProfile, peerCertificate: peerCertificate)))
     }
 
     // MARK: Keys and signatures

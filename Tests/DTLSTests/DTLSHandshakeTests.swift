@@ -100,6 +100,19 @@ import Testing
         }
     }
 
+    /// A server that does not ask for the client's certificate completes without one.
+    @Test func serverWithoutClientAuthentication() throws {
+        var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)
+        serverConfiguration.requireClientCertificate = false
+        serverConfiguration.remoteFingerprints = []
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration)
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.bothConnected)
+        #expect(pair.serverEvents.contains { if case .connected(let info) = $0 { info.peerCertificate == nil } else { false } })
+    }
+
     /// Without a shared SRTP profile the handshake completes without use_srtp.
     @Test(.spec("RFC5764-4.1.1-5", "RFC5764-4.1.1-4")) func noSharedSRTPProfile() throws {
         var (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Self.clientIdentity, server: Self.serverIdentity)

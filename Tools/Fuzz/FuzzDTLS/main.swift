@@ -31,6 +31,7 @@ public func fuzzDTLS(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for role in [DTLSConfiguration.Role.client, .server] {
         var configuration = DTLSConfiguration(role: role, certificate: identity.certificate, privateKey: identity.key, remoteFingerprints: [])
         configuration.requireCookie = bytes.first.map { $0 & 1 == 0 } ?? true
+        configuration.requireClientCertificate = bytes.first.map { $0 & 2 == 0 } ?? true
         var connection = DTLSConnection(configuration: configuration, random: Counter())
         connection.start(now: .zero)
         var now = Duration.zero
