@@ -198,8 +198,11 @@ public struct DTLSConnection {
         } else if record.epoch != 0 {
             return
         // spec: RFC6347-4.1-3 epoch 0 records are still accepted (retransmitted handshake flights)
-        } else if readProtection != nil, record.contentType == .applicationData {
-            return   // plaintext application data is never accepted
+        } else if readProtection != nil, record.contentType != .handshake {
+            // Once the peer's keys are in use, unprotected alerts and data are forgeries
+            // (anyone could kill the connection with a plaintext fatal alert); plaintext
+            // handshake records still matter, as retransmissions of the peer's last flight.
+            return
         }
         switch record.contentType {
         case .handshake:

@@ -141,6 +141,9 @@ import Testing
         datagram[datagram.count - 1] ^= 1
         pair.server.receive(datagram, now: pair.now)
         #expect(pair.server.pollEvent() == nil && pair.server.state == .connected, "a bad record is dropped silently")
+        // A plaintext fatal alert injected after the handshake is ignored.
+        pair.server.receive(DTLSRecord(contentType: .alert, epoch: 0, sequenceNumber: 99, fragment: [2, 40]).encoded, now: pair.now)
+        #expect(pair.server.state == .connected)
     }
 }
 
