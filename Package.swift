@@ -100,7 +100,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
-        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "SpecTesting"]),
+        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),

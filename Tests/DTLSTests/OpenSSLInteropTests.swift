@@ -7,148 +7,9 @@ import Testing
 import Glibc
 #endif
 
-/// An `openssl s_server` / `s_client` process whose output is collected as it arrives.
-final class OpenSSLProcess: @unchecked Sendable {
-    let process = Process()
-    private let input = Pipe()
-    private let lock = NSLock()
-    private var collected = ""
-
-    init(arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = input
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.collected += String(decoding: data, as: UTF8.self)
-            self.lock.unlock()
-        }
-        try process.run()
-    }
-
-    var output: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return collected
-    }
-
-    /// Waits (bounded) until the output contains `text`.
-    func wait(for text: String, seconds: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if output.contains(text) { return true }
-            usleep(10_000)
-        }
-        return output.contains(text)
-    }
-
-    func write(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
-
-    /// Ends the process we started (by its PID) and waits for it: end of input makes
-    /// s_server/s_client quit; SIGKILL follows, since a child may inherit a mask that blocks SIGTERM.
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(2)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    /// Whether openssl can be run at all.
-    static let available: Bool = {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["openssl", "version"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0
-    }()
-
-    /// Runs openssl to completion (key and certificate generation).
-    static func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-    }
-}
-
-/// A UDP socket on 127.0.0.1 with a bounded receive.
-final class UDPSocket {
-    let descriptor: Int32
-    private(set) var peer = sockaddr_in()
-
-    init() throws {
-        descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-    }
-
-    deinit { close(descriptor) }
-
-    /// The local port the kernel picked.
-    var port: UInt16 {
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        return UInt16(bigEndian: address.sin_port)
-    }
-
-    func setPeer(port: UInt16) {
-        peer.sin_family = sa_family_t(AF_INET)
-        peer.sin_addr.s_addr = inet_addr("127.0.0.1")
-        peer.sin_port = port.bigEndian
-    }
-
-    func send(_ bytes: [UInt8]) {
-        var target = peer
-        _ = bytes.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            } }
-        }
-    }
-
-    /// One datagram, or nil after `milliseconds`; remembers the sender as the peer.
-    func receive(milliseconds: Int32) -> [UInt8]? {
-        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, milliseconds) > 0 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        var from = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let count = buffer.withUnsafeMutableBytes { raw in
-            withUnsafeMutablePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                recvfrom(descriptor, raw.baseAddress, raw.count, 0, $0, &length)
-            } }
-        }
-        guard count >= 0 else { return nil }
-        peer = from
-        return Array(buffer.prefix(count))
-    }
-
-    /// A port nothing listens on right now (bound and released).
-    static func freePort() throws -> UInt16 { try UDPSocket().port }
-}
-
 /// Interop with OpenSSL's command-line DTLS 1.2 in both roles, with ECDSA and RSA
 /// certificates, DTLS-SRTP and the exporter: our keying material must equal OpenSSL's.
-@Suite(.enabled(if: OpenSSLProcess.available, "openssl is not installed"), .serialized)
+@Suite(.enabled(if: ExternalProcess.available("openssl"), "openssl is not installed"), .serialized)
 struct OpenSSLInteropTests {
     /// A key and certificate made by openssl in a temporary directory.
     struct PeerFiles {
@@ -163,12 +24,12 @@ struct OpenSSLInteropTests {
             certificate = directory.appendingPathComponent("cert.pem")
             let derFile = directory.appendingPathComponent("cert.der")
             if rsa {
-                try OpenSSLProcess.run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.path])
+                try ExternalProcess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.path])
             } else {
-                try OpenSSLProcess.run(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.path])
+                try ExternalProcess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.path])
             }
-            try OpenSSLProcess.run(["req", "-x509", "-new", "-key", key.path, "-subj", "/CN=openssl-peer", "-days", "2", "-out", certificate.path])
-            try OpenSSLProcess.run(["x509", "-in", certificate.path, "-outform", "DER", "-out", derFile.path])
+            try ExternalProcess.run(["openssl", "req", "-x509", "-new", "-key", key.path, "-subj", "/CN=openssl-peer", "-days", "2", "-out", certificate.path])
+            try ExternalProcess.run(["openssl", "x509", "-in", certificate.path, "-outform", "DER", "-out", derFile.path])
             der = Array(try Data(contentsOf: derFile))
         }
 
@@ -203,7 +64,7 @@ struct OpenSSLInteropTests {
         let files = try PeerFiles(rsa: rsa)
         defer { files.remove() }
         let port = try UDPSocket.freePort()
-        let server = try OpenSSLProcess(arguments: [
+        let server = try ExternalProcess(arguments: ["openssl", 
             "s_server", "-dtls1_2", "-accept", "127.0.0.1:\(port)", "-cert", files.certificate.path, "-key", files.key.path,
             "-verify", "1", "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60",
         ] + (sha384 ? ["-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"] : []))
@@ -254,7 +115,7 @@ struct OpenSSLInteropTests {
         configuration.cookieSecret = secureRandom.bytes(32)
         var connection = DTLSConnection(configuration: configuration, random: SecureRandom())
         let socket = try UDPSocket()
-        let client = try OpenSSLProcess(arguments: [
+        let client = try ExternalProcess(arguments: ["openssl", 
             "s_client", "-dtls1_2", "-connect", "127.0.0.1:\(socket.port)", "-cert", files.certificate.path, "-key", files.key.path,
             "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "56",
         ])

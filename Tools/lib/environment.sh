@@ -36,8 +36,8 @@ ensure_packages() {
 # (libsrtp2-dev, openssl, coturn, tshark, the codec libraries).
 SPECRTC_BUILD_PACKAGES=()
 # openssl: X.509 checks and the DTLS interop peer; libsrtp2-dev: the SRTP reference (headers at
-# build time); tshark: decrypts captures of our DTLS with our key log.
-SPECRTC_TEST_PACKAGES=(openssl libsrtp2-dev tshark)
+# build time); tshark: decrypts captures of our DTLS with our key log; coturn: the TURN server.
+SPECRTC_TEST_PACKAGES=(openssl libsrtp2-dev tshark coturn)
 
 # The Accelerated trait (AES-NI, PCLMULQDQ kernels) exists for x86-64 only.
 if [ "$(uname -m)" = "x86_64" ]; then SPECRTC_TRAITS=(--traits Accelerated); else SPECRTC_TRAITS=(); fi

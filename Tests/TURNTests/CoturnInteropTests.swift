@@ -1,0 +1,112 @@
+import Foundation
+import SpecTesting
+import STUN
+import Testing
+import TURN
+
+/// Our TURN client against coturn (Debian's `turnserver`) on 127.0.0.1 over UDP: allocation
+/// with long-term credentials, a permission, Send/Data indications, a channel and ChannelData
+/// both ways, deallocation; and a wrong password that fails clearly.
+@Suite(.enabled(if: ExternalProcess.available("turnserver", arguments: ["--help"]) || FileManager.default.isExecutableFile(atPath: "/usr/bin/turnserver"),
+                "coturn (turnserver) is not installed"), .serialized)
+struct CoturnInteropTests {
+    struct Counter: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 { state &+= 0x9e37_79b9_7f4a_7c15; return state ^ (state >> 31) }
+    }
+
+    static func startServer() throws -> (ExternalProcess, UInt16) {
+        let port = try UDPSocket.freePort()
+        let relayBase = UInt16(50_000 + Int(port % 5_000))
+        let server = try ExternalProcess(arguments: [
+            "turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-port=\(port)", "--relay-ip=127.0.0.1",
+            "--lt-cred-mech", "--user=alice:wonderland", "--realm=specrtc.test", "--no-tls", "--no-dtls", "--no-cli",
+            "--allow-loopback-peers", "--min-port=\(relayBase)", "--max-port=\(relayBase + 200)", "--log-file=stdout", "--simple-log",
+        ])
+        return (server, port)
+    }
+
+    /// Runs `client` over `socket` until `done` says so (or 10 s pass); returns the events.
+    static func drive(_ client: inout TURNClient, _ socket: UDPSocket, start: ContinuousClock.Instant,
+                      until done: ([TURNClient.Event]) -> Bool) -> [TURNClient.Event] {
+        var events: [TURNClient.Event] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            while let datagram = client.pollDatagram() { socket.send(datagram) }
+            while let event = client.pollEvent() { events.append(event) }
+            if done(events) { return events }
+            if let datagram = socket.receive(milliseconds: 50) {
+                client.receive(datagram, now: ContinuousClock.now - start)
+            } else {
+                client.handleTimeout(now: ContinuousClock.now - start)
+            }
+        }
+        return events
+    }
+
+    @Test(.spec("RFC8656-7.1-4", "RFC8656-7.1-11", "RFC8656-10.1-1", "RFC8656-11.1-1", "RFC8656-11.1-2", "RFC8656-11.3-1",
+                "RFC8656-12-2", "RFC8656-8-2", "RFC8489-9.2.5-3", "RFC8489-9.2.5-4", "RFC8489-9.2.5-6", "RFC8489-9.2.5-7",
+                "RFC8489-9.2.5-13"))
+    func relayThroughCoturn() throws {
+        let (server, port) = try Self.startServer()
+        defer { server.stop() }
+        let socket = try UDPSocket()
+        socket.setPeer(port: port)
+        let peer = try UDPSocket()
+        let peerAddress = STUNTransportAddress(address: [127, 0, 0, 1], port: peer.port)
+        var client = TURNClient(configuration: TURNClient.Configuration(username: "alice", password: "wonderland"), random: Counter(state: 7))
+        let start = ContinuousClock.now
+        // coturn needs a moment to open its socket: retransmissions cover it.
+        client.allocate(now: .zero)
+        var events = Self.drive(&client, socket, start: start) { $0.contains { if case .allocated = $0 { true } else { false } } }
+        #expect(client.state == .allocated, "events \(events); coturn: \(server.output.suffix(2000))")
+        guard let relayed = client.relayedAddress else { return }
+        #expect(relayed.address == [127, 0, 0, 1])
+
+        // Permission, then a Send indication: the peer receives from the relayed address.
+        client.createPermission(for: peerAddress, now: ContinuousClock.now - start)
+        events = Self.drive(&client, socket, start: start) { $0.contains(.permissionCreated(peerAddress: [127, 0, 0, 1])) }
+        #expect(events.contains(.permissionCreated(peerAddress: [127, 0, 0, 1])))
+        try client.send(Array("via send indication".utf8), to: peerAddress)
+        while let datagram = client.pollDatagram() { socket.send(datagram) }
+        let first = peer.receive(milliseconds: 3_000)
+        #expect(first == Array("via send indication".utf8))
+        #expect(peer.peerPort == relayed.port, "the peer sees the relayed address")
+
+        // The peer answers: a Data indication reaches us.
+        peer.send(Array("reply one".utf8))
+        events = Self.drive(&client, socket, start: start) { $0.contains(.data(peer: peerAddress, bytes: Array("reply one".utf8))) }
+        #expect(events.contains(.data(peer: peerAddress, bytes: Array("reply one".utf8))))
+
+        // A channel: ChannelData both ways.
+        try client.bindChannel(0x4001, to: peerAddress, now: ContinuousClock.now - start)
+        events = Self.drive(&client, socket, start: start) { $0.contains(.channelBound(channel: 0x4001, peer: peerAddress)) }
+        #expect(events.contains(.channelBound(channel: 0x4001, peer: peerAddress)))
+        try client.send(Array("via channel".utf8), to: peerAddress)
+        while let datagram = client.pollDatagram() {
+            #expect(datagram[0] == 0x40 && datagram[1] == 0x01, "sent as ChannelData")
+            socket.send(datagram)
+        }
+        #expect(peer.receive(milliseconds: 3_000) == Array("via channel".utf8))
+        peer.send(Array("reply two".utf8))
+        events = Self.drive(&client, socket, start: start) { $0.contains(.data(peer: peerAddress, bytes: Array("reply two".utf8))) }
+        #expect(events.contains(.data(peer: peerAddress, bytes: Array("reply two".utf8))))
+
+        client.deallocate(now: ContinuousClock.now - start)
+        events = Self.drive(&client, socket, start: start) { $0.contains(.deallocated) }
+        #expect(client.state == .closed)
+    }
+
+    @Test func wrongPasswordFailsClearly() throws {
+        let (server, port) = try Self.startServer()
+        defer { server.stop() }
+        let socket = try UDPSocket()
+        socket.setPeer(port: port)
+        var client = TURNClient(configuration: TURNClient.Configuration(username: "alice", password: "looking-glass"), random: Counter(state: 9))
+        let start = ContinuousClock.now
+        client.allocate(now: .zero)
+        let events = Self.drive(&client, socket, start: start) { $0.contains { if case .failed = $0 { true } else { false } } }
+        #expect(client.state == .failed)
+        #expect(events.contains { if case .failed(.unauthorized) = $0 { true } else { false } }, "\(events)")
+    }
+}
