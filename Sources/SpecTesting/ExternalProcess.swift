@@ -150,3 +150,51 @@ public final class UDPSocket {
     /// A port nothing listens on right now (bound and released).
     public static func freePort() throws -> UInt16 { try UDPSocket().port }
 }
+
+/// A TCP connection to 127.0.0.1 with a bounded receive, for interop tests over streams.
+public final class TCPConnection {
+    public let descriptor: Int32
+
+    /// Connects to 127.0.0.1:`port`, retrying for up to `seconds` while the server starts.
+    public init(port: UInt16, seconds: Double = 5) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let candidate = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard candidate >= 0 else { throw POSIXError(.EIO) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = port.bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(candidate, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if connected == 0 {
+                descriptor = candidate
+                return
+            }
+            close(candidate)
+            guard Date() < deadline else { throw POSIXError(.ECONNREFUSED) }
+            usleep(50_000)
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    public func send(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Whatever bytes arrive within `milliseconds` (possibly none).
+    public func receive(milliseconds: Int32) -> [UInt8] {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, milliseconds) > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        return count > 0 ? Array(buffer.prefix(count)) : []
+    }
+}

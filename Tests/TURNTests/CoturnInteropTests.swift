@@ -97,6 +97,53 @@ struct CoturnInteropTests {
         #expect(client.state == .closed)
     }
 
+    /// The same over TCP to the server: STUN and ChannelData framed on the stream (RFC 8656
+    /// §12.5: ChannelData padded to four bytes), the relay to the peer still UDP.
+    @Test(.spec("RFC8656-12.5-2")) func relayOverTCP() throws {
+        let (server, port) = try Self.startServer()
+        defer { server.stop() }
+        let stream = try TCPConnection(port: port)
+        let peer = try UDPSocket()
+        let peerAddress = STUNTransportAddress(address: [127, 0, 0, 1], port: peer.port)
+        var configuration = TURNClient.Configuration(username: "alice", password: "wonderland")
+        configuration.transport = .reliable
+        var client = TURNClient(configuration: configuration, random: Counter(state: 11))
+        var framer = TURNStreamFramer()
+        var events: [TURNClient.Event] = []
+        let start = ContinuousClock.now
+        func pump(until done: ([TURNClient.Event]) -> Bool) {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                while let message = client.pollDatagram() { stream.send(message) }
+                while let event = client.pollEvent() { events.append(event) }
+                if done(events) { return }
+                framer.append(stream.receive(milliseconds: 50))
+                while let frame = try? framer.next() {
+                    switch frame {
+                    case .stun(let bytes): client.receive(bytes, now: ContinuousClock.now - start)
+                    case .channelData(let data): client.receive(data.encoded(padded: true), now: ContinuousClock.now - start)
+                    }
+                }
+                client.handleTimeout(now: ContinuousClock.now - start)
+            }
+        }
+        client.allocate(now: .zero)
+        pump { $0.contains { if case .allocated = $0 { true } else { false } } }
+        #expect(client.state == .allocated, "events \(events); coturn: \(server.output.suffix(2000))")
+        guard client.state == .allocated else { return }
+        try client.bindChannel(0x4002, to: peerAddress, now: ContinuousClock.now - start)
+        pump { $0.contains(.channelBound(channel: 0x4002, peer: peerAddress)) }
+        try client.send(Array("odd-length over tcp".utf8), to: peerAddress)   // 19 bytes: padded on the stream
+        while let message = client.pollDatagram() {
+            #expect(message.count % 4 == 0, "ChannelData padded on a stream")
+            stream.send(message)
+        }
+        #expect(peer.receive(milliseconds: 3_000) == Array("odd-length over tcp".utf8))
+        peer.send(Array("back over tcp".utf8))
+        pump { $0.contains(.data(peer: peerAddress, bytes: Array("back over tcp".utf8))) }
+        #expect(events.contains(.data(peer: peerAddress, bytes: Array("back over tcp".utf8))))
+    }
+
     @Test func wrongPasswordFailsClearly() throws {
         let (server, port) = try Self.startServer()
         defer { server.stop() }
