@@ -10,6 +10,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzCrypto", ["RTCCrypto"]),
     ("FuzzSTUN", ["STUN"]),
     ("FuzzTURN", ["TURN"]),
+    ("FuzzICE", ["ICE", "STUN"]),
     ("FuzzSRTP", ["SRTP"]),
     ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
 ]
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "RTCCrypto", targets: ["RTCCrypto"]),
         .library(name: "STUN", targets: ["STUN"]),
         .library(name: "TURN", targets: ["TURN"]),
+        .library(name: "ICE", targets: ["ICE"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "Capture", targets: ["Capture"]),
@@ -66,6 +68,8 @@ let package = Package(
         ),
         // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).
         .target(name: "STUN", dependencies: ["Wire", "RTCCrypto"]),
+        // A full ICE agent (RFC 8445) with Trickle ICE (RFC 8838) and consent freshness (RFC 7675).
+        .target(name: "ICE", dependencies: ["STUN"]),
         // TURN client pieces (RFC 8656): ChannelData framing and the TURN attributes.
         .target(name: "TURN", dependencies: ["Wire", "STUN"]),
         // SRTP and SRTCP (RFC 3711, 6188, 7714): contexts, key derivation, in-place protection.
@@ -100,6 +104,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "SpecTesting"]),
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),

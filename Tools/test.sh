@@ -19,6 +19,9 @@ ensure_packages "${SPECRTC_BUILD_PACKAGES[@]}"
 # Interop peers: without them the tests that need them say so loudly and are skipped.
 ensure_packages "${SPECRTC_TEST_PACKAGES[@]}" ||
   echo "WARNING: could not install ${SPECRTC_TEST_PACKAGES[*]}; the tests that need them will be skipped" >&2
+# The Python interop peers (aioice) run from .build-venv/ and are found through SPECRTC_PYTHON.
+ensure_interop_venv ||
+  echo "WARNING: could not make the interop venv (.build-venv/ with aioice); the tests that need it will be skipped" >&2
 
 results=.build/test-results
 mkdir -p "$results"

@@ -32,6 +32,44 @@ ensure_packages() {
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# The aioice version the ICE interop peer (Tools/Interop/aioice_peer.py) is written and tested against.
+SPECRTC_AIOICE_VERSION=0.13.0
+
+# ensure_interop_venv: makes the Python virtual environment of the interop peers, .build-venv/ at
+# the repository root (ignored by git through `.build*/`), with aioice pinned to
+# SPECRTC_AIOICE_VERSION, and exports SPECRTC_PYTHON=<repo>/.build-venv/bin/python. A no-op when the
+# venv already has that aioice. Returns non-zero, with the reason on stderr, when it cannot (no
+# python3 or venv module, PyPI out of reach), so callers decide whether that is fatal; the tests
+# that need the peer skip loudly when SPECRTC_PYTHON is unset.
+ensure_interop_venv() {
+  local root venv python requirement
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || return 1
+  venv="$root/.build-venv"
+  python="$venv/bin/python"
+  requirement="aioice==$SPECRTC_AIOICE_VERSION"
+  local check="import importlib.metadata as m, aioice, sys; sys.exit(m.version('aioice') != '$SPECRTC_AIOICE_VERSION')"
+  if [ -x "$python" ] && "$python" -c "$check" >/dev/null 2>&1; then
+    export SPECRTC_PYTHON="$python"
+    return 0
+  fi
+  # Debian's python3 has the venv module (and its ensurepip) in a package of its own.
+  ensure_packages python3 python3-venv ||
+    echo "warning: could not install python3 and python3-venv; trying the python3 there is" >&2
+  local base
+  base=$(command -v python3) || { echo "cannot make $venv: python3 not found" >&2; return 1; }
+  # A venv whose interpreter no longer runs (its base python was removed) is made anew.
+  local clear=()
+  if [ -d "$venv" ] && ! "$python" -c "" >/dev/null 2>&1; then clear=(--clear); fi
+  echo "Making the interop venv $venv with $requirement"
+  "$base" -m venv "${clear[@]}" "$venv" >&2 ||
+    { echo "cannot make $venv: '$base -m venv' failed (is python3-venv installed?)" >&2; return 1; }
+  "$python" -m pip install --quiet --disable-pip-version-check "$requirement" >&2 ||
+    { echo "cannot install $requirement into $venv (is PyPI reachable?)" >&2; return 1; }
+  "$python" -c "$check" >&2 ||
+    { echo "$venv has no importable $requirement after installing it" >&2; return 1; }
+  export SPECRTC_PYTHON="$python"
+}
+
 # The Debian packages the build and the tests need today. The protocol issues add theirs
 # (libsrtp2-dev, openssl, coturn, tshark, the codec libraries).
 SPECRTC_BUILD_PACKAGES=()
