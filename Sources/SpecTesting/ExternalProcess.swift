@@ -147,6 +147,22 @@ public final class UDPSocket {
         return Array(buffer.prefix(count))
     }
 
+    /// Sends to 127.0.0.1:`port` without changing the current peer.
+    public func send(_ bytes: [UInt8], toPort port: UInt16) {
+        let saved = peer
+        setPeer(port: port)
+        send(bytes)
+        peer = saved
+    }
+
+    /// One datagram and the 127.0.0.1 port it came from, or nil after `milliseconds`.
+    public func receiveWithSource(milliseconds: Int32) -> (bytes: [UInt8], port: UInt16)? {
+        let saved = peer
+        defer { peer = saved }
+        guard let bytes = receive(milliseconds: milliseconds) else { return nil }
+        return (bytes, peerPort)
+    }
+
     /// A port nothing listens on right now (bound and released).
     public static func freePort() throws -> UInt16 { try UDPSocket().port }
 }
