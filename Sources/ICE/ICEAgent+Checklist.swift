@@ -18,7 +18,12 @@ extension ICEAgent {
     @discardableResult
     mutating func addPair(local: Int, remote: Int) -> Int? {
         let localAddress = locals[local].address, remoteAddress = remotes[remote].address!
-        guard localAddress.isIPv6 == remoteAddress.isIPv6 else { return nil }
+        guard localAddress.isIPv6 == remoteAddress.isIPv6, locals[local].candidate.transport == remotes[remote].transport else { return nil }
+        if locals[local].candidate.transport == .tcp {
+            // spec: RFC6544-6.2-1 pairs whose local candidate is passive leave the checklist:
+            // only our active candidates pair, and only with passive remote ones
+            guard locals[local].candidate.tcpType == "active", remotes[remote].tcpType == "passive" else { return nil }
+        }
         // spec: RFC8445-6.1.2.2-1 IPv6 link-local pairs only with link-local
         guard Self.isLinkLocal(localAddress) == Self.isLinkLocal(remoteAddress) else { return nil }
         // spec: RFC8445-6.1.2.4-1 reflexive local candidates are replaced by their base: only
@@ -73,7 +78,7 @@ extension ICEAgent {
             switch transaction.stun.poll(at: now) {
             case .transmit(let bytes):
                 transactions[id] = transaction
-                if !transaction.cancelled { transmit(bytes, from: transaction.source, to: transaction.destination) }
+                if !transaction.cancelled { transmit(bytes, from: transaction.source, to: transaction.destination, connection: transaction.connection) }
             case .completed:
                 transactions[id] = nil
                 transactionTimedOut(transaction, at: now)
@@ -176,16 +181,20 @@ extension ICEAgent {
         message.appendMessageIntegrity(key: STUNCredentials.shortTermKey(password: credentials.password))
         // spec: RFC8445-7.2.4-2 FINGERPRINT on every check
         message.appendFingerprint()
-        let transaction = STUNClientTransaction(request: message, transport: .unreliable, configuration: checkTiming(), now: now)
+        let isTCP = local.candidate.transport == .tcp
+        // On an accepted connection the pair already has it; an active candidate opens one.
+        let connection = isTCP ? (pair.connection ?? openConnection(for: id)) : nil
+        var stun = STUNClientTransaction(request: message, transport: isTCP ? .reliable : .unreliable, configuration: checkTiming(), now: now)
         transactions[message.transactionID] = Transaction(
-            stun: transaction, purpose: .check(pair: id, useCandidate: useCandidate && role == .controlling, role: role),
-            source: local.base, destination: remotes[pair.remote].address!)
+            stun: stun, purpose: .check(pair: id, useCandidate: useCandidate && role == .controlling, role: role),
+            source: local.base, destination: remotes[pair.remote].address!, connection: connection)
         pairs[id].state = .inProgress
         statistics.checksSent += 1
         if connectionState == .new { setState(.checking) }
         // The first transmission goes out now.
-        var stun = transactions[message.transactionID]!.stun
-        if case .transmit(let bytes) = stun.poll(at: now) { transmit(bytes, from: local.base, to: remotes[pair.remote].address!) }
+        if case .transmit(let bytes) = stun.poll(at: now) {
+            transmit(bytes, from: local.base, to: remotes[pair.remote].address!, connection: connection)
+        }
         transactions[message.transactionID]!.stun = stun
     }
 
@@ -242,6 +251,7 @@ extension ICEAgent {
         }
         triggeredQueue.removeAll { !pairs[$0].inChecklist }
         emit(.selectedPair(describe(best)))
+        closeUnusedConnections()
         setState(.completed)
     }
 

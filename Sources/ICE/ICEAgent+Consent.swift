@@ -41,10 +41,12 @@ extension ICEAgent {
         message.appendFingerprint()
         // spec: RFC7675-5.1-7 wait for the answer with RTO-based retransmissions, a few at most
         let timing = STUNClientTransaction.Configuration(rto: configuration.minimumRTO, maximumTransmissions: 4, finalWaitMultiplier: 4)
-        var stun = STUNClientTransaction(request: message, transport: .unreliable, configuration: timing, now: now)
+        var stun = STUNClientTransaction(request: message, transport: pair.connection == nil ? .unreliable : .reliable, configuration: timing, now: now)
         let source = locals[pair.local].base, destination = remotes[pair.remote].address!
-        if case .transmit(let bytes) = stun.poll(at: now) { transmit(bytes, from: source, to: destination) }
-        transactions[message.transactionID] = Transaction(stun: stun, purpose: .consent(pair: id), source: source, destination: destination)
+        // spec: RFC7675-5.1-11 consent checks run over TCP connections too
+        if case .transmit(let bytes) = stun.poll(at: now) { transmit(bytes, from: source, to: destination, connection: pair.connection) }
+        transactions[message.transactionID] = Transaction(stun: stun, purpose: .consent(pair: id), source: source, destination: destination,
+                                                          connection: pair.connection)
         statistics.consentChecksSent += 1
     }
 }

@@ -3,8 +3,9 @@ import STUN
 /// Answers to the agent's own requests: connectivity checks (RFC 8445 §7.2.5), consent checks
 /// (RFC 7675) and gathering requests; and what happens when they time out.
 extension ICEAgent {
-    mutating func handleResponse(_ response: STUNMessage, from source: STUNTransportAddress, to destination: STUNTransportAddress, at now: Duration) {
-        guard let transaction = transactions[response.transactionID] else { statistics.stunDropped += 1; return }
+    mutating func handleResponse(_ response: STUNMessage, from source: STUNTransportAddress, to destination: STUNTransportAddress,
+                                 connection: ICEConnectionHandle?, at now: Duration) {
+        guard let transaction = transactions[response.transactionID], transaction.connection == connection else { statistics.stunDropped += 1; return }
         if case .gather(let base, let server) = transaction.purpose {
             handleGatheringResponse(response, base: base, server: server, from: source, at: now)
             return
@@ -61,7 +62,11 @@ extension ICEAgent {
         let checked = pairs[id]
         let base = locals[checked.local].base
         let localIndex: Int
-        if let known = locals.firstIndex(where: { $0.address == mapped && $0.base == base }) {
+        if checked.connection != nil {
+            // Over TCP the mapped port is the connection's ephemeral one: the pair is its own
+            // valid pair (the connection is what identifies it).
+            localIndex = checked.local
+        } else if let known = locals.firstIndex(where: { $0.address == mapped && $0.base == base }) {
             localIndex = known
         } else {
             // A peer-reflexive local candidate, with the priority the request carried (§7.2.5.3.1).

@@ -48,6 +48,8 @@ public struct ICEAgent {
     var generation = 0
     /// A pair was selected in this generation (checks and nomination are over).
     var concluded = false
+    var tcpConnections: [ICEConnectionHandle: TCPConnection] = [:]
+    var nextOpenedConnection = 0
 
     /// A local candidate and the socket (base) it sends from.
     struct LocalCandidate {
@@ -74,6 +76,8 @@ public struct ICEAgent {
         var nominateOnSuccess = false
         /// The ICE generation (restart count) the pair belongs to.
         var generation = 0
+        /// The TCP connection of an ICE-TCP pair, once there is one.
+        var connection: ICEConnectionHandle? = nil
     }
 
     /// An outstanding STUN transaction the agent started.
@@ -87,6 +91,8 @@ public struct ICEAgent {
         var purpose: Purpose
         var source: STUNTransportAddress
         var destination: STUNTransportAddress
+        /// The TCP connection it travels on (nil: UDP).
+        var connection: ICEConnectionHandle? = nil
         /// A triggered check replaced it: no more retransmissions, but a late answer still counts.
         var cancelled = false
     }
@@ -108,9 +114,12 @@ public struct ICEAgent {
     public mutating func handle(_ input: ICEInput, at now: Duration) {
         switch input {
         case .datagram(let bytes, let source, let destination):
-            receive(bytes, from: source, to: destination, at: now)
+            receive(bytes, from: source, to: destination, connection: nil, at: now)
         case .timeout:
             break
+        case .tcpConnected, .tcpFailed, .tcpAccepted, .tcpData:
+            guard connectionState != .closed else { return }
+            handleTCP(input, at: now)
         }
     }
 
@@ -133,8 +142,14 @@ public struct ICEAgent {
 
     mutating func emit(_ event: ICEEvent) { outputs.append(.event(event)) }
 
-    mutating func transmit(_ bytes: [UInt8], from source: STUNTransportAddress, to destination: STUNTransportAddress) {
-        outputs.append(.transmit(ICETransmit(source: source, destination: destination, bytes: bytes)))
+    /// Sends `bytes` as a UDP datagram, or on `connection` (framed) when it is set.
+    mutating func transmit(_ bytes: [UInt8], from source: STUNTransportAddress, to destination: STUNTransportAddress,
+                           connection: ICEConnectionHandle? = nil) {
+        if let connection {
+            transmitTCP(bytes, on: connection)
+        } else {
+            outputs.append(.transmit(ICETransmit(source: source, destination: destination, bytes: bytes)))
+        }
     }
 
     mutating func setState(_ state: ICEConnectionState) {
@@ -149,6 +164,8 @@ public struct ICEAgent {
     /// Several host addresses of one type get distinct local preferences (RFC 8445 §5.1.2.1).
     public mutating func addHostCandidate(_ address: STUNTransportAddress) throws(ICEError) {
         guard connectionState != .closed else { throw .closed }
+        // spec: RFC8838-13-6 no candidates after end-of-candidates
+        guard gatheringState != .complete else { throw .gatheringComplete }
         if let reason = Self.exclusionReason(address.address, allowsLoopback: configuration.allowsLoopback) {
             throw .excludedHostAddress(address, reason: reason)
         }
@@ -208,7 +225,11 @@ public struct ICEAgent {
     public mutating func addRemoteCandidate(_ candidate: ICECandidate) {
         // spec: RFC8838-14-2 candidates after end-of-candidates are ignored
         guard !remoteEndOfCandidates, connectionState != .closed else { statistics.ignoredRemoteCandidates += 1; return }
-        guard candidate.component == 1, candidate.transport == .udp else { statistics.ignoredRemoteCandidates += 1; return }
+        guard candidate.component == 1,
+              candidate.transport == .udp || candidate.tcpType == "active" || candidate.tcpType == "passive" else {
+            statistics.ignoredRemoteCandidates += 1
+            return
+        }
         if candidate.needsResolution, let name = candidate.hostname {
             guard name.hasSuffix(".local") else { statistics.ignoredRemoteCandidates += 1; return }
             if pendingHostnames[name] == nil { emit(.resolveHostname(name)) }
@@ -216,19 +237,19 @@ public struct ICEAgent {
             return
         }
         guard let address = candidate.address else { return }
-        if let existing = remotes.lastIndex(where: { $0.address == address && $0.type != .prflx && $0.address != nil }), !isOldGeneration(remote: existing) {
+        if let existing = remotes.lastIndex(where: { $0.address == address && $0.transport == candidate.transport && $0.type != .prflx }), !isOldGeneration(remote: existing) {
             statistics.ignoredRemoteCandidates += 1
             return
         }
         // A peer-reflexive candidate learned from a check is replaced by the signalled one.
-        if let learned = remotes.lastIndex(where: { $0.address == address && $0.type == .prflx }), !isOldGeneration(remote: learned) {
+        if let learned = remotes.lastIndex(where: { $0.address == address && $0.transport == candidate.transport && $0.type == .prflx }), !isOldGeneration(remote: learned) {
             remotes[learned].type = candidate.type
             remotes[learned].foundation = candidate.foundation
             remotes[learned].priority = candidate.priority
             return
         }
         remotes.append(candidate)
-        for local in locals.indices where locals[local].candidate.type == .host || locals[local].candidate.type == .relay {
+        for local in locals.indices {
             addPair(local: local, remote: remotes.count - 1)
         }
         if connectionState == .new, remoteCredentials != nil { setState(.checking) }
@@ -295,6 +316,8 @@ public struct ICEAgent {
 
     /// Stops everything: no more transmissions or events after the state change.
     public mutating func close() {
+        for handle in tcpConnections.keys { emit(.closeTCP(handle)) }
+        tcpConnections.removeAll()
         transactions.removeAll()
         triggeredQueue.removeAll()
         selectedPairID = nil
@@ -314,7 +337,8 @@ public struct ICEAgent {
         }
         let pair = pairs[id]
         statistics.dataSent += 1
-        transmit(data, from: locals[pair.local].base, to: remotes[pair.remote].address!)
+        // spec: RFC6544-10.1-1 on a TCP pair, data goes on its connection
+        transmit(data, from: locals[pair.local].base, to: remotes[pair.remote].address!, connection: pair.connection)
     }
 
     /// The pair data goes on, if any.

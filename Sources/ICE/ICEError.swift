@@ -12,6 +12,8 @@ public enum ICEError: Error, Equatable, Sendable, CustomStringConvertible {
     case consentExpired
     /// The agent was closed.
     case closed
+    /// Gathering completed (end-of-candidates was signalled): no more local candidates.
+    case gatheringComplete
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum ICEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notConnected: return "no valid candidate pair to send on yet"
         case .consentExpired: return "consent to send expired on the selected pair (RFC 7675)"
         case .closed: return "the ICE agent is closed"
+        case .gatheringComplete: return "gathering is complete (end-of-candidates was signalled); no more local candidates"
         }
     }
 }

@@ -31,16 +31,29 @@ public enum ICECandidatePairState: String, Sendable, Equatable {
     case frozen, waiting, inProgress, succeeded, failed
 }
 
-/// A datagram to send: from the base `source` (the local socket) to `destination`.
+/// A TCP connection of ICE-TCP (RFC 6544), named by whoever made it: the agent names the
+/// connections it asks the owner to open, the owner names those it accepted.
+public enum ICEConnectionHandle: Sendable, Equatable, Hashable {
+    /// Opened by the owner at the agent's request (`ICEEvent.openTCP`).
+    case opened(Int)
+    /// Accepted by the owner on a passive candidate's listening socket.
+    case accepted(Int)
+}
+
+/// Bytes to send: a UDP datagram from the base `source` (the local socket) to `destination`,
+/// or, when `connection` is set, bytes for that TCP connection, already framed (RFC 4571).
 public struct ICETransmit: Sendable, Equatable {
     public var source: STUNTransportAddress
     public var destination: STUNTransportAddress
     public var bytes: [UInt8]
+    /// The TCP connection to write to, or nil for UDP.
+    public var connection: ICEConnectionHandle?
 
-    public init(source: STUNTransportAddress, destination: STUNTransportAddress, bytes: [UInt8]) {
+    public init(source: STUNTransportAddress, destination: STUNTransportAddress, bytes: [UInt8], connection: ICEConnectionHandle? = nil) {
         self.source = source
         self.destination = destination
         self.bytes = bytes
+        self.connection = connection
     }
 }
 
@@ -71,6 +84,11 @@ public enum ICEEvent: Sendable, Equatable {
     /// No binding response arrived on the selected pair for the consent timeout (RFC 7675);
     /// sending on it has stopped.
     case consentExpired(ICESelectedPair)
+    /// Open a TCP connection from the interface `from` (any port) to `to`, then report
+    /// `.tcpConnected` or `.tcpFailed` (ICE-TCP active candidates, RFC 6544 §7.1).
+    case openTCP(ICEConnectionHandle, from: [UInt8], to: STUNTransportAddress)
+    /// Close this TCP connection: ICE no longer needs it (RFC 6544 §8).
+    case closeTCP(ICEConnectionHandle)
 }
 
 /// What the owner feeds the agent.
@@ -79,6 +97,15 @@ public enum ICEInput: Sendable, Equatable {
     case datagram([UInt8], from: STUNTransportAddress, to: STUNTransportAddress)
     /// Nothing arrived; the deadline of the last `.timeout` output has passed.
     case timeout
+    /// A connection the agent asked for (`openTCP`) is established.
+    case tcpConnected(ICEConnectionHandle)
+    /// A connection could not be established, or broke.
+    case tcpFailed(ICEConnectionHandle)
+    /// The owner accepted a connection on a passive TCP candidate's socket `local` from `remote`
+    /// (name it `.accepted(n)`, n unique among accepted connections).
+    case tcpAccepted(ICEConnectionHandle, local: STUNTransportAddress, remote: STUNTransportAddress)
+    /// Bytes read from a TCP connection (any piece of the stream).
+    case tcpData([UInt8], ICEConnectionHandle)
 }
 
 /// What `poll` returns: drain until `.timeout`, then wait for a datagram or that time.

@@ -392,3 +392,14 @@ struct ICEAgentTests {
         #expect(agent.statistics.ignoredRemoteCandidates == 1)
     }
 }
+
+extension ICEAgentTests {
+    @Test("no local candidate after end-of-candidates", .spec("RFC8838-13-6"))
+    func noCandidatesAfterEnd() throws {
+        var agent = Self.agent()
+        agent.gather(at: .zero)
+        #expect(Self.drain(&agent, at: .zero).events.contains(.gatheringComplete))
+        #expect(throws: ICEError.gatheringComplete) { try agent.addHostCandidate(STUNTransportAddress(address: [192, 0, 2, 9], port: 1)) }
+        #expect(throws: ICEError.gatheringComplete) { try agent.addTCPHostCandidates(ip: [192, 0, 2, 9], passivePort: 1) }
+    }
+}

@@ -234,3 +234,83 @@ struct ICESimulationTests {
         #expect(nominated && agent.connectionState == .completed)
     }
 }
+
+/// ICE-TCP (RFC 6544) over the simulated network: active and passive host candidates, RFC 4571
+/// framing on streams delivered in arbitrary pieces.
+struct ICETCPSimulationTests {
+    static let a = STUNTransportAddress(address: [203, 0, 113, 1], port: 5000)
+    static let b = STUNTransportAddress(address: [198, 51, 100, 1], port: 6000)
+
+    static func simulation(blockUDP: Bool, seed: UInt64 = 21) -> ICESimulation {
+        var network = SimulatedNetwork(seed: seed)
+        if blockUDP { network.udpBlocked = [a.address, b.address] }
+        return ICESimulation(network: network, configurations: [.init(role: .controlling), .init(role: .controlled)],
+                             hosts: [[a], [b]], seed: seed,
+                             tcp: [STUNTransportAddress(address: a.address, port: 7000), STUNTransportAddress(address: b.address, port: 8000)])
+    }
+
+    @Test("a firewall that drops UDP: the agents connect over TCP (active to passive) and exchange data",
+          .spec("RFC6544-7.1-1"), .spec("RFC6544-7.1-3"), .spec("RFC6544-7.2-1"), .spec("RFC6544-7.2-2"), .spec("RFC6544-7.2-3"),
+          .spec("RFC6544-10.1-1"), .spec("RFC6544-10.1-2"), .spec("RFC6544-10.2-1"), .spec("RFC6544-4.5-1"), .spec("RFC6544-8-2"),
+          .spec("RFC6544-6.2-1"))
+    func tcpWhenUDPIsBlocked() throws {
+        var simulation = Self.simulation(blockUDP: true)
+        let connected = simulation.run(for: .seconds(60), until: \.bothSelected)
+        #expect(connected)
+        if !connected { print(simulation.report) }
+        let selected = try #require(simulation.agents[0].selectedPair)
+        #expect(selected.local.transport == .tcp && selected.remote.transport == .tcp)
+        // Active candidates carry port 9; our active pairs with their passive only.
+        let active = try #require(simulation.agents[0].localCandidates.first { $0.tcpType == "active" })
+        #expect(active.port == 9)
+        #expect(simulation.agents[0].checklist.filter { $0.local.transport == .tcp }.allSatisfy { $0.local.tcpType == "active" || $0.remote.type == .prflx })
+        for index in 0..<50 { try simulation.agents[0].send(Array(repeating: UInt8(index), count: 100 + index * 37)) }
+        try simulation.agents[1].send(Array("over tcp".utf8))
+        simulation.run(for: .seconds(1))
+        #expect(simulation.received[1].count == 50)
+        #expect(simulation.received[1].enumerated().allSatisfy { $0.element == Array(repeating: UInt8($0.offset), count: 100 + $0.offset * 37) })
+        #expect(simulation.received[0] == [Array("over tcp".utf8)])
+        // The connection of the pair the controlled side did not select is closed.
+        #expect(simulation.closedTCP >= 1)
+    }
+
+    @Test("with UDP working too, the UDP pair is selected (UDP preferred for media)", .spec("RFC6544-4.2-5"), .spec("RFC6544-4.2-9"),
+          .spec("RFC6544-4.2-12"))
+    func udpPreferred() throws {
+        var simulation = Self.simulation(blockUDP: false)
+        let connected = simulation.run(for: .seconds(10), until: \.bothSelected)
+        #expect(connected)
+        #expect(simulation.agents[0].selectedPair?.local.transport == .udp)
+        let passive = try #require(simulation.agents[0].localCandidates.first { $0.tcpType == "passive" })
+        let active = try #require(simulation.agents[0].localCandidates.first { $0.tcpType == "active" })
+        // Local preference 2^13 · direction (6 active, 4 passive) + 8191.
+        #expect((active.priority >> 8) & 0xffff == 6 << 13 | 8191 && (passive.priority >> 8) & 0xffff == 4 << 13 | 8191)
+        #expect(simulation.agents[0].localCandidates.filter { $0.transport == .udp }.allSatisfy { udp in
+            simulation.agents[0].localCandidates.filter { $0.transport == .tcp }.allSatisfy { $0.priority < udp.priority } })
+    }
+
+    @Test("a refused connection fails its pair; with nothing else the agents fail", .spec("RFC6544-7.1-4"))
+    func refused() {
+        var simulation = Self.simulation(blockUDP: true)
+        simulation.tcpRefused = [Self.a.address, Self.b.address]
+        let failed = simulation.run(for: .seconds(120)) { $0.agents.allSatisfy { $0.connectionState == .failed } }
+        #expect(failed)
+    }
+
+    @Test("RFC 4571 framing: lengths in front, packets back whole from any split of the stream")
+    func framing() {
+        var random = SeededGenerator(seed: 3)
+        let packets = (0..<40).map { _ in random.bytes(Int(random.next() % 1500)) }
+        let stream = packets.flatMap { RFC4571Framer.frame($0)! }
+        var framer = RFC4571Framer()
+        var out: [[UInt8]] = []
+        var rest = stream[...]
+        while !rest.isEmpty {
+            let piece = Int(random.next() % 97) + 1
+            out += framer.append(Array(rest.prefix(piece)))
+            rest = rest.dropFirst(piece)
+        }
+        #expect(out == packets && framer.pendingByteCount == 0)
+        #expect(RFC4571Framer.frame(Array(repeating: 0, count: 65_536)) == nil)
+    }
+}

@@ -145,18 +145,70 @@ struct ICESimulation {
     /// Polls that asked to be called again at (or before) the time they were called: a busy loop.
     var stalledPolls = 0
     private var signalling: [(at: Duration, to: Int, message: Signal)] = []
+    /// Inputs to deliver later: TCP connection events and stream bytes (in order per connection).
+    private var scheduled: [(at: Duration, sequence: Int, agent: Int, input: ICEInput)] = []
+    private var scheduledCount = 0
+    /// Each end of a simulated TCP connection and the other end.
+    private var tcpPeers: [TCPEnd: TCPEnd] = [:]
+    private var acceptedCount = 0
+    /// Hosts whose TCP connection attempts are refused (a firewall that sends RST).
+    var tcpRefused: Set<[UInt8]> = []
+
+    private struct TCPEnd: Hashable {
+        var agent: Int
+        var handle: ICEConnectionHandle
+    }
+
+    private mutating func schedule(_ input: ICEInput, to agent: Int, at time: Duration) {
+        scheduledCount += 1
+        scheduled.append((time, scheduledCount, agent, input))
+    }
+
+    /// An `openTCP` from `agent`: connects (after one round trip) when the other agent has a
+    /// passive candidate listening at `destination`, else fails.
+    private mutating func openTCP(_ handle: ICEConnectionHandle, from agent: Int, ip: [UInt8], to destination: STUNTransportAddress) {
+        let other = 1 - agent
+        let listening = agents[other].localCandidates.contains { $0.transport == .tcp && $0.tcpType == "passive" && $0.address == destination }
+        guard listening, !tcpRefused.contains(destination.address), !network.partitioned else {
+            schedule(.tcpFailed(handle), to: agent, at: now + network.latency * 2)
+            return
+        }
+        acceptedCount += 1
+        let accepted = ICEConnectionHandle.accepted(acceptedCount)
+        tcpPeers[TCPEnd(agent: agent, handle: handle)] = TCPEnd(agent: other, handle: accepted)
+        tcpPeers[TCPEnd(agent: other, handle: accepted)] = TCPEnd(agent: agent, handle: handle)
+        let ephemeral = STUNTransportAddress(address: ip, port: UInt16(50_000 + acceptedCount))
+        schedule(.tcpAccepted(accepted, local: destination, remote: ephemeral), to: other, at: now + network.latency)
+        schedule(.tcpConnected(handle), to: agent, at: now + network.latency * 2)
+    }
+
+    /// Stream bytes written on `handle`, delivered in one to three pieces to the other end.
+    private mutating func writeTCP(_ bytes: [UInt8], from agent: Int, on handle: ICEConnectionHandle) {
+        guard let peer = tcpPeers[TCPEnd(agent: agent, handle: handle)], !network.partitioned else { return }
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            let piece = max(1, min(rest.count, Int(network.random.next() % UInt64(rest.count)) + 1))
+            schedule(.tcpData(Array(rest.prefix(piece)), peer.handle), to: peer.agent, at: now + network.latency)
+            rest = rest.dropFirst(piece)
+        }
+    }
+    /// TCP connections closed at an agent's request.
+    var closedTCP = 0
     /// Received application data per agent.
     var received: [[[UInt8]]] = [[], []]
 
     enum Signal { case candidate(ICECandidate), endOfCandidates }
 
     /// Agents with host addresses `hosts[i]`; credentials are exchanged at once.
-    init(network: SimulatedNetwork, configurations: [ICEAgent.Configuration], hosts: [[STUNTransportAddress]], seed: UInt64) {
+    /// `tcp[i]`: an IP and listening port for agent i's ICE-TCP candidates, if any.
+    init(network: SimulatedNetwork, configurations: [ICEAgent.Configuration], hosts: [[STUNTransportAddress]], seed: UInt64,
+         tcp: [STUNTransportAddress?] = [nil, nil]) {
         self.network = network
         var generator = SeededGenerator(seed: seed)
         agents = configurations.map { ICEAgent(configuration: $0, random: SeededGenerator(seed: generator.next())) }
         for index in 0..<2 {
             for host in hosts[index] { try! agents[index].addHostCandidate(host) }
+            if let listening = tcp[index] { try! agents[index].addTCPHostCandidates(ip: listening.address, passivePort: listening.port) }
         }
         agents[0].setRemoteCredentials(agents[1].localCredentials, at: .zero)
         agents[1].setRemoteCredentials(agents[0].localCredentials, at: .zero)
@@ -181,6 +233,9 @@ struct ICESimulation {
                 guard let index = agents.firstIndex(where: { $0.localCandidates.contains { $0.type == .host && $0.address == datagram.to } }) else { continue }
                 agents[index].handle(.datagram(datagram.bytes, from: datagram.from, to: datagram.to), at: now)
             }
+            let inputs = scheduled.filter { $0.at <= now }.sorted { ($0.at, $0.sequence) < ($1.at, $1.sequence) }
+            scheduled.removeAll { $0.at <= now }
+            for item in inputs { agents[item.agent].handle(item.input, at: now) }
             let due = signalling.filter { $0.at <= now }
             signalling.removeAll { $0.at <= now }
             for item in due {
@@ -194,7 +249,11 @@ struct ICESimulation {
                 drain: while true {
                     switch agents[index].poll(at: now) {
                     case .transmit(let transmit):
-                        network.send(transmit.bytes, from: transmit.source, to: transmit.destination, at: now)
+                        if let connection = transmit.connection {
+                            writeTCP(transmit.bytes, from: index, on: connection)
+                        } else {
+                            network.send(transmit.bytes, from: transmit.source, to: transmit.destination, at: now)
+                        }
                     case .event(let event):
                         events[index].append((now, event))
                         switch event {
@@ -204,6 +263,11 @@ struct ICESimulation {
                             signalling.append((now + signallingDelay, 1 - index, .endOfCandidates))
                         case .received(let bytes, _, _):
                             received[index].append(bytes)
+                        case .openTCP(let handle, let ip, let destination):
+                            openTCP(handle, from: index, ip: ip, to: destination)
+                        case .closeTCP(let handle):
+                            closedTCP += 1
+                            if let peer = tcpPeers.removeValue(forKey: TCPEnd(agent: index, handle: handle)) { tcpPeers[peer] = nil }
                         default:
                             break
                         }
@@ -219,10 +283,22 @@ struct ICESimulation {
             if done(self) { return true }
             if let delivery = network.nextDelivery { next = min(next ?? delivery, delivery) }
             if let first = signalling.map(\.at).min() { next = min(next ?? first, first) }
+            if let first = scheduled.map(\.at).min() { next = min(next ?? first, first) }
             guard let next else { now = end; break }
             now = max(next, now + .microseconds(1))
         }
         return done(self)
+    }
+
+    /// Each agent's state, checklist and events, to print when a test fails.
+    var report: String {
+        var lines: [String] = []
+        for index in 0..<2 {
+            lines.append("agent \(index): \(agents[index].connectionState), \(agents[index].statistics)")
+            for pair in agents[index].checklist { lines.append("  pair \(pair.local) | \(pair.remote) | \(pair.state)") }
+            for (at, event) in events[index] { lines.append("  \(at) \(event)") }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Both agents have selected a pair.
