@@ -122,7 +122,7 @@ extension ICEAgent {
 
     var hasPacedWork: Bool {
         if !gatherQueue.isEmpty { return true }
-        guard remoteCredentials != nil else { return false }
+        guard remoteCredentials != nil, !consentLost else { return false }
         if !triggeredQueue.isEmpty { return true }
         if concluded, role == .controlling || nominatingPairID != nil { return false }
         return pairs.contains { $0.inChecklist && ($0.state == .waiting || $0.state == .frozen) }
@@ -131,7 +131,7 @@ extension ICEAgent {
     /// Starts the next paced transaction: a triggered check, a gathering request, or the
     /// highest-priority Waiting (else Frozen) pair's check. Returns whether one started.
     mutating func startPacedTransaction(at now: Duration) -> Bool {
-        if remoteCredentials != nil, !triggeredQueue.isEmpty {
+        if remoteCredentials != nil, !consentLost, !triggeredQueue.isEmpty {
             // spec: RFC8445-7.3.1.4-1 the triggered-check queue goes first
             let id = triggeredQueue.removeFirst()
             startCheck(pair: id, useCandidate: pairs[id].id == nominatingPairID, at: now)
@@ -142,7 +142,7 @@ extension ICEAgent {
             startGatheringRequest(base: base, server: server, at: now)
             return true
         }
-        guard remoteCredentials != nil else { return false }
+        guard remoteCredentials != nil, !consentLost else { return false }
         // Once the controlling side has nominated, ordinary checks stop (RFC 8445 §8.1.2).
         if concluded, role == .controlling { return false }
         let candidates = pairs.indices.filter { pairs[$0].inChecklist }

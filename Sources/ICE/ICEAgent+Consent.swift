@@ -24,6 +24,17 @@ extension ICEAgent {
                 if case .consent = transaction.purpose { transactions[key] = nil }
             }
             nextConsentCheck = nil
+            // spec: RFC7675-5.1-13 these credentials are not used on the 5-tuple again…
+            // spec: RFC7675-5.1-12 …so sending resumes only after a restart regains consent
+            consentLost = true
+            triggeredQueue.removeAll()
+            for (key, transaction) in transactions {
+                if case .check = transaction.purpose { transactions[key] = nil }
+            }
+            for index in pairs.indices where pairs[index].generation == generation {
+                pairs[index].inChecklist = false
+                pairs[index].state = .failed
+            }
             emit(.consentExpired(pair))
             setState(.failed)
             return

@@ -43,6 +43,8 @@ extension ICEAgent {
         }
         // spec: RFC8445-7.3-8 FINGERPRINT is required on checks
         guard request.hasValidFingerprint else { statistics.stunDropped += 1; return }
+        // After consent expired, these credentials are not used again (RFC 7675 §5.1).
+        guard !consentLost else { statistics.stunDropped += 1; return }
         statistics.checksReceived += 1
         let unknown = request.unknownComprehensionRequired
         if !unknown.isEmpty {
@@ -131,6 +133,7 @@ extension ICEAgent {
     }
 
     mutating func enqueueTriggered(_ id: Int) {
+        guard !consentLost else { return }
         pairs[id].state = .waiting
         if !triggeredQueue.contains(id) { triggeredQueue.append(id) }
     }

@@ -96,8 +96,13 @@ extension ICEAgent {
             pairs[index].state = .waiting
         }
         if connectionState == .checking || connectionState == .new { setState(.connected) }
-        if selectedPairID == nil, lastConsent == nil { scheduleConsent(after: now) }
-        if validID == selectedPairID { lastConsent = now }
+        // A successful check is consent for its 5-tuple (RFC 7675 §5.1).
+        if selectedPairID == nil {
+            if nextConsentCheck == nil { scheduleConsent(after: now) }
+            lastConsent = now
+        } else if validID == selectedPairID {
+            lastConsent = now
+        }
         if useCandidate && sentRole == .controlling && role == .controlling {
             // The nominating check succeeded (RFC 8445 §7.2.5.3.4).
             markNominated(validID, at: now)

@@ -48,6 +48,8 @@ public struct ICEAgent {
     var generation = 0
     /// A pair was selected in this generation (checks and nomination are over).
     var concluded = false
+    /// Consent expired in this generation: no checks or data until an ICE restart.
+    var consentLost = false
     var tcpConnections: [ICEConnectionHandle: TCPConnection] = [:]
     var nextOpenedConnection = 0
 
@@ -241,7 +243,7 @@ public struct ICEAgent {
             statistics.ignoredRemoteCandidates += 1
             return
         }
-        // A peer-reflexive candidate learned from a check is replaced by the signalled one.
+        // spec: RFC8838-11-2 a peer-reflexive candidate learned from a check gives way to the signalled one
         if let learned = remotes.lastIndex(where: { $0.address == address && $0.transport == candidate.transport && $0.type == .prflx }), !isOldGeneration(remote: learned) {
             remotes[learned].type = candidate.type
             remotes[learned].foundation = candidate.foundation
@@ -296,6 +298,7 @@ public struct ICEAgent {
         generationStart = remotes.count
         generation += 1
         concluded = false
+        consentLost = false
         for index in pairs.indices {
             pairs[index].inChecklist = false
             pairs[index].nominated = false
@@ -307,9 +310,16 @@ public struct ICEAgent {
             if case .check = transaction.purpose { transactions[id] = nil }
         }
         remoteEndOfCandidates = false
+        if selectedPairID == nil {
+            lastConsent = nil
+            nextConsentCheck = nil
+        }
         nominatingPairID = nil
         firstValidAt = nil
-        if selectedPairID == nil, connectionState != .new { setState(.checking) }
+        if selectedPairID == nil, connectionState == .connected || connectionState == .completed || connectionState == .failed {
+            connectionState = .checking
+            emit(.stateChanged(.checking))
+        }
     }
 
     func isOldGeneration(remote: Int) -> Bool { remote < generationStart }

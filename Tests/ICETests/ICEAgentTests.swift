@@ -403,3 +403,18 @@ extension ICEAgentTests {
         #expect(throws: ICEError.gatheringComplete) { try agent.addTCPHostCandidates(ip: [192, 0, 2, 9], passivePort: 1) }
     }
 }
+
+extension ICEAgentTests {
+    @Test("a peer-reflexive remote candidate is replaced by the same address signalled later", .spec("RFC8838-11-2"))
+    func prflxReplacedBySignalled() throws {
+        var agent = Self.agent(role: .controlled)
+        _ = Self.drain(&agent, at: .zero)
+        let source = STUNTransportAddress(address: [203, 0, 113, 9], port: 6000)
+        agent.handle(.datagram(Self.request(to: agent, controlling: true).encoded, from: source, to: Self.local), at: .milliseconds(10))
+        _ = Self.drain(&agent, at: .milliseconds(10))
+        #expect(agent.checklist.filter { $0.remote.address == source }.map(\.remote.type) == [.prflx])
+        agent.addRemoteCandidate(ICECandidate(foundation: "7", priority: 1_694_498_815, address: source, type: .srflx))
+        let pairs = agent.checklist.filter { $0.remote.address == source }
+        #expect(pairs.count == 1 && pairs[0].remote.type == .srflx && pairs[0].remote.foundation == "7")
+    }
+}

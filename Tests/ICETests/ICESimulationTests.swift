@@ -132,7 +132,7 @@ struct ICESimulationTests {
 
     @Test("consent: checks every 4–6 s while the path lives; 30 s after the last answer sending stops",
           .spec("RFC7675-5.1-2"), .spec("RFC7675-5.1-3"), .spec("RFC7675-5.1-4"), .spec("RFC7675-5.1-5"), .spec("RFC7675-5.1-6"),
-          .spec("RFC7675-5.1-8"), .spec("RFC8445-11-1"), .spec("RFC8445-11-4"), .spec("RFC8445-11-3"))
+          .spec("RFC7675-5.1-8"), .spec("RFC7675-5.1-12"), .spec("RFC7675-5.1-13"), .spec("RFC8445-11-1"), .spec("RFC8445-11-4"), .spec("RFC8445-11-3"))
     func consentFreshness() throws {
         var simulation = Self.natCase(nil, nil)
         let connected = simulation.run(for: .seconds(10), until: \.bothSelected)
@@ -153,10 +153,23 @@ struct ICESimulationTests {
         print("ICE consent: path cut at \(cut - start) after a minute of checks, consent expired \(at - cut) later")
         #expect(at - cut >= .seconds(24) && at - cut <= .seconds(30))
         #expect(throws: ICEError.self) { try simulation.agents[0].send([1]) }
-        // After expiry nothing more is sent on the pair.
-        let transmitted = simulation.agents[0].statistics.consentChecksSent
+        // After expiry nothing more is sent with these credentials, even when the path heals.
+        simulation.network.partitioned = false
+        let consent = simulation.agents[0].statistics.consentChecksSent, checks = simulation.agents[0].statistics.checksSent
         simulation.run(for: .seconds(30))
-        #expect(simulation.agents[0].statistics.consentChecksSent == transmitted)
+        #expect(simulation.agents[0].statistics.consentChecksSent == consent && simulation.agents[0].statistics.checksSent == checks)
+        #expect(simulation.agents[0].connectionState == .failed)
+        #expect(throws: ICEError.self) { try simulation.agents[0].send([1]) }
+        // An ICE restart (new credentials on both sides) regains consent.
+        simulation.agents[0].restart(at: simulation.now)
+        simulation.agents[1].restart(at: simulation.now)
+        simulation.agents[0].setRemoteCredentials(simulation.agents[1].localCredentials, at: simulation.now)
+        simulation.agents[1].setRemoteCredentials(simulation.agents[0].localCredentials, at: simulation.now)
+        let regained = simulation.run(for: .seconds(10)) { $0.agents.allSatisfy { $0.connectionState == .completed } }
+        #expect(regained)
+        try simulation.agents[0].send([2])
+        simulation.run(for: .milliseconds(50))
+        #expect(simulation.received[1].last == [2])
     }
 
     @Test("both start controlling (or both controlled): the conflict resolves and they connect",
