@@ -163,6 +163,7 @@ extension ICEAgent {
         guard let credentials = remoteCredentials else { return }
         let pair = pairs[id]
         let local = locals[pair.local]
+        // spec: RFC8445-7.2.4-1 RFC 5389 messages with the magic cookie, never the RFC 3489 form
         var message = STUNMessage(type: STUNMessageType(method: .binding, messageClass: .request),
                                   transactionID: randomTransactionID())
         // spec: RFC8445-7.2.2-1 short-term credentials: USERNAME "their fragment:our fragment"

@@ -4,6 +4,9 @@ import STUN
 /// response for 30 s, sending stops. The requests also serve as the keepalives of RFC 8445 §11.
 extension ICEAgent {
     mutating func scheduleConsent(after now: Duration) {
+        // spec: RFC8445-11-1 keepalives on the data session: the consent requests…
+        // spec: RFC8445-11-3 …are STUN Binding requests, which every ICE peer answers…
+        // spec: RFC8445-11-4 …at most 6 s apart on the pair that carries data, well within Tr (15 s)
         // spec: RFC7675-5.1-3 each interval is randomised between 0.8 and 1.2 times the period
         // spec: RFC7675-5.1-4 a 5 s period by default: 4 to 6 s between checks
         // spec: RFC7675-5.1-5 never less than 4 s between checks (with the default period)

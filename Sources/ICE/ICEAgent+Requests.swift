@@ -37,7 +37,9 @@ extension ICEAgent {
                                 connection: ICEConnectionHandle?, at now: Duration) {
         let transport: ICETransportProtocol = connection == nil ? .udp : .tcp
         // spec: RFC8445-7.3-1 requests are answered on the base of every candidate we signalled
-        guard let localIndex = locals.firstIndex(where: { $0.base == destination && $0.candidate.type == .host && $0.candidate.transport == transport }) else {
+        guard let localIndex = locals.firstIndex(where: {
+            $0.base == destination && ($0.candidate.type == .host || $0.candidate.type == .relay) && $0.candidate.transport == transport
+        }) else {
             statistics.stunDropped += 1
             return
         }
@@ -78,6 +80,7 @@ extension ICEAgent {
             reject(request, code: 487, reason: "Role Conflict", from: destination, to: source, connection: connection, sign: true)
             return
         }
+        // spec: RFC8445-8.1.2-2 requests are answered after nomination too, on every pair
         // spec: RFC8445-7.3-5 the response goes out at once, with the mapped address
         var response = STUNMessage(type: STUNMessageType(method: .binding, messageClass: .successResponse), transactionID: request.transactionID)
         response.attributes.append(.xorMappedAddress(source, transactionID: request.transactionID))

@@ -173,6 +173,7 @@ public struct ICEAgent {
         }
         guard !locals.contains(where: { $0.base == address }) else { throw .duplicateHostAddress(address) }
         let hostCount = locals.filter { $0.candidate.type == .host }.count
+        // spec: RFC8445-5.1.2-1 a unique priority within 1…2^31−1 for each candidate
         // spec: RFC8445-5.1.2.1-4 one address: local preference 65535
         // spec: RFC8445-5.1.2.1-5 several of one type: each its own local preference
         let localPreference = UInt16(65_535 - min(hostCount, 65_535))
@@ -287,7 +288,7 @@ public struct ICEAgent {
         }
         localCredentials = fresh
         beginNewGeneration()
-        for index in locals.indices where locals[index].candidate.type == .host {
+        for index in locals.indices where locals[index].candidate.type == .host || locals[index].candidate.type == .relay {
             emit(.localCandidate(locals[index].candidate))
         }
         if gatheringState == .complete { emit(.gatheringComplete) }
@@ -295,6 +296,7 @@ public struct ICEAgent {
 
     /// Clears the checklist for a new generation; the selected pair stays for data and consent.
     mutating func beginNewGeneration() {
+        // spec: RFC7675-5.1-10 the previously selected pair keeps its consent checks during the restart
         generationStart = remotes.count
         generation += 1
         concluded = false

@@ -139,7 +139,8 @@ public enum CitationScanner {
                                 }
                                 m += 1
                             }
-                            k = m
+                            // Past the call's closing parenthesis: it balances the `(` skipped above.
+                            k = m + 1
                             continue
                         }
                         k += 1

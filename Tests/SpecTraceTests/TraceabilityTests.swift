@@ -90,6 +90,26 @@ import Testing
         ])
     }
 
+    @Test("every .spec in one attribute counts, across lines and after other arguments")
+    func severalCitationsInOneAttribute() throws {
+        let root = try Self.makeTree(tests: """
+            import Testing
+            @Suite struct SenderTests {
+                @Test("name", .spec(\u{22}RFC9999-2-1"), .spec(\u{22}RFC9999-2-2"),
+                      .spec(\u{22}RFC9999-2.1-1"), .enabled(if: true)) func all() {}
+                @Test(.spec(\u{22}RFC9999-2-4")) func last() {}
+            }
+            """)
+        let scan = CitationScanner.scan(root: root)
+        #expect(scan.errors.isEmpty)
+        #expect(scan.tests.map { "\($0.id) \($0.testID)" } == [
+            "RFC9999-2-1 DemoTests.SenderTests/all()",
+            "RFC9999-2-2 DemoTests.SenderTests/all()",
+            "RFC9999-2.1-1 DemoTests.SenderTests/all()",
+            "RFC9999-2-4 DemoTests.SenderTests/last()",
+        ])
+    }
+
     @Test func malformedAndUnknownCitationsNameFileAndLine() throws {
         let root = try Self.makeTree(
             source: "\u{2F}/ spec: RFC9999-2-1\n\u{2F}/ spec: RFC99-x\n\u{2F}/ spec: RFC9999-7-1 unknown\n",
