@@ -239,7 +239,7 @@ struct ICEAgentTests {
     }
 
     @Test("controlling: a valid pair, then a check with USE-CANDIDATE, then the pair is selected",
-          .spec("RFC8445-7.1.2-1"), .spec("RFC8445-8.1.1-2"), .spec("RFC8445-7.2.5.3.1-1"), .spec("RFC8445-12.1-1"), .spec("RFC8445-12.1-2"),
+          .spec("RFC8445-8.1.1-3"), .spec("RFC8445-7.1.2-1"), .spec("RFC8445-8.1.1-2"), .spec("RFC8445-7.2.5.3.1-1"), .spec("RFC8445-12.1-1"), .spec("RFC8445-12.1-2"),
           .spec("RFC7675-5.1-1"))
     func nominationAsControlling() throws {
         var agent = Self.agent()
@@ -416,5 +416,124 @@ extension ICEAgentTests {
         agent.addRemoteCandidate(ICECandidate(foundation: "7", priority: 1_694_498_815, address: source, type: .srflx))
         let pairs = agent.checklist.filter { $0.remote.address == source }
         #expect(pairs.count == 1 && pairs[0].remote.type == .srflx && pairs[0].remote.foundation == "7")
+    }
+}
+
+/// Checklist rules: pairing, freezing, failures and gathering pacing.
+struct ICEChecklistTests {
+    typealias T = ICEAgentTests
+
+    @Test("IPv6 link-local candidates pair only with link-local ones; reflexive candidates are never paired",
+          .spec("RFC8445-6.1.2.2-1"))
+    func linkLocalPairing() throws {
+        var agent = ICEAgent(configuration: .init(role: .controlling), random: SeededGenerator(seed: 2))
+        let linkLocal = STUNTransportAddress(address: [0xfe, 0x80] + Array(repeating: 0, count: 13) + [1], port: 1)
+        try agent.addHostCandidate(linkLocal)
+        agent.setRemoteCredentials(T.peer, at: .zero)
+        agent.addRemoteCandidate(ICECandidate(foundation: "g", priority: 100, address: STUNTransportAddress(address: [0x20, 0x01, 0x0d, 0xb8] + Array(repeating: 0, count: 11) + [2], port: 2), type: .host))
+        #expect(agent.checklist.isEmpty)
+        agent.addRemoteCandidate(ICECandidate(foundation: "l", priority: 101, address: STUNTransportAddress(address: [0xfe, 0x80] + Array(repeating: 0, count: 13) + [2], port: 2), type: .host))
+        #expect(agent.checklist.count == 1)
+    }
+
+    @Test("an unrecoverable error response (400) fails the pair", .spec("RFC8445-7.2.5.2.4-1"))
+    func errorResponseFails() throws {
+        var agent = T.agent()
+        let check = try STUNMessage(parsing: try #require(T.drain(&agent, at: .zero).transmits.first).bytes)
+        agent.handle(.datagram(T.answer(check, error: 400), from: T.remote, to: T.local), at: .milliseconds(10))
+        _ = T.drain(&agent, at: .milliseconds(10))
+        #expect(agent.checklist.first?.state == .failed)
+        #expect(agent.statistics.errorResponses == 1)
+    }
+
+    @Test("pairs of one foundation start Frozen but one; a success unfreezes the rest",
+          .spec("RFC8445-7.2.5.3.3-1"), .spec("RFC8445-7.3.1.4-1"))
+    func unfreezing() throws {
+        var agent = T.agent()
+        // Same remote foundation, same local candidate: same pair foundation.
+        let second = STUNTransportAddress(address: [198, 51, 100, 8], port: 5000)
+        agent.addRemoteCandidate(ICECandidate(foundation: "9", priority: 2_130_706_000, address: second, type: .host))
+        #expect(agent.checklist.map(\.state) == [.waiting, .frozen])
+        let check = try STUNMessage(parsing: try #require(T.drain(&agent, at: .zero).transmits.first { $0.destination == T.remote }).bytes)
+        agent.handle(.datagram(T.answer(check), from: T.remote, to: T.local), at: .milliseconds(10))
+        _ = T.drain(&agent, at: .milliseconds(10))
+        #expect(agent.checklist.first { $0.remote.address == second }?.state != .frozen)
+    }
+
+    @Test("a nominating check that fails takes its pair out of the valid list: no more data on it", .spec("RFC8445-7.2.5.3.4-1"))
+    func failedNominationLeavesValidList() throws {
+        // Consent is kept out of the way: only the nomination's fate matters here.
+        var agent = T.agent { $0.consentTimeout = .seconds(500) }
+        var now = Duration.zero
+        var answered = 0
+        var nominations = 0
+        while now < .seconds(60) {
+            for transmit in T.drain(&agent, at: now).transmits where transmit.destination == T.remote {
+                guard let message = try? STUNMessage(parsing: transmit.bytes) else { continue }   // the data
+                if message.attribute(STUNAttributeType.useCandidate) != nil {
+                    nominations += 1
+                } else if answered == 0, message.type.messageClass == .request {
+                    agent.handle(.datagram(T.answer(message), from: T.remote, to: T.local), at: now)
+                    answered += 1
+                    try agent.send([1])
+                }
+            }
+            now += .milliseconds(100)
+        }
+        #expect(answered == 1 && nominations >= 1)
+        #expect(agent.connectionState != .completed)
+        #expect(throws: ICEError.notConnected) { try agent.send([2]) }
+    }
+
+    @Test("gathering: one request per Ta, retransmitted from an RTO of 500 ms; a reflexive candidate equal to the host is dropped",
+          .spec("RFC8445-5.1.1.2-7"), .spec("RFC8445-14.3-1"), .spec("RFC8445-5.1.3-1"), .spec("RFC8445-5.1.1.2-5"))
+    func gatheringPacing() throws {
+        var configuration = ICEAgent.Configuration(role: .controlling)
+        configuration.stunServers = [STUNTransportAddress(address: [192, 0, 2, 100], port: 3478), STUNTransportAddress(address: [192, 0, 2, 101], port: 3478)]
+        var agent = ICEAgent(configuration: configuration, random: SeededGenerator(seed: 5))
+        try agent.addHostCandidate(T.local)
+        try agent.addHostCandidate(STUNTransportAddress(address: [192, 0, 2, 2], port: 4000))
+        agent.gather(at: .zero)
+        var sends: [(Duration, [UInt8], ICETransmit)] = []
+        var now = Duration.zero
+        while now < .seconds(2) {
+            for transmit in T.drain(&agent, at: now).transmits { sends.append((now, try STUNMessage(parsing: transmit.bytes).transactionID, transmit)) }
+            now += .milliseconds(5)
+        }
+        var firsts: [Duration] = []
+        var seen: Set<[UInt8]> = []
+        for (time, id, _) in sends where seen.insert(id).inserted { firsts.append(time) }
+        #expect(firsts.count == 4)
+        for (a, b) in zip(firsts, firsts.dropFirst()) { #expect(b - a >= .milliseconds(50)) }
+        let first = sends.filter { $0.1 == sends[0].1 }.map(\.0)
+        #expect(first.count >= 2 && first[1] - first[0] >= .milliseconds(500))
+        // Answers: one mapped to the host itself (no NAT), one to a NAT's address.
+        let responder = STUNBindingResponder(software: nil)
+        let a = try #require(sends.first { $0.2.source == T.local })
+        agent.handle(.datagram(responder.respond(to: a.2.bytes, from: T.local)!, from: a.2.destination, to: T.local), at: now)
+        let b = try #require(sends.first { $0.2.source != T.local })
+        let nat = STUNTransportAddress(address: [203, 0, 113, 50], port: 40_000)
+        agent.handle(.datagram(responder.respond(to: b.2.bytes, from: nat)!, from: b.2.destination, to: b.2.source), at: now)
+        let events = T.drain(&agent, at: now).events
+        #expect(events.filter { if case .localCandidate = $0 { return true }; return false }.count == 1)
+        #expect(agent.localCandidates.filter { $0.type == .srflx }.map(\.address) == [nat])
+    }
+
+    @Test("ICE-TCP priorities: direction preference 6 active, 4 passive; other preferences distinct per address",
+          .spec("RFC6544-4.2-7"), .spec("RFC6544-4.2-8"), .spec("RFC6544-4.2-11"), .spec("RFC6544-4.2-9"), .spec("RFC6544-4.2-12"))
+    func tcpPriorities() throws {
+        var agent = ICEAgent(configuration: .init(role: .controlling), random: SeededGenerator(seed: 2))
+        try agent.addTCPHostCandidates(ip: [192, 0, 2, 1], passivePort: 7000)
+        try agent.addTCPHostCandidates(ip: [192, 0, 2, 2], passivePort: 7000)
+        let tcp = agent.localCandidates.filter { $0.transport == .tcp }
+        #expect(tcp.count == 4)
+        for candidate in tcp {
+            let local = (candidate.priority >> 8) & 0xffff
+            let direction = local >> 13, other = local & 0x1fff
+            #expect(direction == (candidate.tcpType == "active" ? 6 : 4))
+            #expect(other <= 8191)
+        }
+        #expect((tcp[0].priority >> 8) & 0x1fff == 8191)
+        #expect(Set(tcp.map(\.priority)).count == 4)
     }
 }

@@ -59,7 +59,7 @@ struct ICESimulationTests {
     }
 
     @Test("behind NATs: connects wherever a path exists (EIM with any filtering, symmetric against open filtering)",
-          .spec("RFC8445-5.1.1.2-5"), .spec("RFC8445-7.2.5.3.1-1"), .spec("RFC8445-5.1.3-1"))
+          .spec("RFC8445-5.1.1.2-5"), .spec("RFC8445-7.2.5.3.1-1"), .spec("RFC8445-5.1.3-1"), .spec("RFC8445-6.1.2.4-1"))
     func natTraversal() {
         let working: [((NATBehaviour, NATBehaviour)?, (NATBehaviour, NATBehaviour)?, String)] = [
             ((.endpointIndependent, .endpointIndependent), (.endpointIndependent, .endpointIndependent), "full cone both"),
@@ -74,6 +74,8 @@ struct ICESimulationTests {
             let connected = Self.connectAndExchange(&simulation)
             #expect(connected, "\(name)")
             #expect(simulation.agents[0].localCandidates.contains { $0.type == .srflx }, "\(name): a server-reflexive candidate behind the NAT")
+            // Reflexive candidates are replaced by their base: only host candidates are paired.
+            #expect(simulation.agents.allSatisfy { $0.checklist.allSatisfy { $0.local.type == .host } }, "\(name)")
             #expect(simulation.stalledPolls == 0)
         }
     }
@@ -94,7 +96,8 @@ struct ICESimulationTests {
         }
     }
 
-    @Test("two interfaces each: the highest-priority working pair is the one selected")
+    @Test("two interfaces each: the highest-priority working pair is the one selected; then Frozen and Waiting pairs leave the checklist",
+          .spec("RFC8445-8.1.2-1"))
     func priorityChoice() {
         var network = SimulatedNetwork(seed: 5)
         network.latency = .milliseconds(15)
@@ -110,6 +113,7 @@ struct ICESimulationTests {
         #expect(selected.source == a2 && selected.destination == Self.publicB)
         #expect(succeeded.allSatisfy { $0.local.priority <= selected.local.priority })
         #expect(simulation.agents[1].selectedPair?.destination == a2)
+        #expect(simulation.agents[0].checklist.allSatisfy { $0.state != .frozen && $0.state != .waiting })
     }
 
     @Test("20 % loss in both directions: connects and exchanges data (10 seeds)")
@@ -265,7 +269,7 @@ struct ICETCPSimulationTests {
     @Test("a firewall that drops UDP: the agents connect over TCP (active to passive) and exchange data",
           .spec("RFC6544-7.1-1"), .spec("RFC6544-7.1-3"), .spec("RFC6544-7.2-1"), .spec("RFC6544-7.2-2"), .spec("RFC6544-7.2-3"),
           .spec("RFC6544-10.1-1"), .spec("RFC6544-10.1-2"), .spec("RFC6544-10.2-1"), .spec("RFC6544-4.5-1"), .spec("RFC6544-8-2"),
-          .spec("RFC6544-6.2-1"))
+          .spec("RFC6544-6.2-1"), .spec("RFC6544-7.1-2"), .spec("RFC7675-5.1-11"), .spec("RFC7675-5.1-7"))
     func tcpWhenUDPIsBlocked() throws {
         var simulation = Self.simulation(blockUDP: true)
         let connected = simulation.run(for: .seconds(60), until: \.bothSelected)
@@ -285,6 +289,11 @@ struct ICETCPSimulationTests {
         #expect(simulation.received[0] == [Array("over tcp".utf8)])
         // The connection of the pair the controlled side did not select is closed.
         #expect(simulation.closedTCP >= 1)
+        // Consent checks run over the TCP connection and keep it alive.
+        let consent = simulation.agents[0].statistics.consentChecksSent
+        simulation.run(for: .seconds(40))
+        #expect(simulation.agents[0].statistics.consentChecksSent - consent >= 6)
+        #expect(simulation.agents.allSatisfy { $0.connectionState == .completed })
     }
 
     @Test("with UDP working too, the UDP pair is selected (UDP preferred for media)", .spec("RFC6544-4.2-5"), .spec("RFC6544-4.2-9"),
