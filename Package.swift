@@ -105,7 +105,7 @@ let package = Package(
         ]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "SpecTesting"]),
-        .testTarget(name: "TURNTests", dependencies: ["TURN", "ICE", "STUN", "Wire", "RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "TURNTests", dependencies: ["TURN", "ICE", "DTLS", "STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
