@@ -23,7 +23,10 @@ public enum STUNAttributeType {
     public static let reservationToken: UInt16 = 0x0022
     public static let priority: UInt16 = 0x0024
     public static let useCandidate: UInt16 = 0x0025
+    public static let additionalAddressFamily: UInt16 = 0x8000
+    public static let addressErrorCode: UInt16 = 0x8001
     public static let passwordAlgorithms: UInt16 = 0x8002
+    public static let icmp: UInt16 = 0x8004
     public static let alternateDomain: UInt16 = 0x8003
     public static let software: UInt16 = 0x8022
     public static let alternateServer: UInt16 = 0x8023
@@ -46,7 +49,9 @@ public enum STUNAttributeType {
         passwordAlgorithm: ("PASSWORD-ALGORITHM", "RFC 8489 §14.12"), userhash: ("USERHASH", "RFC 8489 §14.4"),
         xorMappedAddress: ("XOR-MAPPED-ADDRESS", "RFC 8489 §14.2"), reservationToken: ("RESERVATION-TOKEN", "RFC 8656 §18.10"),
         priority: ("PRIORITY", "RFC 8445 §16.1"), useCandidate: ("USE-CANDIDATE", "RFC 8445 §16.1"),
-        passwordAlgorithms: ("PASSWORD-ALGORITHMS", "RFC 8489 §14.11"), alternateDomain: ("ALTERNATE-DOMAIN", "RFC 8489 §14.16"),
+        passwordAlgorithms: ("PASSWORD-ALGORITHMS", "RFC 8489 §14.11"),
+        additionalAddressFamily: ("ADDITIONAL-ADDRESS-FAMILY", "RFC 8656 §18.11"), addressErrorCode: ("ADDRESS-ERROR-CODE", "RFC 8656 §18.12"),
+        icmp: ("ICMP", "RFC 8656 §18.13"), alternateDomain: ("ALTERNATE-DOMAIN", "RFC 8489 §14.16"),
         software: ("SOFTWARE", "RFC 8489 §14.14"), alternateServer: ("ALTERNATE-SERVER", "RFC 8489 §14.15"),
         fingerprint: ("FINGERPRINT", "RFC 8489 §14.7"), iceControlled: ("ICE-CONTROLLED", "RFC 8445 §16.1"),
         iceControlling: ("ICE-CONTROLLING", "RFC 8445 §16.1"), responseOrigin: ("RESPONSE-ORIGIN", "RFC 5780 §7.3"),

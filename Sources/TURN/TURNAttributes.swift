@@ -27,6 +27,11 @@ extension STUNAttribute {
         STUNAttribute(type: STUNAttributeType.requestedAddressFamily, value: [ipv6 ? 0x02 : 0x01, 0, 0, 0])
     }
 
+    /// ADDITIONAL-ADDRESS-FAMILY (RFC 8656 §18.11) asking for an IPv6 relayed address besides IPv4.
+    public static var additionalAddressFamilyIPv6: STUNAttribute {
+        STUNAttribute(type: STUNAttributeType.additionalAddressFamily, value: [0x02, 0, 0, 0])
+    }
+
     /// XOR-PEER-ADDRESS (RFC 8656 §18.3) for the message with `transactionID`.
     public static func xorPeerAddress(_ address: STUNTransportAddress, transactionID: [UInt8]) -> STUNAttribute {
         STUNAttribute(type: STUNAttributeType.xorPeerAddress, value: address.encode(xorWith: transactionID))
@@ -63,6 +68,39 @@ extension STUNMessage {
     public func xorRelayedAddress() throws(STUNError) -> STUNTransportAddress? {
         guard let attribute = attribute(STUNAttributeType.xorRelayedAddress) else { return nil }
         return try STUNTransportAddress.decode(attribute.value, type: attribute.type, xorWith: transactionID)
+    }
+
+    /// Every XOR-RELAYED-ADDRESS (a dual allocation has an IPv4 and an IPv6 one).
+    public func xorRelayedAddresses() throws(STUNError) -> [STUNTransportAddress] {
+        var addresses: [STUNTransportAddress] = []
+        for attribute in attributes where attribute.type == STUNAttributeType.xorRelayedAddress {
+            addresses.append(try STUNTransportAddress.decode(attribute.value, type: attribute.type, xorWith: transactionID))
+        }
+        return addresses
+    }
+
+    /// ALTERNATE-SERVER (RFC 8489 §14.15): a MAPPED-ADDRESS-style address.
+    public func alternateServer() throws(STUNError) -> STUNTransportAddress? {
+        guard let attribute = attribute(STUNAttributeType.alternateServer) else { return nil }
+        return try STUNTransportAddress.decode(attribute.value, type: attribute.type, xorWith: nil)
+    }
+
+    /// ADDRESS-ERROR-CODE (RFC 8656 §18.12): the family, then an ERROR-CODE-style code and reason.
+    public func addressErrorCode() throws(STUNError) -> (family: UInt8, code: Int, reason: String)? {
+        guard let attribute = attribute(STUNAttributeType.addressErrorCode) else { return nil }
+        let value = attribute.value
+        guard value.count >= 4 else { throw .invalidAttribute(type: attribute.type, offset: 0, reason: "shorter than 4 bytes") }
+        // spec: RFC8656-18.12-1 the reserved bits are ignored by the client
+        let code = Int(value[2] & 0x07) * 100 + Int(value[3])
+        return (value[0], code, String(decoding: value[4...], as: UTF8.self))
+    }
+
+    /// ICMP (RFC 8656 §18.13): the ICMP type and code a server relays.
+    public func icmp() throws(STUNError) -> (type: UInt8, code: UInt8)? {
+        guard let attribute = attribute(STUNAttributeType.icmp) else { return nil }
+        guard attribute.value.count == 8 else { throw .invalidAttribute(type: attribute.type, offset: 0, reason: "\(attribute.value.count) bytes, expected 8") }
+        // spec: RFC8656-18.13-1 the reserved bits are ignored on reception
+        return (attribute.value[2], attribute.value[3])
     }
 
     /// XOR-PEER-ADDRESS (RFC 8656 §18.3), decoded.

@@ -14,6 +14,8 @@ public struct TURNClient {
         /// UDP to the server (retransmissions) or a stream (TCP, TLS: no retransmissions).
         public var transport: STUNClientTransaction.Transport = .unreliable
         public var software: String? = "SpecRTC"
+        /// The relayed address family (or both) to ask for.
+        public var addressFamily: TURNAddressFamily = .ipv4
 
         public init(username: String, password: String) {
             self.username = username
@@ -24,6 +26,12 @@ public struct TURNClient {
     /// What the client reports.
     public enum Event: Sendable, Equatable {
         case allocated(relayed: STUNTransportAddress, mapped: STUNTransportAddress?, lifetime: UInt32)
+        /// A dual allocation got only one family: the server's reason for the other (ADDRESS-ERROR-CODE).
+        case addressFamilyRefused(family: UInt8, code: Int, reason: String)
+        /// 300 Try Alternate: send to this server from now on (the Allocate starts again there).
+        case redirected(to: STUNTransportAddress)
+        /// The server relayed an ICMP error about the path to a peer (RFC 8656 §11.6).
+        case icmp(peer: STUNTransportAddress, type: UInt8, code: UInt8)
         case permissionCreated(peerAddress: [UInt8])
         case channelBound(channel: UInt16, peer: STUNTransportAddress)
         /// Data a peer sent through the relay.
@@ -37,8 +45,13 @@ public struct TURNClient {
 
     public let configuration: Configuration
     public private(set) var state: State = .idle
-    /// The relayed transport address, once allocated.
-    public private(set) var relayedAddress: STUNTransportAddress?
+    /// The relayed transport address, once allocated (the first of `relayedAddresses`).
+    public var relayedAddress: STUNTransportAddress? { relayedAddresses.first }
+    /// The relayed addresses: one, or an IPv4 and an IPv6 one for a dual allocation.
+    public private(set) var relayedAddresses: [STUNTransportAddress] = []
+    /// Channel numbers ever bound in this allocation, and to which peer.
+    private var channelHistory: [UInt16: STUNTransportAddress] = [:]
+    private var redirections = 0
 
     private var random: any RandomNumberGenerator
     private var outgoing: [[UInt8]] = []
@@ -78,8 +91,10 @@ public struct TURNClient {
     }
 
     /// Installs (or refreshes) a permission for the peer's IP address (RFC 8656 §10).
-    public mutating func createPermission(for peer: STUNTransportAddress, now: Duration) {
-        guard state == .allocated else { return }
+    public mutating func createPermission(for peer: STUNTransportAddress, now: Duration) throws(TURNClientError) {
+        guard state == .allocated else { throw .notAllocated }
+        // spec: RFC8656-10.1-3 XOR-PEER-ADDRESS only of a family the allocation relays
+        guard relayedAddresses.contains(where: { $0.isIPv6 == peer.isIPv6 }) else { throw .addressFamilyMismatch(peer) }
         start(.permission(peer: peer), now: now, retriedAuthentication: false)
     }
 
@@ -87,6 +102,11 @@ public struct TURNClient {
     public mutating func bindChannel(_ channel: UInt16, to peer: STUNTransportAddress, now: Duration) throws(TURNClientError) {
         guard state == .allocated else { throw .notAllocated }
         guard ChannelData.channelRange.contains(channel) else { throw .invalidChannel(channel) }
+        // spec: RFC8656-12.1-1 the peer's family must be one the allocation relays
+        guard relayedAddresses.contains(where: { $0.isIPv6 == peer.isIPv6 }) else { throw .addressFamilyMismatch(peer) }
+        // spec: RFC8656-12-3 a channel number is never moved to another peer (no 5-minute wait needed)
+        if let previous = channelHistory[channel], previous != peer { throw .channelInUse(channel) }
+        channelHistory[channel] = peer
         start(.channelBind(channel: channel, peer: peer), now: now, retriedAuthentication: false)
     }
 
@@ -162,9 +182,13 @@ public struct TURNClient {
         }
         guard let message = try? STUNMessage(parsing: bytes) else { return }
         if message.type.messageClass == .indication {
-            guard message.type.method == .data,
-                  // spec: RFC8656-11.3-1 a Data indication carries XOR-PEER-ADDRESS and DATA
-                  let peer = try? message.xorPeerAddress(), let data = message.attribute(STUNAttributeType.data) else { return }
+            guard message.type.method == .data, let peer = try? message.xorPeerAddress() else { return }
+            if let icmp = try? message.icmp() {
+                events.append(.icmp(peer: peer, type: icmp.type, code: icmp.code))
+                return
+            }
+            // spec: RFC8656-11.3-1 a Data indication carries XOR-PEER-ADDRESS and DATA
+            guard let data = message.attribute(STUNAttributeType.data) else { return }
             events.append(.data(peer: peer, bytes: data.value))
             return
         }
@@ -194,6 +218,22 @@ public struct TURNClient {
             attributes.append(.requestedTransport(protocolNumber: 17))
             // spec: RFC8656-7.1-11 the wanted lifetime goes in LIFETIME
             attributes.append(.lifetime(seconds: configuration.lifetime))
+            // No RESERVATION-TOKEN or EVEN-PORT is ever sent, so the family attributes may be:
+            // spec: RFC8656-7.1-6 (no REQUESTED-ADDRESS-FAMILY beside a RESERVATION-TOKEN)
+            // spec: RFC8656-7.1-9 (no ADDITIONAL-ADDRESS-FAMILY beside a RESERVATION-TOKEN)
+            // spec: RFC8656-7.1-10 (no ADDITIONAL-ADDRESS-FAMILY beside EVEN-PORT with R set)
+            // spec: RFC8656-7.1-14 (no EVEN-PORT beside a RESERVATION-TOKEN)
+            switch configuration.addressFamily {
+            case .ipv4:
+                break   // IPv4 is what a server allocates by default
+            case .ipv6:
+                // spec: RFC8656-7.1-5 one REQUESTED-ADDRESS-FAMILY at most
+                attributes.append(.requestedAddressFamily(ipv6: true))
+            case .dual:
+                // spec: RFC8656-7.1-7 ADDITIONAL-ADDRESS-FAMILY asks for IPv6 (0x02)…
+                // spec: RFC8656-7.1-8 …and never beside REQUESTED-ADDRESS-FAMILY
+                attributes.append(.additionalAddressFamilyIPv6)
+            }
         case .refresh(let lifetime):
             method = .refresh
             attributes.append(.lifetime(seconds: lifetime))
@@ -253,7 +293,30 @@ public struct TURNClient {
             self.nonce = nonce
             key = STUNCredentials.longTermKeyMD5(username: configuration.username, realm: realm, password: configuration.password)
             start(entry.purpose, now: now, retriedAuthentication: code == 401)
+        case 300 where entry.purpose == .allocate:
+            // ALTERNATE-SERVER (RFC 8489 §10): the Allocate goes to the other server, which
+            // challenges afresh; a second redirection in a row is refused (no loops).
+            guard redirections < 1, let alternate = try? message.alternateServer() else {
+                fail(.server(code: 300, reason: "Try Alternate without a usable ALTERNATE-SERVER"))
+                return
+            }
+            redirections += 1
+            realm = nil
+            nonce = nil
+            key = nil
+            events.append(.redirected(to: alternate))
+            start(.allocate, now: now, retriedAuthentication: false)
+        case 437 where entry.purpose != .allocate:
+            // spec: RFC8656-5-7 a 437 to anything but Allocate: the allocation is gone
+            state = .failed
+            relayedAddresses = []
+            allocationExpiry = nil
+            events.append(.failed(.allocationMismatch))
+        case 440 where entry.purpose == .allocate:
+            // spec: RFC8656-7.4-11 a 440 is not retried
+            fail(.addressFamilyNotSupported)
         default:
+            // spec: RFC8656-7.4-17 other errors as RFC 8489 says: the request failed
             let reason = (try? message.errorCode())?.reason ?? ""
             if code == 401 { fail(.unauthorized(reason: reason)); return }
             switch entry.purpose {
@@ -266,15 +329,30 @@ public struct TURNClient {
     private mutating func handleSuccess(_ message: STUNMessage, purpose: Purpose, now: Duration) {
         switch purpose {
         case .allocate:
-            guard let relayed = try? message.xorRelayedAddress() else {
+            let relayed = (try? message.xorRelayedAddresses()) ?? []
+            guard !relayed.isEmpty else {
                 fail(.server(code: 0, reason: "Allocate success without XOR-RELAYED-ADDRESS"))
                 return
             }
             let lifetime = UInt32((try? message.integer(STUNAttributeType.lifetime)) ?? 600)
-            relayedAddress = relayed
+            // spec: RFC8656-7.3-1 the relayed addresses must be of the families asked for…
+            if let unexpected = relayed.first(where: { !configuration.addressFamily.accepts($0) }) {
+                // spec: RFC8656-7.3-2 …else the allocation is deleted and not used
+                relayedAddresses = relayed
+                state = .allocated
+                start(.refresh(lifetime: 0), now: now, retriedAuthentication: false)
+                state = .failed
+                events.append(.failed(.unexpectedAddressFamily(unexpected)))
+                return
+            }
+            if let refused = try? message.addressErrorCode() {
+                // spec: RFC8656-7.3-3 a dual allocation that got one family goes on with it
+                events.append(.addressFamilyRefused(family: refused.family, code: refused.code, reason: refused.reason))
+            }
+            relayedAddresses = relayed
             state = .allocated
             allocationExpiry = now + .seconds(Int(max(lifetime, 120)) - 60)
-            events.append(.allocated(relayed: relayed, mapped: try? message.xorMappedAddress(), lifetime: lifetime))
+            events.append(.allocated(relayed: relayed[0], mapped: try? message.xorMappedAddress(), lifetime: lifetime))
         case .refresh(let requested):
             if requested == 0 {
                 state = .closed
@@ -310,30 +388,5 @@ public struct TURNClient {
             for shift in stride(from: 0, to: 64, by: 8) where bytes.count < count { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
         }
         return bytes
-    }
-}
-
-/// Why a TURN operation failed.
-public enum TURNClientError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The credentials were refused (401 after a retry with them).
-    case unauthorized(reason: String)
-    /// The server answered with an error.
-    case server(code: Int, reason: String)
-    /// A transaction got no answer.
-    case timeout(String)
-    case notAllocated
-    case invalidChannel(UInt16)
-    /// Data for a peer without a permission or channel.
-    case noPermission(STUNTransportAddress)
-
-    public var description: String {
-        switch self {
-        case .unauthorized(let reason): return "TURN server refused the credentials (401 \(reason))"
-        case let .server(code, reason): return "TURN server error \(code) \(reason)"
-        case .timeout(let what): return "no answer from the TURN server (\(what))"
-        case .notAllocated: return "no allocation"
-        case .invalidChannel(let channel): return "channel 0x\(String(channel, radix: 16)) is outside 0x4000-0x4fff"
-        case .noPermission(let peer): return "no permission for \(peer)"
-        }
     }
 }

@@ -39,7 +39,9 @@ public struct TURNRelayTransport {
         guard client.state == .allocated else { return }
         // spec: RFC8445-7.2.1-1 a check from a relayed candidate needs a permission first…
         // spec: RFC8445-7.2.1-2 …towards the remote candidate's IP address
-        if requested.insert(peer.address).inserted { client.createPermission(for: peer, now: now) }
+        if requested.insert(peer.address).inserted {
+            guard (try? client.createPermission(for: peer, now: now)) != nil else { return }
+        }
         guard waitingCount < maximumQueued else { droppedWhileWaiting += 1; return }
         waiting[peer.address, default: []].append((peer, bytes))
         waitingCount += 1

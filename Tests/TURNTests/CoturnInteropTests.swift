@@ -64,7 +64,7 @@ struct CoturnInteropTests {
         #expect(relayed.address == [127, 0, 0, 1])
 
         // Permission, then a Send indication: the peer receives from the relayed address.
-        client.createPermission(for: peerAddress, now: ContinuousClock.now - start)
+        try client.createPermission(for: peerAddress, now: ContinuousClock.now - start)
         events = Self.drive(&client, socket, start: start) { $0.contains(.permissionCreated(peerAddress: [127, 0, 0, 1])) }
         #expect(events.contains(.permissionCreated(peerAddress: [127, 0, 0, 1])))
         try client.send(Array("via send indication".utf8), to: peerAddress)
