@@ -214,3 +214,64 @@ public final class TCPConnection {
         return count > 0 ? Array(buffer.prefix(count)) : []
     }
 }
+
+/// A UDP socket on ::1 with a bounded receive, for IPv6 interop tests.
+public final class UDP6Socket {
+    public let descriptor: Int32
+    /// The port of the last sender.
+    public private(set) var lastSenderPort: UInt16 = 0
+
+    public init() throws {
+        descriptor = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EAFNOSUPPORT) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        address.sin6_port = 0
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        guard bound == 0 else {
+            close(descriptor)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// The local port the kernel picked.
+    public var port: UInt16 {
+        var address = sockaddr_in6()
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return UInt16(bigEndian: address.sin6_port)
+    }
+
+    /// Sends to [::1]:`port`.
+    public func send(_ bytes: [UInt8], toPort port: UInt16) {
+        var target = sockaddr_in6()
+        target.sin6_family = sa_family_t(AF_INET6)
+        target.sin6_addr = in6addr_loopback
+        target.sin6_port = port.bigEndian
+        _ = bytes.withUnsafeBytes { buffer in
+            withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            } }
+        }
+    }
+
+    /// One datagram, or nil after `milliseconds`.
+    public func receive(milliseconds: Int32) -> [UInt8]? {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, milliseconds) > 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var from = sockaddr_in6()
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        let count = buffer.withUnsafeMutableBytes { raw in
+            withUnsafeMutablePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                recvfrom(descriptor, raw.baseAddress, raw.count, 0, $0, &length)
+            } }
+        }
+        guard count >= 0 else { return nil }
+        lastSenderPort = UInt16(bigEndian: from.sin6_port)
+        return Array(buffer.prefix(count))
+    }
+}

@@ -157,3 +157,86 @@ struct CoturnInteropTests {
         #expect(events.contains { if case .failed(.unauthorized) = $0 { true } else { false } }, "\(events)")
     }
 }
+
+/// An IPv6 allocation on coturn (relay addresses on 127.0.0.1 and ::1) requested over IPv4:
+/// an IPv6 relayed address, and data relayed to an IPv6 peer and back. (coturn 4.6.1 answers
+/// a dual request, ADDITIONAL-ADDRESS-FAMILY, with an IPv4 address only; the scripted tests
+/// cover dual allocations.)
+@Suite(.enabled(if: ExternalProcess.available("turnserver", arguments: ["--help"]) || FileManager.default.isExecutableFile(atPath: "/usr/bin/turnserver"),
+                "coturn (turnserver) is not installed"), .serialized)
+struct CoturnIPv6Tests {
+    @Test("IPv6 allocation: an IPv6 relayed address; an IPv6 peer through the relay", .spec("RFC8656-7.1-5", "RFC8656-7.3-1", "RFC8656-10.1-3"))
+    func ipv6Allocation() throws {
+        let port = try UDPSocket.freePort()
+        let relayBase = UInt16(54_000 + Int(port % 5_000))
+        let server = try ExternalProcess(arguments: [
+            "turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-port=\(port)", "--relay-ip=127.0.0.1", "--relay-ip=::1",
+            "--lt-cred-mech", "--user=alice:wonderland", "--realm=specrtc.test", "--no-tls", "--no-dtls", "--no-cli",
+            "--allow-loopback-peers", "--min-port=\(relayBase)", "--max-port=\(relayBase + 200)", "--log-file=stdout", "--simple-log",
+        ])
+        defer { server.stop() }
+        let socket = try UDPSocket()
+        socket.setPeer(port: port)
+        let peer = try UDP6Socket()
+        let peerAddress = STUNTransportAddress(address: Array(repeating: 0, count: 15) + [1], port: peer.port)
+        var configuration = TURNClient.Configuration(username: "alice", password: "wonderland")
+        configuration.addressFamily = .ipv6
+        var client = TURNClient(configuration: configuration, random: SeededGenerator(seed: 31))
+        let start = ContinuousClock.now
+        client.allocate(now: .zero)
+        var events = CoturnInteropTests.drive(&client, socket, start: start) { $0.contains { if case .allocated = $0 { true } else { false } } }
+        #expect(client.state == .allocated, "events \(events); coturn: \(server.output.suffix(1500))")
+        #expect(client.relayedAddresses.map(\.isIPv6) == [true], "\(client.relayedAddresses)")
+        guard let relayed6 = client.relayedAddresses.first(where: \.isIPv6) else { return }
+        try client.createPermission(for: peerAddress, now: ContinuousClock.now - start)
+        events = CoturnInteropTests.drive(&client, socket, start: start) { $0.contains(.permissionCreated(peerAddress: peerAddress.address)) }
+        try client.send(Array("to an IPv6 peer".utf8), to: peerAddress)
+        while let datagram = client.pollDatagram() { socket.send(datagram) }
+        #expect(peer.receive(milliseconds: 3_000) == Array("to an IPv6 peer".utf8))
+        #expect(peer.lastSenderPort == relayed6.port)
+        peer.send(Array("from ::1".utf8), toPort: relayed6.port)
+        events = CoturnInteropTests.drive(&client, socket, start: start) { $0.contains(.data(peer: peerAddress, bytes: Array("from ::1".utf8))) }
+        #expect(events.contains(.data(peer: peerAddress, bytes: Array("from ::1".utf8))))
+    }
+}
+
+/// ALTERNATE-SERVER with two coturn instances: the first redirects Allocate (300) to the second.
+@Suite(.enabled(if: ExternalProcess.available("turnserver", arguments: ["--help"]) || FileManager.default.isExecutableFile(atPath: "/usr/bin/turnserver"),
+                "coturn (turnserver) is not installed"), .serialized)
+struct CoturnAlternateServerTests {
+    @Test("300 Try Alternate from coturn: the allocation is made on the alternate server")
+    func redirected() throws {
+        let (second, secondPort) = try CoturnInteropTests.startServer()
+        defer { second.stop() }
+        let firstPort = try UDPSocket.freePort()
+        let first = try ExternalProcess(arguments: [
+            "turnserver", "-n", "--listening-ip=127.0.0.1", "--listening-port=\(firstPort)", "--relay-ip=127.0.0.1",
+            "--lt-cred-mech", "--user=alice:wonderland", "--realm=specrtc.test", "--no-tls", "--no-dtls", "--no-cli",
+            "--alternate-server=127.0.0.1:\(secondPort)", "--log-file=stdout", "--simple-log",
+        ])
+        defer { first.stop() }
+        let socket = try UDPSocket()
+        var serverPort = firstPort
+        var client = TURNClient(configuration: TURNClient.Configuration(username: "alice", password: "wonderland"), random: SeededGenerator(seed: 41))
+        let start = ContinuousClock.now
+        client.allocate(now: .zero)
+        var events: [TURNClient.Event] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, client.state != .allocated, client.state != .failed {
+            while let event = client.pollEvent() {
+                events.append(event)
+                if case .redirected(let server) = event { serverPort = server.port }
+            }
+            while let datagram = client.pollDatagram() { socket.send(datagram, toPort: serverPort) }
+            if let (datagram, from) = socket.receiveWithSource(milliseconds: 50) {
+                // Late answers from the first server are not for the current allocation.
+                if from == serverPort { client.receive(datagram, now: ContinuousClock.now - start) }
+            } else {
+                client.handleTimeout(now: ContinuousClock.now - start)
+            }
+        }
+        #expect(events.contains(.redirected(to: STUNTransportAddress(address: [127, 0, 0, 1], port: secondPort))), "\(events) \(first.output.suffix(800))")
+        #expect(client.state == .allocated, "\(events)")
+        #expect(client.relayedAddress != nil)
+    }
+}
