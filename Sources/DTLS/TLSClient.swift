@@ -72,6 +72,8 @@ public struct TLSClient {
 
     /// Sends the ClientHello.
     public mutating func start() {
+        // spec: RFC8656-3.1-1 RFC 7525's guidance: TLS 1.2 only, ECDHE with AEAD suites, no
+        // compression, no renegotiation, the extended master secret required
         guard state == .idle else { return }
         state = .handshaking
         clientRandom = randomBytes(32)
