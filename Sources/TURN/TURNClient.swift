@@ -64,6 +64,8 @@ public struct TURNClient {
     private var permissions: [[UInt8]: Duration] = [:]          // peer IP → refresh at
     private var channels: [UInt16: (peer: STUNTransportAddress, refreshAt: Duration)] = [:]
     private var channelByPeer: [STUNTransportAddress: UInt16] = [:]
+    /// ChannelBind requests sent and not yet answered: data may already come on them (RFC 8656 §12).
+    private var pendingChannels: [UInt16: STUNTransportAddress] = [:]
 
     /// What a transaction is for, to rebuild it with fresh credentials and act on its answer.
     private enum Purpose: Equatable {
@@ -127,6 +129,13 @@ public struct TURNClient {
         outgoing.append(indication.encoded)
     }
 
+    /// Whether a permission towards `peer`'s IP is installed and not expired (five minutes after
+    /// it was last confirmed; the client refreshes it a minute before that).
+    private func hasPermission(_ peer: STUNTransportAddress, now: Duration) -> Bool {
+        guard let refreshAt = permissions[peer.address] else { return false }
+        return now < refreshAt + .seconds(60)
+    }
+
     /// Deletes the allocation (a Refresh with lifetime 0).
     public mutating func deallocate(now: Duration) {
         guard state == .allocated else { return }
@@ -176,8 +185,12 @@ public struct TURNClient {
     public mutating func receive(_ bytes: [UInt8], now: Duration) {
         if let first = bytes.first, first & 0xc0 == 0x40 {
             // spec: RFC8656-12-2 ChannelData is told from STUN by its first two bits
-            guard let message = try? ChannelData(datagram: bytes), let binding = channels[message.channel] else { return }
-            events.append(.data(peer: binding.peer, bytes: message.data))
+            guard let message = try? ChannelData(datagram: bytes) else { return }
+            // spec: RFC8656-12-4 ChannelData is accepted as soon as the ChannelBind is sent
+            guard let peer = channels[message.channel]?.peer ?? pendingChannels[message.channel] else { return }
+            // spec: RFC8656-12.6-1 no active permission towards the peer: the ChannelData is discarded
+            guard hasPermission(peer, now: now) || pendingChannels[message.channel] != nil else { return }
+            events.append(.data(peer: peer, bytes: message.data))
             return
         }
         guard let message = try? STUNMessage(parsing: bytes) else { return }
@@ -189,6 +202,9 @@ public struct TURNClient {
             }
             // spec: RFC8656-11.3-1 a Data indication carries XOR-PEER-ADDRESS and DATA
             guard let data = message.attribute(STUNAttributeType.data) else { return }
+            // spec: RFC8656-11.4-1 only from a peer with an active permission…
+            // spec: RFC8656-11.6-1 …others are discarded
+            guard hasPermission(peer, now: now) else { return }
             events.append(.data(peer: peer, bytes: data.value))
             return
         }
@@ -243,9 +259,11 @@ public struct TURNClient {
             attributes.append(.xorPeerAddress(peer, transactionID: transactionID))
         case let .channelBind(channel, peer):
             method = .channelBind
+            pendingChannels[channel] = peer
             attributes.append(.channelNumber(channel))
             attributes.append(.xorPeerAddress(peer, transactionID: transactionID))
         }
+        // spec: RFC8656-5-8 SOFTWARE in every request (Allocate and Refresh among them)
         if let software = configuration.software { attributes.append(.software(software)) }
         var message = STUNMessage(type: STUNMessageType(method: method, messageClass: .request), transactionID: transactionID, attributes: attributes)
         if let realm, let nonce, let key {
@@ -281,6 +299,7 @@ public struct TURNClient {
         switch code {
         case 401 where !entry.retriedAuthentication,
              438:
+            // spec: RFC8656-5-1 the long-term credential mechanism authenticates every request
             // spec: RFC8489-9.2.5-3 a 401 is retried (once) with credentials
             // spec: RFC8489-9.2.5-6 carrying the REALM of the error response
             // spec: RFC8489-9.2.5-7 and its NONCE
@@ -371,6 +390,7 @@ public struct TURNClient {
             // Channel bindings last 10 minutes; they also install the permission.
             channels[channel] = (peer, now + .seconds(540))
             channelByPeer[peer] = channel
+            pendingChannels[channel] = nil
             permissions[peer.address] = now + .seconds(240)
             events.append(.channelBound(channel: channel, peer: peer))
         }

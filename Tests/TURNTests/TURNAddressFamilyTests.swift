@@ -142,3 +142,58 @@ import TURN
         #expect(client.pollEvent() == .icmp(peer: peer, type: 3, code: 4))
     }
 }
+
+/// What the client accepts from the server: Data indications and ChannelData only from peers
+/// with an active permission, ChannelData as soon as the ChannelBind is sent; SOFTWARE in requests.
+@Suite struct TURNReceptionTests {
+    typealias Script = TURNClientTests
+    static let peer = STUNTransportAddress(address: [198, 51, 100, 1], port: 7)
+
+    static func dataIndication(from peer: STUNTransportAddress, _ bytes: [UInt8]) -> [UInt8] {
+        let id = Array(repeating: UInt8(3), count: 12)
+        return STUNMessage(type: STUNMessageType(method: .data, messageClass: .indication), transactionID: id,
+                           attributes: [.xorPeerAddress(peer, transactionID: id), .data(bytes)]).encoded
+    }
+
+    @Test("Data indications only from peers with an active permission", .spec("RFC8656-11.4-1", "RFC8656-11.6-1"))
+    func dataNeedsPermission() throws {
+        var client = try TURNAddressFamilyTests.allocated(.ipv4, with: [TURNAddressFamilyTests.v4])
+        while client.pollEvent() != nil {}
+        client.receive(Self.dataIndication(from: Self.peer, [1]), now: .seconds(1))
+        #expect(client.pollEvent() == nil, "no permission yet: discarded")
+        try client.createPermission(for: Self.peer, now: .seconds(1))
+        let request = try Script.nextRequest(&client)
+        client.receive(Script.response(to: request, nonce: ""), now: .seconds(1))
+        #expect(client.pollEvent() == .permissionCreated(peerAddress: Self.peer.address))
+        client.receive(Self.dataIndication(from: Self.peer, [2]), now: .seconds(2))
+        #expect(client.pollEvent() == .data(peer: Self.peer, bytes: [2]))
+        // Five minutes without a refresh answer: the permission has lapsed.
+        client.receive(Self.dataIndication(from: Self.peer, [3]), now: .seconds(400))
+        #expect(client.pollEvent() == nil)
+    }
+
+    @Test("ChannelData is accepted as soon as the ChannelBind is sent", .spec("RFC8656-12-4", "RFC8656-12.6-1"))
+    func channelDataBeforeTheAnswer() throws {
+        var client = try TURNAddressFamilyTests.allocated(.ipv4, with: [TURNAddressFamilyTests.v4])
+        while client.pollEvent() != nil {}
+        client.receive(ChannelData(channel: 0x4005, data: [9]).encoded(padded: false), now: .seconds(1))
+        #expect(client.pollEvent() == nil, "an unknown channel")
+        try client.bindChannel(0x4005, to: Self.peer, now: .seconds(1))
+        client.receive(ChannelData(channel: 0x4005, data: [8]).encoded(padded: false), now: .seconds(1))
+        #expect(client.pollEvent() == .data(peer: Self.peer, bytes: [8]))
+    }
+
+    @Test("SOFTWARE in Allocate and Refresh requests", .spec("RFC8656-5-8", "RFC8656-5-1"))
+    func software() throws {
+        var client = TURNAddressFamilyTests.client(.ipv4)
+        client.allocate(now: .zero)
+        let allocate = try Script.nextRequest(&client)
+        #expect(try allocate.text(STUNAttributeType.software) == "SpecRTC")
+        client.receive(Script.response(to: allocate, nonce: "", extra: TURNAddressFamilyTests.relayed([TURNAddressFamilyTests.v4], for: allocate)),
+                       now: .milliseconds(5))
+        client.deallocate(now: .seconds(1))
+        let refresh = try Script.nextRequest(&client)
+        let software = try refresh.text(STUNAttributeType.software)
+        #expect(refresh.type.method == .refresh && software == "SpecRTC")
+    }
+}
