@@ -79,12 +79,6 @@ extension STUNMessage {
         return addresses
     }
 
-    /// ALTERNATE-SERVER (RFC 8489 §14.15): a MAPPED-ADDRESS-style address.
-    public func alternateServer() throws(STUNError) -> STUNTransportAddress? {
-        guard let attribute = attribute(STUNAttributeType.alternateServer) else { return nil }
-        return try STUNTransportAddress.decode(attribute.value, type: attribute.type, xorWith: nil)
-    }
-
     /// ADDRESS-ERROR-CODE (RFC 8656 §18.12): the family, then an ERROR-CODE-style code and reason.
     public func addressErrorCode() throws(STUNError) -> (family: UInt8, code: Int, reason: String)? {
         guard let attribute = attribute(STUNAttributeType.addressErrorCode) else { return nil }

@@ -59,6 +59,11 @@ public struct TURNClient {
     private var realm: String?
     private var nonce: String?
     private var key: [UInt8]?
+    /// PASSWORD-ALGORITHMS as the server sent it, and the one chosen from it (RFC 8489 §9.2.5).
+    private var offeredAlgorithms: [STUNPasswordAlgorithm]?
+    private var chosenAlgorithm: STUNPasswordAlgorithm?
+    /// The nonce cookie asked for anonymity: USERHASH instead of USERNAME.
+    private var useUserhash = false
     private var pending: [[UInt8]: Pending] = [:]
     private var allocationExpiry: Duration?
     private var permissions: [[UInt8]: Duration] = [:]          // peer IP → refresh at
@@ -76,6 +81,8 @@ public struct TURNClient {
         var transaction: STUNClientTransaction
         var purpose: Purpose
         var retriedAuthentication: Bool
+        /// An answer arrived but failed its integrity check.
+        var discardedForIntegrity = false
     }
 
     public init(configuration: Configuration, random: any RandomNumberGenerator) {
@@ -209,11 +216,19 @@ public struct TURNClient {
             return
         }
         guard var entry = pending[message.transactionID] else { return }
+        if !isAuthentic(message) {
+            // spec: RFC8489-9.2.5-16 over UDP a response that fails its integrity check is dropped…
+            // spec: RFC8489-9.2.5-17 …and if every answer was dropped, the failure says integrity, not timeout
+            // spec: RFC8489-9.2.5-18 over a stream the transaction ends at once with that failure
+            pending[message.transactionID]?.discardedForIntegrity = true
+            if configuration.transport == .reliable {
+                pending[message.transactionID] = nil
+                fail(.integrityViolation(String(describing: entry.purpose)))
+            }
+            return
+        }
         guard entry.transaction.handle(response: message, at: now) else { return }
         pending[message.transactionID] = nil
-        if let key, message.attribute(STUNAttributeType.messageIntegrity) != nil, !message.hasValidMessageIntegrity(key: key) {
-            return   // a forged answer: wait for the real one, or time out
-        }
         if message.type.messageClass == .errorResponse {
             handleError(message, entry: &entry, now: now)
         } else {
@@ -266,11 +281,27 @@ public struct TURNClient {
         // spec: RFC8656-5-8 SOFTWARE in every request (Allocate and Refresh among them)
         if let software = configuration.software { attributes.append(.software(software)) }
         var message = STUNMessage(type: STUNMessageType(method: method, messageClass: .request), transactionID: transactionID, attributes: attributes)
+        // spec: RFC8489-9.2.3.1-1 before the first challenge no credential attributes are sent
         if let realm, let nonce, let key {
-            // spec: RFC8489-9.2.5-4 the retry carries USERNAME
-            // spec: RFC8489-9.2.5-13 and every later request USERNAME, REALM, NONCE and MESSAGE-INTEGRITY
-            message.attributes += [.username(configuration.username), .realm(realm), .nonce(nonce)]
-            message.appendMessageIntegrity(key: key)
+            // spec: RFC8489-9.2.5-4 the retry carries USERNAME or USERHASH…
+            // spec: RFC8489-9.2.5-5 …USERHASH when the nonce cookie asks for anonymity
+            // spec: RFC8656-21.1.6-1 (a server offering anonymity never sees the username)
+            message.attributes.append(useUserhash ? .userhash(username: configuration.username, realm: realm) : .username(configuration.username))
+            // spec: RFC8489-9.2.5-13 and every later request REALM, NONCE and the integrity attribute
+            // spec: RFC8489-9.2.3.2-1 the realm, nonce and key are cached…
+            // spec: RFC8489-9.2.3.2-2 …and sent again in every later request
+            message.attributes += [.realm(realm), .nonce(nonce)]
+            if let offeredAlgorithms, let chosenAlgorithm {
+                // spec: RFC8489-9.2.5-8 PASSWORD-ALGORITHMS echoed with the same content
+                message.attributes.append(.passwordAlgorithms(offeredAlgorithms))
+                // spec: RFC8489-9.2.5-9 PASSWORD-ALGORITHM: the chosen one
+                message.attributes.append(.passwordAlgorithm(chosenAlgorithm))
+                // spec: RFC8489-9.2.5-19 after PASSWORD-ALGORITHMS, MESSAGE-INTEGRITY-SHA256 only
+                message.appendMessageIntegritySHA256(key: key)
+            } else {
+                // spec: RFC8489-9.2.3.2-3 MESSAGE-INTEGRITY with the cached key
+                message.appendMessageIntegrity(key: key)
+            }
         }
         var transaction = STUNClientTransaction(request: message, transport: configuration.transport, now: now)
         pending[transactionID] = Pending(transaction: transaction, purpose: purpose, retriedAuthentication: retriedAuthentication)
@@ -288,7 +319,7 @@ public struct TURNClient {
             pending[id] = entry
         case .completed(.timedOut):
             pending[id] = nil
-            fail(.timeout(String(describing: entry.purpose)))
+            fail(entry.discardedForIntegrity ? .integrityViolation(String(describing: entry.purpose)) : .timeout(String(describing: entry.purpose)))
         case .completed(.response):
             pending[id] = nil
         }
@@ -308,9 +339,32 @@ public struct TURNClient {
                 fail(.server(code: code, reason: "challenge without REALM or NONCE"))
                 return
             }
+            // spec: RFC8489-9.2.5-1 the NONCE is tested for the nonce cookie
+            let cookie = STUNNonceCookie(nonce: nonce)
+            let offered = (try? message.passwordAlgorithms()) ?? nil
+            if cookie?.passwordAlgorithms == true, offered == nil {
+                // spec: RFC8489-9.2.5-2 the cookie promises PASSWORD-ALGORITHMS that are missing: no retry
+                fail(.server(code: code, reason: "nonce cookie announces PASSWORD-ALGORITHMS, but none were sent"))
+                return
+            }
+            var algorithm = STUNPasswordAlgorithm.md5
+            if let offered {
+                let supported = offered.filter { $0 == .md5 || $0 == .sha256 }
+                guard let first = supported.first else {
+                    // spec: RFC8489-9.2.5-10 no algorithm we support: no retry
+                    fail(.server(code: code, reason: "no supported password algorithm offered"))
+                    return
+                }
+                // spec: RFC8656-6-3 with both MD5 and SHA-256 offered, SHA-256 is used
+                algorithm = supported.contains(.sha256) ? .sha256 : first
+            }
             self.realm = realm
             self.nonce = nonce
-            key = STUNCredentials.longTermKeyMD5(username: configuration.username, realm: realm, password: configuration.password)
+            offeredAlgorithms = offered
+            chosenAlgorithm = offered == nil ? nil : algorithm
+            useUserhash = cookie?.usernameAnonymity == true
+            key = algorithm.key(username: configuration.username, realm: realm, password: configuration.password)
+            // spec: RFC8489-9.2.5-11 a 401 is retried once: the next would not change the credentials
             start(entry.purpose, now: now, retriedAuthentication: code == 401)
         case 300 where entry.purpose == .allocate:
             // ALTERNATE-SERVER (RFC 8489 §10): the Allocate goes to the other server, which
@@ -394,6 +448,26 @@ public struct TURNClient {
             permissions[peer.address] = now + .seconds(240)
             events.append(.channelBound(channel: channel, peer: peer))
         }
+    }
+
+    /// Whether an answer passes the integrity rules of RFC 8489 §9.2.5 with the current key.
+    private func isAuthentic(_ message: STUNMessage) -> Bool {
+        if let nonceText = try? message.text(STUNAttributeType.nonce), STUNNonceCookie(nonce: nonceText)?.passwordAlgorithms == true,
+           message.attribute(STUNAttributeType.passwordAlgorithms) == nil,
+           message.type.messageClass == .successResponse || ![401, 438].contains((try? message.errorCode())?.code ?? 0) {
+            // spec: RFC8489-9.2.5-14 a cookie that promises PASSWORD-ALGORITHMS without them: ignored
+            return false
+        }
+        let code = (try? message.errorCode())?.code
+        let hasIntegrity = message.attribute(STUNAttributeType.messageIntegrity) != nil
+            || message.attribute(STUNAttributeType.messageIntegritySHA256) != nil
+        if code == 400, !hasIntegrity, key != nil {
+            // spec: RFC8489-9.2.5-15 an unsigned 400 to a signed request is discarded
+            return false
+        }
+        guard let key, hasIntegrity else { return true }
+        if message.attribute(STUNAttributeType.messageIntegritySHA256) != nil { return message.hasValidMessageIntegritySHA256(key: key) }
+        return message.hasValidMessageIntegrity(key: key)
     }
 
     private mutating func fail(_ error: TURNClientError) {

@@ -8,6 +8,8 @@ public enum TURNClientError: Error, Equatable, Sendable, CustomStringConvertible
     case server(code: Int, reason: String)
     /// A transaction got no answer.
     case timeout(String)
+    /// Answers came, but none passed the integrity check (RFC 8489 §9.2.5).
+    case integrityViolation(String)
     case notAllocated
     case invalidChannel(UInt16)
     /// Data for a peer without a permission or channel.
@@ -28,6 +30,7 @@ public enum TURNClientError: Error, Equatable, Sendable, CustomStringConvertible
         case .unauthorized(let reason): return "TURN server refused the credentials (401 \(reason))"
         case let .server(code, reason): return "TURN server error \(code) \(reason)"
         case .timeout(let what): return "no answer from the TURN server (\(what))"
+        case .integrityViolation(let what): return "the TURN server's answers failed their integrity check (\(what))"
         case .notAllocated: return "no allocation"
         case .invalidChannel(let channel): return "channel 0x\(String(channel, radix: 16)) is outside 0x4000-0x4fff"
         case .noPermission(let peer): return "no permission for \(peer)"
