@@ -74,6 +74,9 @@ public struct TLSClient {
     public mutating func start() {
         // spec: RFC8656-3.1-1 RFC 7525's guidance: TLS 1.2 only, ECDHE with AEAD suites, no
         // compression, no renegotiation, the extended master secret required
+        // spec: RFC8489-6.2.3-4 forward-secret (ECDHE) suites only
+        // spec: RFC8489-6.2.3-5 no DES or RC4 suites
+        // spec: RFC8489-6.2.3-6 no TLS-level compression (null only)
         guard state == .idle else { return }
         state = .handshaking
         clientRandom = randomBytes(32)
@@ -238,6 +241,7 @@ public struct TLSClient {
             guard let first = chain.first else { throw .badCertificate("the server sent no certificate") }
             let leaf: X509Certificate
             do { leaf = try X509Certificate(derEncoded: first) } catch { throw .badCertificate("\(error)") }
+            // spec: RFC8489-6.2.3-10 the server's identity: its certificate must be the pinned one
             guard configuration.pinnedFingerprints.contains(where: { $0.matches(leaf) }) else {
                 let algorithm = configuration.pinnedFingerprints.first?.algorithm ?? .sha256
                 throw .fingerprintMismatch(expected: configuration.pinnedFingerprints, actual: leaf.fingerprint(algorithm))

@@ -239,6 +239,7 @@ public struct TURNClient {
     // MARK: Transactions
 
     private mutating func start(_ purpose: Purpose, now: Duration, retriedAuthentication: Bool) {
+        // spec: RFC8489-5-5 every new transaction has a new transaction ID
         let transactionID = randomBytes(12)
         var attributes: [STUNAttribute] = []
         let method: STUNMethod
@@ -369,6 +370,8 @@ public struct TURNClient {
         case 300 where entry.purpose == .allocate:
             // ALTERNATE-SERVER (RFC 8489 §10): the Allocate goes to the other server, which
             // challenges afresh; a second redirection in a row is refused (no loops).
+            // spec: RFC8489-10-5 the same credentials (username and password) go to the alternate
+            // spec: RFC8489-10-9 a redirection back to a server already tried is ignored (any second one is)
             guard redirections < 1, let alternate = try? message.alternateServer() else {
                 fail(.server(code: 300, reason: "Try Alternate without a usable ALTERNATE-SERVER"))
                 return

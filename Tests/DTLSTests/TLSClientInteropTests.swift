@@ -32,7 +32,7 @@ struct TLSClientInteropTests {
     }
 
     @Test("ECDSA and RSA servers: handshake, data both ways, close_notify answered",
-          .spec("RFC8656-3.1-1", "RFC7627-5.2-1", "RFC5246-6.2.1-2", "RFC5246-7.4.9-1", "RFC5246-7.4.3-4"), arguments: [false, true])
+          .spec("RFC8656-3.1-1", "RFC8489-6.2.3-4", "RFC8489-6.2.3-5", "RFC8489-6.2.3-6", "RFC7627-5.2-1", "RFC5246-6.2.1-2", "RFC5246-7.4.9-1", "RFC5246-7.4.3-4"), arguments: [false, true])
     func againstOpenSSL(rsa: Bool) throws {
         let files = try PeerFiles(rsa: rsa)
         defer { files.remove() }
@@ -65,7 +65,7 @@ struct TLSClientInteropTests {
         #expect(client.state == .closed)
     }
 
-    @Test("a certificate that does not match the pin fails the handshake with bad_certificate")
+    @Test("a certificate that does not match the pin fails the handshake with bad_certificate", .spec("RFC8489-6.2.3-10"))
     func wrongPin() throws {
         let files = try PeerFiles(rsa: false)
         defer { files.remove() }

@@ -103,7 +103,7 @@ import TURN
         #expect(full.pollEvent() == .failed(.server(code: 508, reason: "Insufficient Capacity")))
     }
 
-    @Test("300 Try Alternate: the Allocate starts again for the alternate server, once")
+    @Test("300 Try Alternate: the Allocate starts again for the alternate server, once", .spec("RFC8489-10-5", "RFC8489-10-9", "RFC8489-5-5"))
     func alternateServer() throws {
         var client = Self.client(.ipv4)
         client.allocate(now: .zero)
@@ -115,7 +115,12 @@ import TURN
         let second = try Script.nextRequest(&client)
         #expect(second.type.method == .allocate && second.transactionID != first.transactionID)
         #expect(second.attribute(STUNAttributeType.messageIntegrity) == nil, "the alternate server challenges afresh")
-        client.receive(Script.response(to: second, error: (300, "Try Alternate"), nonce: "",
+        // The alternate's challenge is answered with the same credentials.
+        client.receive(Script.response(to: second, error: (401, "Unauthorized"), nonce: "alt"), now: .milliseconds(8))
+        let third = try Script.nextRequest(&client)
+        #expect(try third.text(STUNAttributeType.username) == "bob")
+        #expect(third.hasValidMessageIntegrity(key: STUNCredentials.longTermKeyMD5(username: "bob", realm: "realm.test", password: "pw")))
+        client.receive(Script.response(to: third, error: (300, "Try Alternate"), nonce: "alt",
                                        extra: [STUNAttribute(type: STUNAttributeType.alternateServer, value: alternate.encode(xorWith: nil))]), now: .milliseconds(10))
         #expect(client.state == .failed, "a second redirection is refused")
     }
