@@ -215,6 +215,24 @@ struct ICESimulationTests {
         #expect(simulation.agents.allSatisfy { $0.connectionState == .completed })
     }
 
+    @Test("dual stack: IPv4 and IPv6 host candidates pair within their family; IPv6-only peers connect over IPv6")
+    func dualStack() throws {
+        let a6 = STUNTransportAddress(address: [0x20, 0x01, 0x0d, 0xb8, 0, 1] + Array(repeating: 0, count: 9) + [1], port: 5000)
+        let b6 = STUNTransportAddress(address: [0x20, 0x01, 0x0d, 0xb8, 0, 2] + Array(repeating: 0, count: 9) + [1], port: 6000)
+        var simulation = ICESimulation(network: SimulatedNetwork(seed: 8), configurations: Self.configurations(stun: false),
+                                       hosts: [[Self.publicA, a6], [Self.publicB, b6]], seed: 8)
+        let exchanged = Self.connectAndExchange(&simulation)
+        #expect(exchanged)
+        #expect(simulation.agents[0].checklist.allSatisfy { $0.local.address!.isIPv6 == $0.remote.address!.isIPv6 })
+        // IPv4 blocked on both: the IPv6 pair carries the data.
+        var network = SimulatedNetwork(seed: 9)
+        network.udpBlocked = [Self.publicA.address, Self.publicB.address]
+        var v6 = ICESimulation(network: network, configurations: Self.configurations(stun: false), hosts: [[Self.publicA, a6], [Self.publicB, b6]], seed: 9)
+        let connected = Self.connectAndExchange(&v6)
+        #expect(connected)
+        #expect(v6.agents[0].selectedPair?.destination == b6 && v6.agents[1].selectedPair?.destination == a6)
+    }
+
     @Test("late trickle: candidates that arrive a second late still connect", .spec("RFC8838-8-1"))
     func lateTrickle() {
         var simulation = Self.natCase((.endpointIndependent, .addressAndPortDependent), (.endpointIndependent, .addressAndPortDependent))
