@@ -17,6 +17,7 @@ public func fuzzICE(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var agent = ICEAgent(configuration: configuration, random: FixedRandom())
     let local = STUNTransportAddress(address: [10, 0, 0, 1], port: 4000)
     try? agent.addHostCandidate(local)
+    try? agent.addTCPHostCandidates(ip: [10, 0, 0, 1], passivePort: 7000)
     agent.gather(at: .zero)
     agent.setRemoteCredentials(ICECredentials(usernameFragment: "abcd", password: "0123456789abcdefghijklmn"), at: .zero)
     agent.addRemoteCandidate(ICECandidate(foundation: "1", priority: 2_130_706_431,
@@ -27,7 +28,27 @@ public func fuzzICE(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let chunk = Array(chunk)
         let port = chunk.count >= 2 ? UInt16(chunk[0]) << 8 | UInt16(chunk[1]) : 5000
         let source = STUNTransportAddress(address: [10, 0, 0, UInt8(truncatingIfNeeded: 2 + index % 3)], port: port)
-        agent.handle(.datagram(chunk, from: source, to: local), at: now)
+        var datagram = chunk
+        // Half the STUN-looking chunks are re-signed with the agent's real credentials, so the
+        // fuzzer reaches role conflicts, triggered checks and nomination, not only rejections.
+        if chunk.count > 1, chunk[1] & 1 == 1, var message = try? STUNMessage(parsing: chunk) {
+            message.attributes.removeAll {
+                [STUNAttributeType.username, STUNAttributeType.messageIntegrity, STUNAttributeType.messageIntegritySHA256,
+                 STUNAttributeType.fingerprint].contains($0.type)
+            }
+            let signedByPeer = message.type.messageClass == .successResponse || message.type.messageClass == .errorResponse
+            if !signedByPeer { message.attributes.insert(.username(agent.localCredentials.usernameFragment + ":abcd"), at: 0) }
+            message.appendMessageIntegrity(key: Array((signedByPeer ? "0123456789abcdefghijklmn" : agent.localCredentials.password).utf8))
+            message.appendFingerprint()
+            datagram = message.encoded
+        }
+        if index % 7 == 6 {
+            // The same bytes as a stream on an accepted ICE-TCP connection.
+            agent.handle(.tcpAccepted(.accepted(index), local: STUNTransportAddress(address: [10, 0, 0, 1], port: 7000), remote: source), at: now)
+            agent.handle(.tcpData(datagram, .accepted(index)), at: now)
+        } else {
+            agent.handle(.datagram(datagram, from: source, to: local), at: now)
+        }
         if index == 1, let line = String(validating: chunk, as: UTF8.self), let candidate = try? ICECandidate(sdpAttribute: line) {
             agent.addRemoteCandidate(candidate)
         }
