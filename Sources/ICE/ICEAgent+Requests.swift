@@ -96,6 +96,7 @@ extension ICEAgent {
         if let known = remotes.lastIndex(where: { $0.address == source && $0.transport == transport }), !isOldGeneration(remote: known) {
             remoteIndex = known
         } else {
+            guard remotes.count < configuration.maximumRemoteCandidates else { statistics.stunDropped += 1; return }
             nextPrflxFoundation += 1
             var learned = ICECandidate(foundation: "prflx\(nextPrflxFoundation)", transport: transport, priority: UInt32(priorityValue),
                                        address: source, type: .prflx)

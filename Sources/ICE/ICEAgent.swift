@@ -251,6 +251,8 @@ public struct ICEAgent {
             remotes[learned].priority = candidate.priority
             return
         }
+        // spec: RFC8445-19.5.1-2 the number of remote candidates is limited
+        guard remotes.count < configuration.maximumRemoteCandidates else { statistics.ignoredRemoteCandidates += 1; return }
         remotes.append(candidate)
         for local in locals.indices {
             addPair(local: local, remote: remotes.count - 1)

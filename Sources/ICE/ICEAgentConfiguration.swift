@@ -11,6 +11,8 @@ extension ICEAgent {
         public var stunServers: [STUNTransportAddress] = []
         /// Most candidate pairs in the checklist (RFC 8445 §6.1.2.5), 100 by default.
         public var maximumPairs: Int = 100
+        /// Most remote candidates kept (signalled and peer-reflexive); more are ignored and counted.
+        public var maximumRemoteCandidates: Int = 500
         /// Accept loopback host addresses (tests on 127.0.0.1 need it; RFC 8445 excludes them).
         public var allowsLoopback = false
         /// Transmissions of a connectivity check before the pair fails (Rc).

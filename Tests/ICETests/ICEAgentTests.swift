@@ -325,8 +325,8 @@ struct ICEAgentTests {
         try tests.addHostCandidate(STUNTransportAddress(address: [127, 0, 0, 1], port: 1))
     }
 
-    @Test("the checklist holds at most 100 pairs by default, fewer when configured",
-          .spec("RFC8445-6.1.2.5-1"), .spec("RFC8445-6.1.2.5-2"), .spec("RFC8445-19.5.1-1"))
+    @Test("the checklist holds at most 100 pairs by default, fewer when configured; remote candidates are capped",
+          .spec("RFC8445-6.1.2.5-1"), .spec("RFC8445-6.1.2.5-2"), .spec("RFC8445-19.5.1-1"), .spec("RFC8445-19.5.1-2"))
     func pairLimit() {
         for limit in [100, 10] {
             var agent = Self.agent { if limit != 100 { $0.maximumPairs = limit } }
@@ -339,6 +339,12 @@ struct ICEAgentTests {
             #expect(agent.checklist.contains { $0.remote.priority == 2_130_706_431 })
             #expect(agent.checklist.contains { $0.remote.priority == 1_149 })
         }
+        var capped = Self.agent { $0.maximumRemoteCandidates = 20 }
+        for index in 0..<50 {
+            capped.addRemoteCandidate(ICECandidate(foundation: "c\(index)", priority: UInt32(1_000 + index),
+                                                  address: STUNTransportAddress(address: [10, 2, 0, UInt8(index)], port: 9), type: .host))
+        }
+        #expect(capped.checklist.count == 20 && capped.statistics.ignoredRemoteCandidates == 31)
     }
 
     @Test("after end-of-candidates, new remote candidates are ignored", .spec("RFC8838-14-2"))
