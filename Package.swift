@@ -13,6 +13,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzICE", ["ICE", "STUN"]),
     ("FuzzSRTP", ["SRTP"]),
     ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
+    ("FuzzSCTP", ["SCTP"]),
 ]
 
 let package = Package(
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "ICE", targets: ["ICE"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "DTLS", targets: ["DTLS"]),
+        .library(name: "SCTP", targets: ["SCTP"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -76,6 +78,8 @@ let package = Package(
         .target(name: "SRTP", dependencies: ["RTCCrypto"]),
         // DTLS 1.2 with DTLS-SRTP (RFC 6347, 5764, 7627, 5705), sans-IO client and server.
         .target(name: "DTLS", dependencies: ["Wire", "RTCCrypto"]),
+        // SCTP over DTLS (RFC 9260, 8261, 3758, 6525, 8260): packets, chunks and a sans-IO association.
+        .target(name: "SCTP", dependencies: ["Wire", "RTCCrypto"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -108,6 +112,7 @@ let package = Package(
         .testTarget(name: "TURNTests", dependencies: ["TURN", "ICE", "DTLS", "STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
+        .testTarget(name: "SCTPTests", dependencies: ["SCTP", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {
