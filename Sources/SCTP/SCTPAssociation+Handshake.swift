@@ -1,0 +1,258 @@
+import Wire
+
+/// Association setup (RFC 9260 §5): INIT, INIT ACK with a State Cookie, COOKIE ECHO, COOKIE
+/// ACK, and the collision cases of §5.2 that two WebRTC peers connecting at once run into.
+extension SCTPAssociation {
+    /// Parameter types an INIT or INIT ACK may carry that we recognise (used or ignored).
+    static let knownInitParameters: Set<UInt16> = [
+        SCTPParameter.ipv4Address, SCTPParameter.ipv6Address, SCTPParameter.stateCookie,
+        SCTPParameter.unrecognizedParameter, SCTPParameter.cookiePreservative, SCTPParameter.hostNameAddress,
+        SCTPParameter.supportedAddressTypes, SCTPParameter.ecnCapable, SCTPParameter.random, SCTPParameter.chunkList,
+        SCTPParameter.requestedHMACAlgorithm, SCTPParameter.padding, SCTPParameter.supportedExtensions,
+        SCTPParameter.forwardTSNSupported,
+        0x8001, // zero checksum acceptable (RFC 9653): understood, not used
+        0xc006, // adaptation layer indication (RFC 5061)
+    ]
+
+    /// Checks the fixed fields of an INIT or INIT ACK. Returns the ABORT cause to send, or
+    /// nil when the chunk is acceptable; `discardSilently` when nothing may be sent at all.
+    private func validate(_ chunk: SCTPInitChunk) -> (discardSilently: Bool, cause: SCTPErrorCause?) {
+        // spec: RFC9260-3.3.2-9 an INIT with Initiate Tag 0 is discarded silently
+        if chunk.initiateTag == 0 { return (true, nil) }
+        // spec: RFC9260-3.3.2-11 a_rwnd below 1500 discards the INIT and is answered with ABORT
+        // spec: RFC9260-3.3.3-9 the same for INIT ACK
+        if chunk.advertisedReceiverWindowCredit < 1500 {
+            return (false, .init(code: SCTPErrorCause.invalidMandatoryParameter))
+        }
+        // spec: RFC9260-3.3.2-14 OS 0 discards the INIT and is answered with ABORT
+        // spec: RFC9260-3.3.2-16 MIS 0 likewise
+        // spec: RFC9260-3.3.3-12 INIT ACK with OS 0 destroys the TCB and sends ABORT
+        // spec: RFC9260-3.3.3-15 INIT ACK with MIS 0 likewise
+        if chunk.outboundStreams == 0 || chunk.inboundStreams == 0 {
+            return (false, .init(code: SCTPErrorCause.invalidMandatoryParameter))
+        }
+        // spec: RFC9260-3.3.2.1.4-2 a Host Name Address is answered with ABORT
+        // spec: RFC9260-3.3.2-3 an INIT with a Host Name Address gets ABORT
+        // spec: RFC9260-3.3.3-2 an INIT ACK with a Host Name Address gets ABORT
+        // spec: RFC9260-5.1.2-2 the ABORT may say Unresolvable Address
+        if chunk.parameter(SCTPParameter.hostNameAddress) != nil {
+            return (false, .init(code: SCTPErrorCause.unresolvableAddress))
+        }
+        return (false, nil)
+    }
+
+    /// Unrecognized parameters to report, following each type's two high bits (§3.2.1).
+    private func unrecognizedParameters(in chunk: SCTPInitChunk) -> [SCTPParameter] {
+        var report: [SCTPParameter] = []
+        for parameter in chunk.parameters where !Self.knownInitParameters.contains(parameter.type) {
+            if parameter.unrecognizedIsReported {
+                var w = ByteWriter()
+                parameter.write(to: &w)
+                report.append(SCTPParameter(type: SCTPParameter.unrecognizedParameter, value: w.bytes))
+            }
+            if parameter.unrecognizedStopsProcessing { break }
+        }
+        return report
+    }
+
+    private func features(of chunk: SCTPInitChunk) -> UInt8 {
+        let extensions = chunk.supportedExtensions
+        var bits: UInt8 = 0
+        if configuration.offersPartialReliability && chunk.supportsForwardTSN { bits |= 1 }
+        if configuration.offersInterleaving && extensions.contains(SCTPChunkType.iData) && extensions.contains(SCTPChunkType.iForwardTSN) { bits |= 2 }
+        if configuration.offersReconfiguration && extensions.contains(SCTPChunkType.reconfig) { bits |= 4 }
+        return bits
+    }
+
+    mutating func handleInit(_ initiation: SCTPInitChunk) {
+        let (silent, cause) = validate(initiation)
+        if silent { return }
+        if let cause {
+            // spec: RFC9260-5.1-15 an unusable INIT is answered with ABORT
+            // spec: RFC9260-5.1-16 naming the cause
+            // spec: RFC9260-5.1-17 with the INIT's Initiate Tag as Verification Tag
+            sendStandalone(.abort(reflectedTag: false, causes: [cause]), tag: initiation.initiateTag)
+            return
+        }
+        var answerTag = localTag
+        var tieLocal: UInt32 = 0, tiePeer: UInt32 = 0
+        switch state {
+        case .closed:
+            // spec: RFC9260-5.2.2-11 a normal INIT: Tie-Tags are zero
+            break
+        case .cookieWait, .cookieEchoed:
+            // spec: RFC9260-5.2.1-1 INIT in COOKIE-WAIT: INIT ACK with the parameters (and tag) of our INIT
+            // spec: RFC9260-5.2.1-6 the same in COOKIE-ECHOED
+            // spec: RFC9260-5.2.1-10 with a State Cookie
+            // spec: RFC9260-5.2.1-11 our state and T1 timer stay as they are
+            if state == .cookieEchoed {
+                // spec: RFC9260-5.2.1-12 in COOKIE-ECHOED the Tie-Tags go into the cookie
+                tieLocal = localTag
+                tiePeer = peerTag
+            }
+        case .shutdownAckSent:
+            // spec: RFC9260-9.2-24 an INIT in SHUTDOWN-ACK-SENT: resend SHUTDOWN ACK instead
+            pendingControl.append(.shutdownAck)
+            return
+        default:
+            // An unexpected INIT for a live association: answer with a new tag and the
+            // Tie-Tags; the association itself does not change (§5.2.2).
+            // spec: RFC9260-5.2.2-1 an unexpected INIT gets an INIT ACK with a State Cookie
+            // spec: RFC9260-5.2.2-8 with a new random Initiate Tag
+            // spec: RFC9260-5.2.2-6 and the current Tie-Tags in the cookie
+            // spec: RFC9260-5.2.2-10 nothing else changes
+            repeat { answerTag = random.next() } while answerTag == 0 || answerTag == localTag
+            tieLocal = localTag
+            tiePeer = peerTag
+        }
+        let cookie = SCTPStateCookie(
+            localTag: answerTag, peerTag: initiation.initiateTag, localInitialTSN: localInitialTSN,
+            peerInitialTSN: initiation.initialTSN, peerReceiverWindow: initiation.advertisedReceiverWindowCredit,
+            peerOutboundStreams: initiation.outboundStreams, peerInboundStreams: initiation.inboundStreams,
+            localOutboundStreams: configuration.outboundStreams, localInboundStreams: configuration.maximumInboundStreams,
+            features: features(of: initiation), tieTagLocal: tieLocal, tieTagPeer: tiePeer,
+            createdMicroseconds: UInt64(max(0, microseconds(now))),
+            lifetimeMicroseconds: UInt64(microseconds(configuration.cookieLifetime)))
+        var ack = ourInit
+        ack.initiateTag = answerTag
+        // spec: RFC9260-5.1-5 the INIT ACK carries a State Cookie
+        // spec: RFC9260-5.1-6 and nothing about the association is kept until it returns
+        // spec: RFC9260-3.3.3.1.1-1 the cookie holds all the state and a MAC
+        ack.parameters = [SCTPParameter(type: SCTPParameter.stateCookie, value: cookie.sealed(secret: cookieSecret))] + ack.parameters
+        // spec: RFC9260-3.2.2-1 unrecognized INIT parameters are reported in the INIT ACK
+        ack.parameters += unrecognizedParameters(in: initiation)
+        // spec: RFC9260-5.1-4 the INIT ACK's Verification Tag is Tag_A
+        // spec: RFC9260-5.2.2-7 also for an unexpected INIT
+        sendStandalone(.initiationAck(ack), tag: initiation.initiateTag)
+    }
+
+    mutating func handleInitAck(_ ack: SCTPInitChunk) {
+        // spec: RFC9260-5.2.3-1 an INIT ACK outside COOKIE-WAIT is discarded
+        // spec: RFC9260-3.3.3-7 likewise one with a zero tag in other states
+        guard state == .cookieWait else { return }
+        let (silent, cause) = validate(ack)
+        if silent || cause != nil {
+            // spec: RFC9260-3.3.3-6 an INIT ACK with Initiate Tag 0 in COOKIE-WAIT destroys the TCB
+            sendStandalone(.abort(reflectedTag: silent, causes: cause.map { [$0] } ?? []), tag: silent ? localTag : ack.initiateTag)
+            close(.abortedLocally(cause.map { [$0] } ?? []))
+            return
+        }
+        guard let cookie = ack.stateCookie else {
+            sendStandalone(.abort(reflectedTag: false, causes: [.init(code: SCTPErrorCause.missingMandatoryParameter,
+                                                                       information: [0, 0, 0, 1, 0, 7])]), tag: ack.initiateTag)
+            close(.abortedLocally([.init(code: SCTPErrorCause.missingMandatoryParameter)]))
+            return
+        }
+        adoptPeer(tag: ack.initiateTag, initialTSN: ack.initialTSN, receiverWindow: ack.advertisedReceiverWindowCredit,
+                  outboundStreams: ack.outboundStreams, inboundStreams: ack.inboundStreams, features: features(of: ack))
+        cookieToEcho = cookie
+        state = .cookieEchoed
+        // spec: RFC9260-5.1.4-1 the COOKIE ECHO goes out at once with the received cookie
+        // spec: RFC9260-3.3.11-2 exactly the cookie the INIT ACK carried
+        // spec: RFC9260-8.5.1-12 with the INIT ACK's Initiate Tag as Verification Tag
+        // spec: RFC9260-3.2.2-4 COOKIE ECHO is the first chunk of its packet
+        var chunks: [SCTPChunk] = [.cookieEcho(cookie: cookie)]
+        let unrecognized = unrecognizedParameters(in: ack)
+        if !unrecognized.isEmpty {
+            // spec: RFC9260-3.2.2-2 unrecognized INIT ACK parameters are reported in an ERROR bundled with the COOKIE ECHO
+            chunks.append(.error(causes: [.init(code: SCTPErrorCause.unrecognizedParameters,
+                                                information: unrecognized.flatMap { $0.value })]))
+        }
+        standalonePackets.append(SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
+                                            verificationTag: peerTag, chunks: chunks).encoded())
+        // spec: RFC9260-5.1.4-3 T1-cookie starts with the COOKIE ECHO
+        t1Retransmissions = 0
+        t1Deadline = now + sender.rto
+    }
+
+    /// Records what the peer's INIT or INIT ACK (or the cookie built from it) says.
+    private mutating func adoptPeer(tag: UInt32, initialTSN: UInt32, receiverWindow: UInt32,
+                                    outboundStreams: UInt16, inboundStreams: UInt16, features: UInt8) {
+        // spec: RFC9260-3.3.2-8 the peer's Initiate Tag is our Verification Tag from now on
+        // spec: RFC9260-3.3.3-4 likewise from an INIT ACK
+        // spec: RFC9260-8.5-1 and fills every packet we send
+        peerTag = tag
+        // spec: RFC9260-5.1.1-2 streams are limited by the peer's MIS
+        // spec: RFC9260-5.1.1-3 usable outbound streams: min(our OS, peer MIS)
+        outboundStreamCount = Int(min(configuration.outboundStreams, inboundStreams))
+        inboundStreamCount = Int(min(configuration.maximumInboundStreams, outboundStreams))
+        peerSupportsPartialReliability = features & 1 != 0
+        usesInterleaving = features & 2 != 0
+        peerSupportsReconfiguration = features & 4 != 0
+        receiver.start(peerInitialTSN: initialTSN)
+        sender.peerReceiverWindow = receiverWindow
+        // spec: RFC9260-7.2.1-3 ssthresh starts high: the peer's a_rwnd
+        sender.ssthresh = Int(receiverWindow)
+        reconfig.peerNextRequestSequence = initialTSN
+    }
+
+    mutating func handleCookieEcho(_ cookieBytes: [UInt8], packet: SCTPPacket) {
+        // The tag check already opened this cookie once; its MAC is verified again here.
+        guard let cookie = SCTPStateCookie(opening: cookieBytes, secret: cookieSecret) else { return }
+        let age = Int64(microseconds(now)) - Int64(cookie.createdMicroseconds)
+        if age > Int64(cookie.lifetimeMicroseconds) {
+            // spec: RFC9260-5.1.5-5 a stale cookie is answered with a Stale Cookie ERROR
+            // spec: RFC9260-5.2.4-2 in every state
+            let staleness = UInt32(clamping: age - Int64(cookie.lifetimeMicroseconds))
+            let error = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
+                                   verificationTag: cookie.peerTag, chunks: [.error(causes: [.staleCookie(stalenessMicroseconds: staleness)])])
+            standalonePackets.append(error.encoded())
+            return
+        }
+        switch state {
+        case .closed:
+            localTag = cookie.localTag
+        case .cookieWait, .cookieEchoed:
+            // Collision: both sides sent INIT. Our tag must match; the peer's may be new to us.
+            // spec: RFC9260-5.2.4-11 both tags match (or ours does before the INIT ACK): ESTABLISHED
+            guard cookie.localTag == localTag else { return }
+            if state == .cookieEchoed, cookie.peerTag != peerTag, cookie.tieTagLocal == 0 {
+                // spec: RFC9260-5.2.4-8 case B: adopt the peer's tag from the cookie, stop T1, COOKIE ACK
+                peerTag = cookie.peerTag
+            }
+        case .shutdownAckSent where cookie.localTag != localTag && cookie.peerTag != peerTag:
+            // spec: RFC9260-5.2.4-7 a restart in SHUTDOWN-ACK-SENT: resend SHUTDOWN ACK and report
+            pendingControl.append(.shutdownAck)
+            pendingControl.append(.error(causes: [.init(code: SCTPErrorCause.cookieReceivedWhileShuttingDown)]))
+            return
+        default:
+            // Established: only a retransmitted COOKIE ECHO of this association (case D) is
+            // answered; restarts (case A) are not supported and other cases are discarded.
+            // spec: RFC9260-5.2.4-3 cases outside the table: discard the cookie
+            if cookie.localTag == localTag && cookie.peerTag == peerTag {
+                cookieAckPending = true
+            }
+            return
+        }
+        if state == .closed || state == .cookieWait || cookie.peerTag != peerTag || outboundStreamCount == 0 {
+            adoptPeer(tag: cookie.peerTag, initialTSN: cookie.peerInitialTSN, receiverWindow: cookie.peerReceiverWindow,
+                      outboundStreams: cookie.peerOutboundStreams, inboundStreams: cookie.peerInboundStreams, features: cookie.features)
+        }
+        // spec: RFC9260-5.2.4-12 T1 stops and a COOKIE ACK goes out
+        // spec: RFC9260-5.1.5-6 the COOKIE ACK is the first chunk of its packet
+        cookieAckPending = true
+        establish()
+    }
+
+    mutating func handleCookieAck() {
+        // spec: RFC9260-5.2.5-1 a COOKIE ACK outside COOKIE-ECHOED is discarded
+        guard state == .cookieEchoed else { return }
+        establish()
+    }
+
+    private mutating func establish() {
+        t1Deadline = nil
+        cookieToEcho = nil
+        guard state != .established else { return }
+        state = .established
+        sender.start(configuration: configuration)
+        burstBudget = configuration.maximumBurst
+        scheduleHeartbeat()
+        if !connectedReported {
+            connectedReported = true
+            emit(.connected(outboundStreams: outboundStreamCount, inboundStreams: inboundStreamCount,
+                            partialReliability: peerSupportsPartialReliability, interleaving: usesInterleaving,
+                            reconfiguration: peerSupportsReconfiguration))
+        }
+    }
+}

@@ -1,0 +1,217 @@
+/// Stream reconfiguration (RFC 6525): resetting outgoing streams, as data channels close.
+extension SCTPAssociation {
+    struct Reconfiguration {
+        /// Our next Re-configuration Request Sequence Number (starts at our Initial TSN).
+        var nextRequestSequence: UInt32 = 0
+        /// The peer's next expected request sequence number (starts at its Initial TSN).
+        var peerNextRequestSequence: UInt32 = 0
+        /// Streams the user asked to reset that are not yet in a request.
+        var pendingStreams: [UInt16] = []
+        /// Our request in flight.
+        var inFlight: (sequence: UInt32, streams: [UInt16], lastTSN: UInt32)?
+        var requestNeedsSending = false
+        var deadline: Duration?
+        var rto: Duration = .seconds(1)
+        /// Responses to send.
+        var responses: [SCTPReconfigParameter] = []
+        /// The result we gave the peer's last request (for retransmitted requests).
+        var lastResult: SCTPReconfigResult?
+        /// The peer's request waiting for its data to arrive (deferred reset processing).
+        var deferred: (sequence: UInt32, lastTSN: UInt32, streams: [UInt16])?
+
+        func isResetting(_ stream: UInt16) -> Bool {
+            pendingStreams.contains(stream) || (inFlight?.streams.contains(stream) ?? false)
+        }
+    }
+
+    /// Why a reset request was refused.
+    public enum SCTPReconfigurationError: Error, Equatable, Sendable {
+        /// The peer did not offer RE-CONFIG.
+        case notSupportedByPeer
+        /// Not established.
+        case notEstablished(SCTPAssociationState)
+    }
+
+    /// Asks the peer to reset our outgoing `streams` (RFC 6525 §5.1.2). Data already queued
+    /// on them is sent first; `.outgoingStreamsReset` reports completion, after which their
+    /// sequence numbers start again at 0.
+    public mutating func resetOutgoingStreams(_ streams: [UInt16], at now: Duration) throws(SCTPReconfigurationError) {
+        self.now = now
+        guard state == .established else { throw .notEstablished(state) }
+        // spec: RFC6525-5.1.1-2 only when the peer advertised RE-CONFIG
+        // spec: RFC6525-5.1.1-3 otherwise no request is sent
+        guard peerSupportsReconfiguration else { throw .notSupportedByPeer }
+        for stream in streams where !reconfig.isResetting(stream) { reconfig.pendingStreams.append(stream) }
+    }
+
+    /// The RE-CONFIG chunk for this packet, if one is due.
+    mutating func reconfigChunkToSend() -> SCTPChunk? {
+        var parameters: [SCTPReconfigParameter] = []
+        if !reconfig.responses.isEmpty {
+            parameters.append(reconfig.responses.removeFirst())
+        }
+        startPendingReset()
+        if reconfig.requestNeedsSending, let request = reconfig.inFlight, parameters.count < 2 {
+            // spec: RFC6525-5.1.2-9 the request travels in a RE-CONFIG chunk
+            // spec: RFC6525-5.1.2-11 with at most a response beside it
+            parameters.append(.outgoingSSNResetRequest(requestSequence: request.sequence,
+                                                       responseSequence: reconfig.peerNextRequestSequence &- 1,
+                                                       senderLastTSN: request.lastTSN, streams: request.streams))
+            reconfig.requestNeedsSending = false
+            // spec: RFC6525-5.1.1-6 the Re-configuration Timer starts with a request
+            // spec: RFC6525-5.1.1-8 at the RTO
+            reconfig.deadline = now + reconfig.rto
+        }
+        return parameters.isEmpty ? nil : .reconfig(parameters)
+    }
+
+    /// Turns pending streams into a request once no other is in flight and their queued data
+    /// has TSNs (RFC 6525 §5.1.2 A1–A3).
+    private mutating func startPendingReset() {
+        guard reconfig.inFlight == nil, !reconfig.pendingStreams.isEmpty, state == .established || state == .shutdownPending else { return }
+        // Streams whose queued messages are not all cut into chunks wait.
+        let ready = reconfig.pendingStreams.filter { sender.queues[$0]?.isEmpty ?? true }
+        guard !ready.isEmpty else { return }
+        reconfig.pendingStreams.removeAll { ready.contains($0) }
+        // spec: RFC6525-5.1.1-4 one request in flight at a time
+        // spec: RFC6525-5.1.2-2 the request takes the next request sequence number
+        // spec: RFC6525-5.1.2-3 which then grows by one
+        // spec: RFC6525-5.1.2-4 the Sender's Last Assigned TSN is the next TSN minus one
+        // spec: RFC6525-5.1.2-8 the streams to reset are listed
+        let sequence = reconfig.nextRequestSequence
+        reconfig.nextRequestSequence &+= 1
+        reconfig.inFlight = (sequence, ready.sorted(), sender.nextTSN &- 1)
+        reconfig.requestNeedsSending = true
+        reconfig.rto = sender.rto
+    }
+
+    mutating func reconfigTimerExpired() {
+        reconfig.deadline = nil
+        guard reconfig.inFlight != nil else { return }
+        // spec: RFC6525-5.1.1-9 expiry: double the timer, retransmit, count an error
+        reconfig.rto = min(reconfig.rto * 2, configuration.rtoMaximum)
+        reconfig.requestNeedsSending = true
+        sender.errorCount += 1
+        if sender.errorCount > configuration.maximumAssociationRetransmissions {
+            sendStandalone(.abort(reflectedTag: false, causes: []), tag: peerTag)
+            close(.timedOut)
+        }
+    }
+
+    mutating func handleReconfig(_ parameters: [SCTPReconfigParameter]) {
+        guard state == .established || state == .shutdownPending || state == .shutdownSent || state == .shutdownReceived else { return }
+        var hadRequest = false
+        // spec: RFC6525-5.2.1-1 each parameter is processed
+        for parameter in parameters {
+            switch parameter {
+            case let .outgoingSSNResetRequest(sequence, _, lastTSN, streams):
+                hadRequest = true
+                handleOutgoingResetRequest(sequence: sequence, lastTSN: lastTSN, streams: streams)
+            case .incomingSSNResetRequest(let sequence, _), .ssnTSNResetRequest(let sequence),
+                 .addOutgoingStreams(let sequence, _), .addIncomingStreams(let sequence, _):
+                hadRequest = true
+                // spec: RFC6525-5.2.1-5 a request we do not carry out still gets a response
+                // spec: RFC6525-5.1.7-1 the response carries the request's sequence number
+                // spec: RFC6525-5.1.7-2 and the result
+                // spec: RFC6525-5.1.7-4 the next-TSN fields are left out
+                respond(to: sequence, with: .denied)
+            case let .response(sequence, result, _, _):
+                handleReconfigResponse(sequence: sequence, result: result)
+            case .other:
+                break
+            }
+        }
+        // spec: RFC6525-5.2.1-3 a request is acknowledged with a SACK
+        if hadRequest { receiver.sackNeeded = true }
+    }
+
+    private mutating func respond(to sequence: UInt32, with result: SCTPReconfigResult) {
+        if sequence == reconfig.peerNextRequestSequence {
+            reconfig.peerNextRequestSequence &+= 1
+            reconfig.lastResult = result
+        } else if sequence == reconfig.peerNextRequestSequence &- 1 {
+            // spec: RFC6525-5.2.1-4 a retransmitted request gets the same result again
+        } else {
+            reconfig.responses.append(.response(responseSequence: sequence, result: .errorBadSequenceNumber, senderNextTSN: nil, receiverNextTSN: nil))
+            return
+        }
+        reconfig.responses.append(.response(responseSequence: sequence, result: reconfig.lastResult ?? result,
+                                            senderNextTSN: nil, receiverNextTSN: nil))
+    }
+
+    private mutating func handleOutgoingResetRequest(sequence: UInt32, lastTSN: UInt32, streams: [UInt16]) {
+        if sequence == reconfig.peerNextRequestSequence &- 1 {
+            // A retransmission: answer with what we know now (a deferred reset may have finished).
+            checkDeferredReset()
+            reconfig.responses.append(.response(responseSequence: sequence, result: reconfig.lastResult ?? .inProgress,
+                                                senderNextTSN: nil, receiverNextTSN: nil))
+            return
+        }
+        guard sequence == reconfig.peerNextRequestSequence else {
+            reconfig.responses.append(.response(responseSequence: sequence, result: .errorBadSequenceNumber, senderNextTSN: nil, receiverNextTSN: nil))
+            return
+        }
+        reconfig.peerNextRequestSequence &+= 1
+        if SerialNumber.lessOrEqual(lastTSN, receiver.cumulativeTSN) {
+            performIncomingReset(streams)
+            reconfig.lastResult = .successPerformed
+            // spec: RFC6525-5.2.2-9 success is reported in a response
+            reconfig.responses.append(.response(responseSequence: sequence, result: .successPerformed, senderNextTSN: nil, receiverNextTSN: nil))
+        } else {
+            // spec: RFC6525-5.2.2-3 data before the Sender's Last Assigned TSN is missing: deferred reset
+            // spec: RFC6525-5.2.2-5 and the response says In progress
+            reconfig.deferred = (sequence, lastTSN, streams)
+            reconfig.lastResult = .inProgress
+            reconfig.responses.append(.response(responseSequence: sequence, result: .inProgress, senderNextTSN: nil, receiverNextTSN: nil))
+        }
+    }
+
+    /// Completes a deferred reset once the cumulative TSN reaches the peer's last TSN.
+    mutating func checkDeferredReset() {
+        guard let deferred = reconfig.deferred, SerialNumber.lessOrEqual(deferred.lastTSN, receiver.cumulativeTSN) else { return }
+        reconfig.deferred = nil
+        performIncomingReset(deferred.streams)
+        reconfig.lastResult = .successPerformed
+    }
+
+    private mutating func performIncomingReset(_ streams: [UInt16]) {
+        // spec: RFC6525-5.2.2-6 no streams listed: all incoming streams restart at SSN 0
+        // spec: RFC6525-5.2.2-7 otherwise only the listed ones
+        let affected = streams.isEmpty ? Array(receiver.streams.keys) : streams
+        for stream in affected {
+            var inbound = receiver.streams[stream, default: InboundStream()]
+            inbound.nextIdentifier = 0
+            // spec: RFC6525-5.2.2-8 messages held for the new sequence are released
+            while let ready = inbound.ready.removeValue(forKey: inbound.nextIdentifier) {
+                receiver.bufferedBytes -= ready.payload.count
+                statistics.messagesDelivered += 1
+                emit(.message(ready))
+                inbound.nextIdentifier = nextIdentifier(after: inbound.nextIdentifier)
+            }
+            receiver.streams[stream] = inbound
+        }
+        emit(.incomingStreamsReset(streams))
+    }
+
+    private mutating func handleReconfigResponse(sequence: UInt32, result: SCTPReconfigResult) {
+        guard let request = reconfig.inFlight, request.sequence == sequence else { return }
+        switch result {
+        case .inProgress:
+            // The peer waits for our data; ask again when the timer fires.
+            reconfig.deadline = now + reconfig.rto
+        case .successPerformed, .successNothingToDo:
+            // spec: RFC6525-5.2.2-2 the timer stops when the request is answered
+            reconfig.deadline = nil
+            reconfig.inFlight = nil
+            for stream in request.streams {
+                sender.nextOrderedIdentifier[stream] = 0
+                sender.nextUnorderedIdentifier[stream] = 0
+            }
+            emit(.outgoingStreamsReset(request.streams))
+        default:
+            reconfig.deadline = nil
+            reconfig.inFlight = nil
+            emit(.outgoingStreamsResetFailed(request.streams, result))
+        }
+    }
+}

@@ -1,0 +1,460 @@
+import RTCCrypto
+import Wire
+
+/// One SCTP association (RFC 9260) as WebRTC runs it over DTLS (RFC 8261): a single path,
+/// no addresses (the DTLS connection is the path), sans-IO. Packets come in through
+/// `handle(.packet(_), at:)`; `poll(at:)` hands out packets to send, events, and the time
+/// to call again. The association never reads a clock or opens a socket.
+///
+/// Both WebRTC peers usually call `connect` at once; the INIT collision rules of §5.2
+/// make that converge on one association.
+public struct SCTPAssociation {
+    public let configuration: SCTPAssociationConfiguration
+    public internal(set) var state: SCTPAssociationState = .closed
+    public internal(set) var statistics = SCTPStatistics()
+
+    var random: any RandomNumberGenerator
+    let cookieSecret: [UInt8]
+    /// Our Verification Tag (the Initiate Tag we send) and the peer's.
+    var localTag: UInt32
+    var peerTag: UInt32 = 0
+    let localInitialTSN: UInt32
+    var tieTagLocal: UInt32 = 0
+    var tieTagPeer: UInt32 = 0
+
+    // Handshake.
+    var ourInit: SCTPInitChunk
+    var cookieToEcho: [UInt8]?
+    var t1Deadline: Duration?
+    var t1Retransmissions = 0
+    var connectedReported = false
+    /// Closed for good: nothing more is processed or sent.
+    var terminated = false
+
+    // What both sides support.
+    var peerSupportsPartialReliability = false
+    var usesInterleaving = false
+    var peerSupportsReconfiguration = false
+    public internal(set) var outboundStreamCount = 0
+    public internal(set) var inboundStreamCount = 0
+
+    // Outputs in order.
+    var outputs: [SCTPOutput] = []
+    var outputHead = 0
+    /// Packets built whole (INIT, INIT ACK, ABORT, SHUTDOWN COMPLETE) waiting for `poll`.
+    var standalonePackets: [[UInt8]] = []
+    /// Control chunks for the next packet, in the order they go.
+    var pendingControl: [SCTPChunk] = []
+    var cookieAckPending = false
+
+    // Sender (SCTPAssociation+Sending.swift).
+    var sender: Sender
+    // Receiver (SCTPAssociation+Receiving.swift).
+    var receiver: Receiver
+    // Stream reconfiguration (SCTPAssociation+Reconfiguration.swift).
+    var reconfig = Reconfiguration()
+
+    // Shutdown and heartbeats.
+    var t2Deadline: Duration?
+    var t2Retransmissions = 0
+    var heartbeatDeadline: Duration?
+    var heartbeatOutstanding: [UInt8]?
+    var lastActivity: Duration = .zero
+    var now: Duration = .zero
+    /// New DATA packets still allowed in this burst (Max.Burst, RFC 9260 §6.1).
+    var burstBudget = 0
+
+    /// A closed association ready to `connect`, or to answer a peer's INIT.
+    public init(configuration: SCTPAssociationConfiguration = .init(), random: any RandomNumberGenerator) {
+        self.configuration = configuration
+        self.random = random
+        var secret = [UInt8](repeating: 0, count: 32)
+        for i in secret.indices { secret[i] = UInt8.random(in: 0...255, using: &self.random) }
+        // spec: RFC9260-5.1.3-4 the cookie secret is random
+        cookieSecret = secret
+        var tag: UInt32 = 0
+        // spec: RFC9260-5.1-2 the Initiate Tag is random in 1...2^32-1
+        // spec: RFC9260-5.3.1-1 never zero
+        while tag == 0 { tag = self.random.next() }
+        localTag = tag
+        // spec: RFC9260-3.3.2-17 the Initial TSN is random
+        localInitialTSN = self.random.next()
+        var parameters: [SCTPParameter] = []
+        var extensions: [UInt8] = []
+        if configuration.offersPartialReliability {
+            // RFC 3758 §3.1: Forward-TSN-Supported, and FORWARD TSN among the extensions.
+            parameters.append(SCTPParameter(type: SCTPParameter.forwardTSNSupported, value: []))
+            extensions.append(SCTPChunkType.forwardTSN)
+        }
+        if configuration.offersReconfiguration { extensions.append(SCTPChunkType.reconfig) }
+        if configuration.offersInterleaving { extensions += [SCTPChunkType.iData, SCTPChunkType.iForwardTSN] }
+        if !extensions.isEmpty { parameters.append(SCTPParameter(type: SCTPParameter.supportedExtensions, value: extensions)) }
+        ourInit = SCTPInitChunk(
+            initiateTag: localTag, advertisedReceiverWindowCredit: configuration.receiveWindow,
+            // spec: RFC9260-5.1.1-1 INIT states the outbound streams wanted and the inbound maximum
+            outboundStreams: configuration.outboundStreams, inboundStreams: configuration.maximumInboundStreams,
+            initialTSN: localInitialTSN, parameters: parameters)
+        sender = Sender(initialTSN: localInitialTSN, configuration: configuration)
+        receiver = Receiver()
+        reconfig.nextRequestSequence = localInitialTSN
+    }
+
+    // MARK: The sans-IO contract
+
+    /// Sends INIT (the active side; WebRTC peers usually both do).
+    public mutating func connect(at now: Duration) {
+        self.now = now
+        guard state == .closed, !terminated else { return }
+        state = .cookieWait
+        // spec: RFC9260-8.5.1-1 a packet with INIT has Verification Tag 0
+        // spec: RFC9260-3.1-4 INIT travels with a zero Verification Tag
+        // spec: RFC9260-5.1-1 our INIT carries Tag_A in the Initiate Tag
+        sendStandalone(.initiation(ourInit), tag: 0)
+        t1Retransmissions = 0
+        t1Deadline = now + sender.rto
+    }
+
+    /// Feeds one input at `now`; then drain `poll(at:)`.
+    public mutating func handle(_ input: SCTPInput, at now: Duration) {
+        self.now = now
+        switch input {
+        case .packet(let bytes):
+            receive(bytes)
+        case .timeout:
+            break
+        }
+    }
+
+    /// The next output at `now`: packets and events first, then the time to poll again.
+    public mutating func poll(at now: Duration) -> SCTPOutput {
+        self.now = now
+        if let output = dequeue() { return output }
+        runTimers()
+        if let output = dequeue() { return output }
+        if let packet = nextPacket() {
+            statistics.packetsSent += 1
+            return .transmit(packet)
+        }
+        if let output = dequeue() { return output }
+        return .timeout(nextDeadline())
+    }
+
+    /// Starts a graceful close (RFC 9260 §9.2): queued data is sent first.
+    public mutating func shutdown(at now: Duration) {
+        self.now = now
+        switch state {
+        case .established:
+            state = .shutdownPending
+            progressShutdown()
+        case .cookieWait, .cookieEchoed:
+            close(.shutdown)
+        default:
+            // spec: RFC9260-9.2-8 in SHUTDOWN-RECEIVED a ULP shutdown request is ignored
+            break
+        }
+    }
+
+    /// Aborts the association (RFC 9260 §9.1) with a User-Initiated Abort cause.
+    public mutating func abort(reason: String, at now: Duration) {
+        self.now = now
+        guard state != .closed, !terminated else { return }
+        // spec: RFC9260-9.1-3 a user abort carries the User-Initiated Abort cause
+        let causes = [SCTPErrorCause.userAbort(reason)]
+        // spec: RFC9260-9.1-1 aborting sends ABORT
+        // spec: RFC9260-9.1-2 with the peer's tag and no DATA
+        // spec: RFC9260-3.3.7-2 DATA is never bundled with ABORT
+        sendStandalone(.abort(reflectedTag: false, causes: causes), tag: peerTag)
+        close(.abortedLocally(causes))
+    }
+
+    // MARK: Output plumbing
+
+    mutating func emit(_ event: SCTPEvent) { outputs.append(.event(event)) }
+
+    private mutating func dequeue() -> SCTPOutput? {
+        if outputHead < outputs.count {
+            defer { outputHead += 1 }
+            return outputs[outputHead]
+        }
+        if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
+        if !standalonePackets.isEmpty {
+            statistics.packetsSent += 1
+            return .transmit(standalonePackets.removeFirst())
+        }
+        return nil
+    }
+
+    /// A packet holding one chunk that must travel alone (or an ABORT).
+    mutating func sendStandalone(_ chunk: SCTPChunk, tag: UInt32) {
+        // spec: RFC9260-3-1 INIT, INIT ACK and SHUTDOWN COMPLETE travel alone
+        // spec: RFC9260-6.10-8 never bundled with other chunks
+        // spec: RFC9260-5.1-9 INIT and INIT ACK are not bundled
+        let packet = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
+                                verificationTag: tag, chunks: [chunk])
+        standalonePackets.append(packet.encoded())
+    }
+
+    /// Ends the association and reports why (once); a closed association stays closed.
+    mutating func close(_ reason: SCTPCloseReason) {
+        guard !terminated else { return }
+        terminated = true
+        state = .closed
+        clearTimers()
+        sender.discardAll()
+        emit(.closed(reason))
+    }
+
+    private mutating func clearTimers() {
+        t1Deadline = nil
+        t2Deadline = nil
+        heartbeatDeadline = nil
+        sender.t3Deadline = nil
+        receiver.delayedAckDeadline = nil
+        reconfig.deadline = nil
+    }
+
+    // MARK: Timers
+
+    func nextDeadline() -> Duration? {
+        [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline]
+            .compactMap { $0 }.min()
+    }
+
+    mutating func runTimers() {
+        if let deadline = t1Deadline, deadline <= now { t1Expired() }
+        if let deadline = t2Deadline, deadline <= now { t2Expired() }
+        if let deadline = sender.t3Deadline, deadline <= now { t3Expired() }
+        if let deadline = receiver.delayedAckDeadline, deadline <= now {
+            receiver.delayedAckDeadline = nil
+            receiver.sackNeeded = true
+        }
+        if let deadline = heartbeatDeadline, deadline <= now { heartbeatTimerExpired() }
+        if let deadline = reconfig.deadline, deadline <= now { reconfigTimerExpired() }
+        abandonExpiredMessages()
+    }
+
+    /// T1-init or T1-cookie (RFC 9260 §5.1, §6.3).
+    private mutating func t1Expired() {
+        t1Retransmissions += 1
+        guard t1Retransmissions <= configuration.maximumInitRetransmissions else {
+            close(.timedOut)
+            return
+        }
+        // spec: RFC9260-5.1-12 T1 follows the RTO rules, doubling each time
+        // spec: RFC9260-5.1.6-1 INIT retransmissions use the RTO rules
+        sender.backOff()
+        switch state {
+        case .cookieWait:
+            sendStandalone(.initiation(ourInit), tag: 0)
+        case .cookieEchoed:
+            // spec: RFC9260-5.1.4-4 the COOKIE ECHO is sent again when T1-cookie expires
+            if let cookie = cookieToEcho { sendStandalone(.cookieEcho(cookie: cookie), tag: peerTag) }
+        default:
+            t1Deadline = nil
+            return
+        }
+        t1Deadline = now + sender.rto
+    }
+
+    // MARK: Receiving packets
+
+    private mutating func receive(_ bytes: [UInt8]) {
+        guard !terminated else { return }
+        let packet: SCTPPacket
+        do {
+            packet = try SCTPPacket(parsing: bytes)
+        } catch {
+            statistics.packetsDiscarded += 1
+            return
+        }
+        statistics.packetsReceived += 1
+        guard packet.sourcePort == configuration.remotePort, packet.destinationPort == configuration.localPort else {
+            statistics.packetsDiscarded += 1
+            return
+        }
+        guard acceptsVerificationTag(of: packet) else {
+            statistics.packetsDiscarded += 1
+            return
+        }
+        if state == .shutdownSent || state == .shutdownAckSent {
+            // spec: RFC9260-9.2-7 any packet from the peer restarts the T2-shutdown count
+            t2Retransmissions = 0
+        }
+        lastActivity = now
+        burstBudget = configuration.maximumBurst
+        var dataPacket = false
+        var reportUnrecognized: [SCTPErrorCause] = []
+        // spec: RFC9260-6.10-6 chunks are processed in their order in the packet
+        chunkLoop: for chunk in packet.chunks {
+            if state == .closed, !isHandshakeChunk(chunk) { break }
+            switch chunk {
+            case .initiation(let initiation): handleInit(initiation)
+            case .initiationAck(let ack): handleInitAck(ack)
+            case .cookieEcho(let cookie): handleCookieEcho(cookie, packet: packet)
+            case .cookieAck: handleCookieAck()
+            case .data(let data):
+                dataPacket = true
+                if !handleData(data) { break chunkLoop }
+            case .selectiveAck(let sack): handleSack(sack)
+            case .heartbeat(let info):
+                // spec: RFC9260-8.3-3 a HEARTBEAT is answered with a HEARTBEAT ACK
+                // spec: RFC9260-3.3.6-1 HEARTBEAT ACK answers HEARTBEAT
+                // spec: RFC9260-3.3.6-2 echoing the Heartbeat Info
+                if state != .closed && state != .cookieWait { pendingControl.append(.heartbeatAck(info: info)) }
+            case .heartbeatAck(let info): handleHeartbeatAck(info)
+            case .abort(_, let causes):
+                // spec: RFC9260-9.1-6 after the tag check the association is removed and the ULP told
+                // spec: RFC9260-3.3.7-5 an ABORT is never answered with an ABORT
+                // spec: RFC9260-9.1-4 nothing is sent in response to a packet with ABORT
+                // spec: RFC9260-9.1-7 the user's abort reason reaches the upper layer
+                if state != .closed { close(.abortedByPeer(causes)) }
+                return
+            case .shutdown(let cumulative): handleShutdown(cumulativeTSNAck: cumulative)
+            case .shutdownAck: handleShutdownAck(tag: packet.verificationTag)
+            case .shutdownComplete: handleShutdownComplete()
+            case .error(let causes): handleError(causes)
+            case .forwardTSN(let forward):
+                dataPacket = true
+                handleForwardTSN(forward)
+            case .reconfig(let parameters): handleReconfig(parameters)
+            case let .unknown(type, flags, value):
+                let action = SCTPChunkType.unrecognizedAction(for: type)
+                if action == .discardPacketAndReport || action == .skipAndReport {
+                    var w = ByteWriter()
+                    SCTPChunk.unknown(type: type, flags: flags, value: value).write(to: &w)
+                    reportUnrecognized.append(.unrecognizedChunk(w.bytes))
+                }
+                if action == .discardPacket || action == .discardPacketAndReport { break chunkLoop }
+            }
+            if state == .closed { return }
+        }
+        if !reportUnrecognized.isEmpty, state != .closed, state != .cookieWait {
+            pendingControl.append(.error(causes: reportUnrecognized))
+        }
+        if dataPacket && state != .closed {
+            dataPacketArrived()
+            checkDeferredReset()
+        }
+        if state == .shutdownSent && dataPacket {
+            // spec: RFC9260-9.2-10 in SHUTDOWN-SENT each DATA packet is answered with SHUTDOWN
+            pendingControl.append(.shutdown(cumulativeTSNAck: receiver.cumulativeTSN))
+            t2Deadline = now + sender.rto
+        }
+    }
+
+    private func isHandshakeChunk(_ chunk: SCTPChunk) -> Bool {
+        switch chunk {
+        case .initiation, .initiationAck, .cookieEcho, .cookieAck, .abort, .shutdownAck, .shutdownComplete: return true
+        default: return false
+        }
+    }
+
+    /// RFC 9260 §8.5 and §8.5.1: which Verification Tag each packet must carry.
+    private mutating func acceptsVerificationTag(of packet: SCTPPacket) -> Bool {
+        guard let first = packet.chunks.first else { return false }
+        switch first {
+        case .initiation:
+            // spec: RFC9260-8.5.1-2 a packet with tag 0 holds only an INIT
+            // spec: RFC9260-8.5.1-3 otherwise it is discarded
+            return packet.verificationTag == 0 && packet.chunks.count == 1
+        case .abort(let reflected, _):
+            // spec: RFC9260-8.5.1-6 ABORT: our tag without T, or the peer's tag with T
+            // spec: RFC9260-8.5.1-7 anything else is discarded silently
+            // spec: RFC9260-9.1-5 ABORT gets the special tag check
+            // spec: RFC9260-3.3.7-4 an ABORT without a TCB is discarded
+            guard state != .closed else { return false }
+            return reflected ? (peerTag != 0 && packet.verificationTag == peerTag) : packet.verificationTag == localTag
+        case .shutdownComplete(let reflected):
+            // spec: RFC9260-8.5.1-10 SHUTDOWN COMPLETE follows the same tag rules as ABORT
+            return reflected ? (peerTag != 0 && packet.verificationTag == peerTag) : packet.verificationTag == localTag
+        case .cookieEcho(let cookie):
+            // The tag must be the one inside the cookie we made (checked with the cookie).
+            if let opened = SCTPStateCookie(opening: cookie, secret: cookieSecret) {
+                return packet.verificationTag == opened.localTag
+            }
+            return false
+        case .shutdownAck:
+            // A SHUTDOWN ACK with no association is answered with SHUTDOWN COMPLETE (T bit).
+            if state == .closed || state == .cookieWait || state == .cookieEchoed {
+                // spec: RFC9260-9.2-25 a SHUTDOWN ACK without an association gets a stand-alone SHUTDOWN COMPLETE
+                // spec: RFC9260-8.5.1-9 with the packet's tag reflected and the T bit set
+                sendStandalone(.shutdownComplete(reflectedTag: true), tag: packet.verificationTag)
+                return false
+            }
+            return packet.verificationTag == localTag
+        default:
+            // spec: RFC9260-8.5-2 the Verification Tag must be ours
+            // spec: RFC9260-8.5-3 a mismatch discards the packet silently
+            return packet.verificationTag == localTag
+        }
+    }
+
+    // MARK: ERROR and HEARTBEAT
+
+    private mutating func handleError(_ causes: [SCTPErrorCause]) {
+        if state == .cookieEchoed, causes.contains(where: { $0.code == SCTPErrorCause.staleCookie }) {
+            // The cookie went stale in flight: start over with a fresh INIT (§5.2.6, first alternative).
+            state = .cookieWait
+            cookieToEcho = nil
+            sendStandalone(.initiation(ourInit), tag: 0)
+            t1Deadline = now + sender.rto
+            return
+        }
+        emit(.peerError(causes))
+    }
+
+    private mutating func heartbeatTimerExpired() {
+        heartbeatDeadline = nil
+        guard state == .established || state == .shutdownPending || state == .shutdownReceived else { return }
+        if heartbeatOutstanding != nil {
+            // spec: RFC9260-8.3-4 an unanswered HEARTBEAT counts as an error
+            sender.errorCount += 1
+            if sender.errorCount > configuration.maximumAssociationRetransmissions {
+                // spec: RFC9260-8.1-3 too many errors: the peer is unreachable
+                // spec: RFC9260-8.1-4 and the upper layer is told
+                sendStandalone(.abort(reflectedTag: false, causes: []), tag: peerTag)
+                close(.timedOut)
+                return
+            }
+        }
+        guard sender.isIdle else {
+            scheduleHeartbeat()
+            return
+        }
+        // spec: RFC9260-3.3.5-3 a 64-bit random nonce
+        // spec: RFC9260-3.3.5-2 the sender's time goes in the Heartbeat Info
+        // spec: RFC9260-8.3-7 the current time travels in the HEARTBEAT
+        var info = ByteWriter(capacity: 16)
+        info.writeUInt64(random.next())
+        info.writeUInt64(UInt64(microseconds(now)))
+        heartbeatOutstanding = info.bytes
+        // spec: RFC9260-3.3.5-1 HEARTBEAT probes the idle path
+        // spec: RFC9260-8.3-1 idle paths are monitored with HEARTBEATs
+        pendingControl.append(.heartbeat(info: info.bytes))
+        scheduleHeartbeat()
+    }
+
+    mutating func scheduleHeartbeat() {
+        // spec: RFC9260-8.3-14 one HEARTBEAT per RTO plus HB.interval on an idle path
+        heartbeatDeadline = now + sender.rto + configuration.heartbeatInterval
+    }
+
+    private mutating func handleHeartbeatAck(_ info: [UInt8]) {
+        guard let sent = heartbeatOutstanding, sent == info, info.count == 16 else { return }
+        heartbeatOutstanding = nil
+        // spec: RFC9260-8.3-12 a HEARTBEAT ACK clears the association error count
+        // spec: RFC9260-8.1-6 as it does the failure counter
+        sender.errorCount = 0
+        var r = ByteReader(info[8...])
+        if let sentAt = try? r.readUInt64() {
+            // spec: RFC9260-8.3-13 the HEARTBEAT ACK's time gives an RTT measurement
+            let rtt = now - .microseconds(Int64(sentAt))
+            if rtt >= .zero { sender.measureRTT(rtt, configuration: configuration) }
+        }
+    }
+
+    func microseconds(_ d: Duration) -> Int64 {
+        let (seconds, attoseconds) = d.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

@@ -1,0 +1,556 @@
+import Wire
+
+extension SCTPAssociation {
+    /// A user message waiting to be fragmented into DATA (or I-DATA) chunks.
+    struct OutgoingMessage {
+        var serial: UInt64
+        var stream: UInt16
+        var payloadProtocolIdentifier: UInt32
+        var payload: [UInt8]
+        var unordered: Bool
+        /// nil: reliable.
+        var maximumRetransmissions: Int?
+        var expiry: Duration?
+        /// Bytes already cut into chunks.
+        var offset = 0
+        /// The SSN (DATA) or MID (I-DATA), fixed when the first fragment is cut.
+        var messageIdentifier: UInt32 = 0
+        var nextFragmentSequence: UInt32 = 0
+    }
+
+    /// A DATA chunk that has a TSN and is not yet cumulatively acknowledged.
+    struct OutboundChunk {
+        var chunk: SCTPDataChunk
+        var serial: UInt64
+        var maximumRetransmissions: Int?
+        var expiry: Duration?
+        var transmissions = 0
+        var sentAt: Duration = .zero
+        /// Reported in a Gap Ack Block.
+        var acked = false
+        var abandoned = false
+        /// Counted in the flight size.
+        var inFlight = false
+        var needsRetransmit = false
+        var fastRetransmitted = false
+        var missIndications = 0
+        var payloadCount: Int { chunk.userData.count }
+    }
+
+    /// Per-stream queue of messages (a head index keeps removal cheap).
+    struct StreamQueue {
+        var messages: [OutgoingMessage] = []
+        var head = 0
+        var isEmpty: Bool { head == messages.count }
+        mutating func popFirst() {
+            head += 1
+            if head == messages.count { messages.removeAll(keepingCapacity: true); head = 0 }
+        }
+    }
+
+    /// The data sender: queues, TSNs, retransmission and congestion state (RFC 9260 §6, §7).
+    struct Sender {
+        var nextTSN: UInt32
+        /// The highest TSN the peer acknowledged cumulatively.
+        var cumulativeAckPoint: UInt32
+        /// chunks[head + i] has TSN cumulativeAckPoint + 1 + i.
+        var chunks: [OutboundChunk] = []
+        var head = 0
+        var queues: [UInt16: StreamQueue] = [:]
+        /// Streams with queued messages, in round-robin order.
+        var activeStreams: [UInt16] = []
+        var roundRobin = 0
+        /// Without I-DATA a started message finishes before another stream's begins.
+        var streamInProgress: UInt16?
+        var nextOrderedIdentifier: [UInt16: UInt32] = [:]
+        var nextUnorderedIdentifier: [UInt16: UInt32] = [:]
+        var nextSerial: UInt64 = 0
+        /// Payload bytes queued and not yet cut into chunks.
+        var queuedBytes = 0
+        /// Payload bytes in chunks not yet acknowledged or abandoned.
+        var outstandingBytes = 0
+        var messagesWithLifetime = 0
+        var retransmitMarked = 0
+        var fastRetransmitPending = false
+
+        // Congestion control (§7.2).
+        var mtu: Int
+        var cwnd = 0
+        var ssthresh = Int.max
+        var partialBytesAcked = 0
+        var flightSize = 0
+        var peerReceiverWindow: UInt32 = 0
+        var peerWindowAvailable = 0
+        var fastRecoveryExit: UInt32?
+
+        // RTO (§6.3).
+        var rto: Duration
+        var smoothedRTT: Duration?
+        var rttVariation: Duration = .zero
+        var rttProbe: (tsn: UInt32, sentAt: Duration)?
+        var t3Deadline: Duration?
+        var errorCount = 0
+
+        // PR-SCTP (RFC 3758 §3.5).
+        var advancedPeerAckPoint: UInt32
+        var forwardTSNNeeded = false
+
+        init(initialTSN: UInt32, configuration: SCTPAssociationConfiguration) {
+            nextTSN = initialTSN
+            // spec: RFC9260-5.1-20 the Cumulative TSN Ack Point starts at the Initial TSN minus one
+            cumulativeAckPoint = initialTSN &- 1
+            advancedPeerAckPoint = initialTSN &- 1
+            mtu = configuration.maximumPacketSize
+            // spec: RFC9260-6.3.1-1 the RTO starts at RTO.Initial
+            rto = configuration.rtoInitial
+        }
+
+        mutating func start(configuration: SCTPAssociationConfiguration) {
+            // spec: RFC9260-7.2.1-1 the initial cwnd is min(4 MTU, max(2 MTU, 4404))
+            cwnd = min(4 * mtu, max(2 * mtu, 4404))
+            peerWindowAvailable = Int(peerReceiverWindow)
+        }
+
+        /// Nothing queued and nothing outstanding.
+        var isIdle: Bool { queuedBytes == 0 && head == chunks.count }
+
+        var outstandingCount: Int { chunks.count - head }
+
+        func index(of tsn: UInt32) -> Int? {
+            let offset = Int(tsn &- cumulativeAckPoint &- 1)
+            guard SerialNumber.less(cumulativeAckPoint, tsn), offset < outstandingCount else { return nil }
+            return head + offset
+        }
+
+        /// Doubles the RTO up to RTO.Max (§6.3.3 E2).
+        mutating func backOff(maximum: Duration = .seconds(60)) {
+            // spec: RFC9260-6.3.3-1 the doubling is bounded by RTO.Max
+            rto = min(rto * 2, maximum)
+        }
+
+        /// RFC 9260 §6.3.1 rules C2 and C3 with RTO.Alpha 1/8 and RTO.Beta 1/4.
+        mutating func measureRTT(_ r: Duration, configuration: SCTPAssociationConfiguration) {
+            if let srtt = smoothedRTT {
+                let deviation = srtt > r ? srtt - r : r - srtt
+                rttVariation = rttVariation * 3 / 4 + deviation / 4
+                smoothedRTT = srtt * 7 / 8 + r / 8
+            } else {
+                smoothedRTT = r
+                rttVariation = r / 2
+            }
+            rto = min(max(smoothedRTT! + rttVariation * 4, configuration.rtoMinimum), configuration.rtoMaximum)
+        }
+
+        mutating func discardAll() {
+            chunks.removeAll()
+            head = 0
+            queues.removeAll()
+            activeStreams.removeAll()
+            queuedBytes = 0
+            outstandingBytes = 0
+            flightSize = 0
+        }
+
+        mutating func compact() {
+            if head > 4096 && head * 2 > chunks.count {
+                chunks.removeFirst(head)
+                head = 0
+            }
+        }
+    }
+
+    // MARK: The send API
+
+    /// Queues one user message on `stream` (RFC 9260 §10.1 SEND). The message is cut into
+    /// chunks as the windows allow; `.sent` reports when it has left the queue.
+    public mutating func send(_ payload: [UInt8], stream: UInt16, payloadProtocolIdentifier: UInt32,
+                              options: SCTPSendOptions = .init(), at now: Duration) throws(SCTPSendError) {
+        self.now = now
+        // spec: RFC9260-9.2-23 no new data once shutdown has begun
+        guard state == .established else { throw .notEstablished(state) }
+        // spec: RFC9260-5.1.1-3 outbound streams are 0 ..< min(OS, peer MIS)
+        guard Int(stream) < outboundStreamCount else { throw .invalidStream(stream, streamCount: outboundStreamCount) }
+        // spec: RFC9260-6.2-37 no DATA chunk without user data
+        guard !payload.isEmpty else { throw .emptyMessage }
+        guard payload.count <= configuration.maximumMessageSize else {
+            throw .messageTooLarge(size: payload.count, maximum: configuration.maximumMessageSize)
+        }
+        let queued = sender.queuedBytes + sender.outstandingBytes
+        guard queued + payload.count <= configuration.sendQueueLimit else {
+            throw .queueFull(queued: queued, limit: configuration.sendQueueLimit)
+        }
+        guard !reconfig.isResetting(stream) else { throw .streamResetting(stream) }
+        var maximumRetransmissions: Int?
+        var expiry: Duration?
+        switch options.reliability {
+        case .reliable: break
+        case .maximumRetransmissions(let n):
+            guard peerSupportsPartialReliability else { throw .partialReliabilityUnsupported }
+            maximumRetransmissions = max(0, n)
+        case .lifetime(let lifetime):
+            guard peerSupportsPartialReliability else { throw .partialReliabilityUnsupported }
+            expiry = now + lifetime
+            sender.messagesWithLifetime += 1
+        }
+        let message = OutgoingMessage(serial: sender.nextSerial, stream: stream, payloadProtocolIdentifier: payloadProtocolIdentifier,
+                                      payload: payload, unordered: options.unordered,
+                                      maximumRetransmissions: maximumRetransmissions, expiry: expiry)
+        sender.nextSerial += 1
+        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.activeStreams.append(stream) }
+        sender.queues[stream, default: StreamQueue()].messages.append(message)
+        sender.queuedBytes += payload.count
+        statistics.messagesSent += 1
+        if sender.flightSize == 0 { burstBudget = configuration.maximumBurst }
+    }
+
+    /// Bytes queued or in flight on the association, not yet acknowledged.
+    public var bufferedAmount: Int { sender.queuedBytes + sender.outstandingBytes }
+
+    /// The smoothed round-trip time, once measured.
+    public var smoothedRoundTripTime: Duration? { sender.smoothedRTT }
+
+    /// The congestion window, in bytes.
+    public var congestionWindow: Int { sender.cwnd }
+
+    // MARK: Building packets
+
+    var canSendData: Bool {
+        // spec: RFC9260-6-1 DATA is sent only in ESTABLISHED, SHUTDOWN-PENDING and SHUTDOWN-RECEIVED
+        state == .established || state == .shutdownPending || state == .shutdownReceived
+    }
+
+    /// The next packet to send, bundling control chunks then DATA up to the packet size.
+    mutating func nextPacket() -> [UInt8]? {
+        guard !terminated, state != .closed, state != .cookieWait, peerTag != 0 else { return nil }
+        let mtu = configuration.maximumPacketSize
+        var chunks: [SCTPChunk] = []
+        var size = SCTPPacket.headerSize
+        if cookieAckPending {
+            // spec: RFC9260-5.1-8 COOKIE ACK first in its packet
+            // spec: RFC9260-5.1.5-8 before any SACK
+            chunks.append(.cookieAck)
+            size += 4
+            cookieAckPending = false
+        }
+        // spec: RFC9260-6-12 control chunks come before DATA
+        // spec: RFC9260-6.10-3 control chunks first when bundled with DATA
+        if receiver.sackNeeded, state != .cookieEchoed {
+            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - size - 16)
+            chunks.append(.selectiveAck(sack))
+            size += 16 + 4 * (sack.gapBlocks.count + sack.duplicateTSNs.count)
+            statistics.sacksSent += 1
+        }
+        while let control = pendingControl.first {
+            var w = ByteWriter()
+            control.write(to: &w)
+            guard size + w.count <= mtu || chunks.isEmpty else { break }
+            chunks.append(control)
+            size += w.count
+            pendingControl.removeFirst()
+        }
+        if sender.forwardTSNNeeded, peerSupportsPartialReliability {
+            let forward = makeForwardTSN()
+            var w = ByteWriter()
+            SCTPChunk.forwardTSN(forward).write(to: &w)
+            if size + w.count <= mtu {
+                chunks.append(.forwardTSN(forward))
+                size += w.count
+                sender.forwardTSNNeeded = false
+                statistics.forwardTSNsSent += 1
+                // spec: RFC3758-3.5-14 a T3-rtx timer runs while a FORWARD TSN is outstanding
+                if sender.t3Deadline == nil { sender.t3Deadline = now + sender.rto }
+            }
+        }
+        if let request = reconfigChunkToSend() {
+            chunks.append(request)
+            var w = ByteWriter()
+            request.write(to: &w)
+            size += w.count
+        }
+        if canSendData { appendData(to: &chunks, size: &size, mtu: mtu) }
+        guard !chunks.isEmpty else { return nil }
+        if case .selectiveAck = chunks.first { receiver.sackSent() } else if chunks.contains(where: { if case .selectiveAck = $0 { return true }; return false }) {
+            receiver.sackSent()
+        }
+        let packet = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
+                                // spec: RFC9260-3.1-3 the Verification Tag is the peer's Initiate Tag
+                                // spec: RFC9260-8.5.1-4 whenever the peer's tag is known
+                                verificationTag: peerTag, chunks: chunks)
+        return packet.encoded()
+    }
+
+    /// Adds retransmissions, then new DATA, within cwnd and the peer's window.
+    private mutating func appendData(to chunks: inout [SCTPChunk], size: inout Int, mtu: Int) {
+        let headerSize = SCTPDataChunk.headerSize(iData: usesInterleaving)
+        var addedData = false
+        var retransmitted = false
+        // spec: RFC9260-6.1-14 chunks marked for retransmission go before new data
+        if sender.retransmitMarked > 0 {
+            let fast = sender.fastRetransmitPending
+            var i = sender.head
+            while i < sender.chunks.count, sender.retransmitMarked > 0 {
+                defer { i += 1 }
+                guard sender.chunks[i].needsRetransmit else { continue }
+                if shouldAbandon(sender.chunks[i]) {
+                    abandonMessage(serial: sender.chunks[i].serial)
+                    continue
+                }
+                // spec: RFC9260-7.2.4-4 a fast retransmission ignores cwnd for one packet
+                if !fast && sender.flightSize >= sender.cwnd { break }
+                let count = sender.chunks[i].chunk.encodedCount
+                if size + count > mtu { break }
+                sender.chunks[i].needsRetransmit = false
+                sender.retransmitMarked -= 1
+                sender.chunks[i].transmissions += 1
+                sender.chunks[i].sentAt = now
+                sender.chunks[i].inFlight = true
+                sender.flightSize += sender.chunks[i].payloadCount
+                chunks.append(.data(sender.chunks[i].chunk))
+                size += count
+                addedData = true
+                retransmitted = true
+                statistics.dataChunksRetransmitted += 1
+            }
+            sender.fastRetransmitPending = false
+            if retransmitted {
+                // Karn: a retransmission invalidates the RTT probe in progress.
+                sender.rttProbe = nil
+            }
+        }
+        // New data.
+        var newData = false
+        while burstBudget > 0 || addedData {
+            // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
+            // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
+            guard sender.flightSize < sender.cwnd else { break }
+            guard let stream = nextStreamToSend() else { break }
+            let space = mtu - size - headerSize
+            guard space >= 4 else { break }
+            var queue = sender.queues[stream]!
+            var message = queue.messages[queue.head]
+            let remaining = message.payload.count - message.offset
+            let maximumFragment = (mtu - SCTPPacket.headerSize - headerSize) & ~3
+            let fragment = min(remaining, maximumFragment)
+            // Do not cut a fragment short just to fill this packet; start a new packet.
+            if fragment > space { break }
+            // spec: RFC9260-6.1-3 no new data beyond the peer's rwnd
+            // spec: RFC9260-6.1-6 except one zero window probe when nothing is in flight
+            // spec: RFC9260-6.1-5 probing only with nothing outstanding
+            if fragment > sender.peerWindowAvailable && sender.flightSize > 0 { break }
+            if sender.peerWindowAvailable <= 0 && sender.flightSize > 0 { break }
+            let first = message.offset == 0
+            if first {
+                if usesInterleaving {
+                    if message.unordered {
+                        message.messageIdentifier = sender.nextUnorderedIdentifier[stream, default: 0]
+                        sender.nextUnorderedIdentifier[stream] = message.messageIdentifier &+ 1
+                    } else {
+                        message.messageIdentifier = sender.nextOrderedIdentifier[stream, default: 0]
+                        sender.nextOrderedIdentifier[stream] = message.messageIdentifier &+ 1
+                    }
+                } else if !message.unordered {
+                    // spec: RFC9260-6.5-4 SSNs start at 0
+                    // spec: RFC9260-6.5-5 and grow by one per ordered message
+                    // spec: RFC9260-6.5-6 wrapping from 65535 to 0
+                    // spec: RFC9260-6.5-7 unordered messages leave the SSN alone
+                    message.messageIdentifier = sender.nextOrderedIdentifier[stream, default: 0]
+                    sender.nextOrderedIdentifier[stream] = (message.messageIdentifier &+ 1) & 0xffff
+                }
+            }
+            let end = message.offset + fragment
+            let last = end == message.payload.count
+            // spec: RFC8260-2.2.1-1 I-DATA for every message when interleaving was negotiated
+            // spec: RFC8260-2.2.1-2 DATA otherwise
+            let data = SCTPDataChunk(
+                isIData: usesInterleaving, tsn: sender.nextTSN, streamIdentifier: stream,
+                messageIdentifier: message.messageIdentifier, fragmentSequenceNumber: message.nextFragmentSequence,
+                payloadProtocolIdentifier: message.payloadProtocolIdentifier,
+                userData: message.payload[message.offset..<end],
+                // spec: RFC9260-3.3.1-5 every fragment of an unordered message has U set
+                unordered: message.unordered,
+                // spec: RFC9260-3.3.1-12 an unfragmented message has B and E set
+                // spec: RFC8260-2.1-5 the last fragment has E set
+                beginning: first, ending: last,
+                // Ask for an immediate SACK when the queue runs dry (RFC 7053 use of the I bit).
+                immediate: false)
+            // spec: RFC9260-3.3.1-13 fragments get consecutive TSNs
+            // spec: RFC9260-3.3.1-14 TSNs are sequential
+            // spec: RFC9260-6.10-4 DATA chunks go in increasing TSN order
+            sender.nextTSN &+= 1
+            message.offset = end
+            message.nextFragmentSequence &+= 1
+            var outbound = OutboundChunk(chunk: data, serial: message.serial, maximumRetransmissions: message.maximumRetransmissions,
+                                         expiry: message.expiry)
+            outbound.transmissions = 1
+            outbound.sentAt = now
+            outbound.inFlight = true
+            sender.chunks.append(outbound)
+            sender.flightSize += fragment
+            sender.peerWindowAvailable -= fragment
+            sender.queuedBytes -= fragment
+            sender.outstandingBytes += fragment
+            if sender.rttProbe == nil { sender.rttProbe = (data.tsn, now) }
+            chunks.append(.data(data))
+            size += data.encodedCount
+            statistics.dataChunksSent += 1
+            newData = true
+            addedData = true
+            if last {
+                queue.popFirst()
+                sender.streamInProgress = nil
+                emit(.sent(stream: stream, byteCount: message.payload.count))
+                if queue.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+            } else {
+                queue.messages[queue.head] = message
+                if !usesInterleaving { sender.streamInProgress = stream }
+            }
+            sender.queues[stream] = queue
+            if size + headerSize + 4 > mtu { break }
+        }
+        if newData { burstBudget -= 1 }
+        if addedData {
+            // spec: RFC9260-6.1-23 T3-rtx starts with a transmission when it is not running
+            // spec: RFC9260-6.1-25 otherwise it keeps running
+            if sender.t3Deadline == nil || retransmitted && sender.chunks[sender.head].transmissions > 1 {
+                // spec: RFC9260-6.1-24 restarted when the earliest outstanding chunk is retransmitted
+                sender.t3Deadline = now + sender.rto
+            }
+            // spec: RFC9260-6.1-21 pending acknowledgements ride along with DATA
+            lastActivity = now
+        }
+    }
+
+    /// The stream whose message supplies the next fragment (round robin between streams;
+    /// without I-DATA a message in progress finishes first).
+    private mutating func nextStreamToSend() -> UInt16? {
+        if let stream = sender.streamInProgress, let queue = sender.queues[stream], !queue.isEmpty { return stream }
+        guard !sender.activeStreams.isEmpty else { return nil }
+        sender.roundRobin %= sender.activeStreams.count
+        let stream = sender.activeStreams[sender.roundRobin]
+        sender.roundRobin += 1
+        return stream
+    }
+
+    private func shouldAbandon(_ chunk: OutboundChunk) -> Bool {
+        guard peerSupportsPartialReliability else { return false }
+        // spec: RFC3758-3.5-1 a chunk past its retransmission limit or lifetime is abandoned
+        if let limit = chunk.maximumRetransmissions, chunk.transmissions - 1 >= limit { return true }
+        if let expiry = chunk.expiry, expiry <= now { return true }
+        return false
+    }
+
+    /// Abandons every chunk of a message (RFC 3758 §3.5 A3) and its unsent rest.
+    mutating func abandonMessage(serial: UInt64) {
+        // spec: RFC3758-3.5-4 every TSN of a fragmented message is abandoned together
+        // spec: RFC3758-3.5-2 an abandoned chunk counts as acknowledged and leaves the flight
+        // spec: RFC3758-3.5-3 without crediting cwnd
+        var i = sender.head
+        var stream: UInt16?
+        while i < sender.chunks.count {
+            if sender.chunks[i].serial == serial, !sender.chunks[i].abandoned {
+                stream = sender.chunks[i].chunk.streamIdentifier
+                sender.chunks[i].abandoned = true
+                if sender.chunks[i].needsRetransmit {
+                    sender.chunks[i].needsRetransmit = false
+                    sender.retransmitMarked -= 1
+                }
+                if sender.chunks[i].inFlight {
+                    sender.chunks[i].inFlight = false
+                    sender.flightSize -= sender.chunks[i].payloadCount
+                }
+                if !sender.chunks[i].acked { sender.outstandingBytes -= sender.chunks[i].payloadCount }
+            }
+            i += 1
+        }
+        if let stream, var queue = sender.queues[stream], !queue.isEmpty, queue.messages[queue.head].serial == serial {
+            let message = queue.messages[queue.head]
+            sender.queuedBytes -= message.payload.count - message.offset
+            queue.popFirst()
+            sender.queues[stream] = queue
+            if sender.streamInProgress == stream { sender.streamInProgress = nil }
+            if queue.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+            emit(.sent(stream: stream, byteCount: message.payload.count))
+        }
+        statistics.messagesAbandoned += 1
+        advancePeerAckPoint()
+    }
+
+    /// Drops messages whose lifetime ran out, queued or outstanding.
+    mutating func abandonExpiredMessages() {
+        guard sender.messagesWithLifetime > 0, peerSupportsPartialReliability else { return }
+        var expired: [UInt64] = []
+        for i in sender.head..<sender.chunks.count {
+            let chunk = sender.chunks[i]
+            if !chunk.abandoned, !chunk.acked, let expiry = chunk.expiry, expiry <= now, !expired.contains(chunk.serial) {
+                expired.append(chunk.serial)
+            }
+        }
+        for serial in expired { abandonMessage(serial: serial) }
+        for stream in sender.activeStreams {
+            guard var queue = sender.queues[stream] else { continue }
+            var kept: [OutgoingMessage] = []
+            var changed = false
+            for (position, message) in queue.messages[queue.head...].enumerated() {
+                // A message already partly sent is abandoned with its chunks above.
+                if position > 0 || message.offset == 0, let expiry = message.expiry, expiry <= now, message.offset == 0 {
+                    sender.queuedBytes -= message.payload.count
+                    statistics.messagesAbandoned += 1
+                    emit(.sent(stream: stream, byteCount: message.payload.count))
+                    changed = true
+                } else {
+                    kept.append(message)
+                }
+            }
+            if changed {
+                queue.messages = kept
+                queue.head = 0
+                sender.queues[stream] = queue
+            }
+        }
+        sender.activeStreams.removeAll { sender.queues[$0]?.isEmpty ?? true }
+    }
+
+    /// RFC 3758 §3.5 C1–C2: move the Advanced.Peer.Ack.Point over abandoned chunks.
+    mutating func advancePeerAckPoint() {
+        if SerialNumber.less(sender.advancedPeerAckPoint, sender.cumulativeAckPoint) {
+            sender.advancedPeerAckPoint = sender.cumulativeAckPoint
+        }
+        while let i = sender.index(of: sender.advancedPeerAckPoint &+ 1), sender.chunks[i].abandoned {
+            sender.advancedPeerAckPoint &+= 1
+        }
+        // spec: RFC3758-3.5-7 a FORWARD TSN goes out when the point passes the cumulative ack
+        if SerialNumber.less(sender.cumulativeAckPoint, sender.advancedPeerAckPoint) { sender.forwardTSNNeeded = true }
+    }
+
+    /// The FORWARD TSN (or I-FORWARD-TSN) for the current Advanced.Peer.Ack.Point.
+    func makeForwardTSN() -> SCTPForwardTSNChunk {
+        var largest: [UInt32: SCTPForwardTSNChunk.Skipped] = [:]
+        var tsn = sender.cumulativeAckPoint &+ 1
+        while SerialNumber.lessOrEqual(tsn, sender.advancedPeerAckPoint), let i = sender.index(of: tsn) {
+            let chunk = sender.chunks[i].chunk
+            // spec: RFC3758-3.2-3 unordered chunks are not listed
+            // spec: RFC3758-3.2-4 ordered ones are
+            // spec: RFC3758-3.5-10 each abandoned ordered chunk's stream and SSN
+            // spec: RFC3758-3.5-11 go into the FORWARD TSN
+            // spec: RFC3758-3.5-12 once per stream, with the highest SSN
+            if usesInterleaving || !chunk.unordered {
+                let key = UInt32(chunk.streamIdentifier) << 1 | (chunk.unordered ? 1 : 0)
+                let entry = SCTPForwardTSNChunk.Skipped(streamIdentifier: chunk.streamIdentifier,
+                                                        messageIdentifier: chunk.messageIdentifier, unordered: chunk.unordered)
+                if let existing = largest[key] {
+                    if SerialNumber.less(existing.messageIdentifier, entry.messageIdentifier) { largest[key] = entry }
+                } else {
+                    largest[key] = entry
+                }
+            }
+            tsn &+= 1
+        }
+        return SCTPForwardTSNChunk(isIForwardTSN: usesInterleaving, newCumulativeTSN: sender.advancedPeerAckPoint,
+                                   skipped: largest.keys.sorted().map { largest[$0]! })
+    }
+
+    /// The a_rwnd we advertise: the receive window less what we hold.
+    var advertisedWindow: UInt32 {
+        UInt32(max(0, Int(configuration.receiveWindow) - receiver.bufferedBytes))
+    }
+}
