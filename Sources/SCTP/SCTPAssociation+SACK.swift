@@ -28,7 +28,9 @@ extension SCTPAssociation {
             if chunk.needsRetransmit { sender.retransmitMarked -= 1 }
             if let probe = sender.rttProbe, probe.tsn == tsn {
                 // spec: RFC9260-6.3.1-4 Karn: only chunks sent once give an RTT sample
-                if chunk.transmissions == 1 { sender.measureRTT(now - probe.sentAt, configuration: configuration) }
+                // spec: RFC9260-6.3.1-1 one measurement per round trip
+                // spec: RFC9260-6.3.1-2 and no more
+                if chunk.transmissions == 1 && !chunk.acked { sender.measureRTT(now - probe.sentAt, configuration: configuration) }
                 sender.rttProbe = nil
             }
             sender.head += 1
@@ -42,6 +44,11 @@ extension SCTPAssociation {
                 guard let i = sender.index(of: tsn) else { break }
                 if !sender.chunks[i].acked {
                     sender.chunks[i].acked = true
+                    if let probe = sender.rttProbe, probe.tsn == tsn {
+                        // The probe's first acknowledgement (here in a gap block) gives the sample.
+                        if sender.chunks[i].transmissions == 1 { sender.measureRTT(now - probe.sentAt, configuration: configuration) }
+                        sender.rttProbe = nil
+                    }
                     if !sender.chunks[i].abandoned {
                         newlyAcked += sender.chunks[i].payloadCount
                         sender.outstandingBytes -= sender.chunks[i].payloadCount
@@ -120,8 +127,10 @@ extension SCTPAssociation {
 
     private mutating func markForFastRetransmit(_ i: Int) {
         sender.chunks[i].fastRetransmitted = true
-        sender.chunks[i].needsRetransmit = true
-        sender.retransmitMarked += 1
+        if !sender.chunks[i].needsRetransmit {
+            sender.chunks[i].needsRetransmit = true
+            sender.retransmitMarked += 1
+        }
         if sender.chunks[i].inFlight {
             sender.chunks[i].inFlight = false
             sender.flightSize -= sender.chunks[i].payloadCount
