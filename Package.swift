@@ -13,6 +13,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzICE", ["ICE", "STUN"]),
     ("FuzzSRTP", ["SRTP"]),
     ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
+    ("FuzzDataChannel", ["DataChannel"]),
 ]
 
 let package = Package(
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "ICE", targets: ["ICE"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "DTLS", targets: ["DTLS"]),
+        .library(name: "DataChannel", targets: ["DataChannel"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -76,6 +78,8 @@ let package = Package(
         .target(name: "SRTP", dependencies: ["RTCCrypto"]),
         // DTLS 1.2 with DTLS-SRTP (RFC 6347, 5764, 7627, 5705), sans-IO client and server.
         .target(name: "DTLS", dependencies: ["Wire", "RTCCrypto"]),
+        // WebRTC data channels (RFC 8831) and DCEP (RFC 8832), sans-IO over an abstract SCTP association.
+        .target(name: "DataChannel", dependencies: ["Wire"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -108,6 +112,7 @@ let package = Package(
         .testTarget(name: "TURNTests", dependencies: ["TURN", "ICE", "DTLS", "STUN", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
+        .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "Wire", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -55,6 +55,11 @@ seed() { # target corpus-dir
       printf 'candidate:3442447574 1 udp 2122260223 192.168.1.5 54400 typ srflx raddr 10.0.0.1 rport 9 generation 0' > "$2/candidate"
       printf 'candidate:1 1 UDP 2130706431 10.0.0.2 5000 typ host' > "$2/host-candidate"
       cp Tests/Vectors/rfc5769/sample_request.bin Tests/Vectors/aioice/*.bin "$2"/ ;;
+    FuzzDataChannel)
+      # A DATA_CHANNEL_OPEN (reliable, label "chat") and a DATA_CHANNEL_ACK, as RFC 8832 §5 lays them out.
+      printf '\x03\x00\x01\x00\x00\x00\x00\x00\x00\x04\x00\x00chat' > "$2/open"
+      printf '\x02' > "$2/ack"
+      printf '\x00\x01\x00\x0c\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x02hi' > "$2/script" ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac
