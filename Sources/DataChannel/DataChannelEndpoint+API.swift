@@ -96,7 +96,8 @@ extension DataChannelEndpoint {
         records[id.stream]?.submitted(wireBytes: payload.count, userBytes: size)
         statistics.messagesSent += 1
         statistics.bytesSent += size
-        if association == .established && (record.openSent || record.options.negotiated) {
+        // Once the association is up, a local in-band channel's OPEN is already out ahead of this.
+        if association == .established {
             outputs.append(.send(outgoing))
         } else {
             records[id.stream]?.queued.append(outgoing)
