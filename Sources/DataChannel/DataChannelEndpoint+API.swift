@@ -66,6 +66,7 @@ extension DataChannelEndpoint {
     /// peer's maximum message size.
     public mutating func send(_ message: DataChannelMessage, on id: DataChannelID) throws(DataChannelError) {
         guard let record = records[id.stream], record.announced else { throw .unknownChannel(id) }
+        // spec: RFC8832-4-1 the opener may send user messages before the ACK
         // spec: RFC8832-6-7 user data may follow the OPEN before the ACK arrives
         guard record.state == .connecting || record.state == .open else {
             throw .channelNotOpen(id, state: record.state)

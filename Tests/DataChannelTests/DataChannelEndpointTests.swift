@@ -4,7 +4,8 @@ import Testing
 
 /// The channel endpoint, mostly as two endpoints wired back to back.
 @Suite struct DataChannelEndpointTests {
-    @Test(.spec("RFC8832-6-1", "RFC8832-6-2", "RFC8832-6-3", "RFC8831-6.6-2", "RFC8831-6.6-4"))
+    @Test(.spec("RFC8832-6-1", "RFC8832-6-2", "RFC8832-6-3", "RFC8832-6-4", "RFC8831-6.6-2", "RFC8831-6.6-3",
+                 "RFC8831-6.6-4"))
     func opensWithOpenAndAck() throws {
         var pair = BackToBack()
         let id = try pair.client.createChannel(label: "chat", options: DataChannelOptions(protocol: "v1", priority: 512))
