@@ -14,6 +14,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzSRTP", ["SRTP"]),
     ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
     ("FuzzSCTP", ["SCTP"]),
+    ("FuzzDataChannel", ["DataChannel"]),
 ]
 
 let package = Package(
@@ -27,6 +28,7 @@ let package = Package(
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SCTP", targets: ["SCTP"]),
+        .library(name: "DataChannel", targets: ["DataChannel"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -80,6 +82,8 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["Wire", "RTCCrypto"]),
         // SCTP over DTLS (RFC 9260, 8261, 3758, 6525, 8260): packets, chunks and a sans-IO association.
         .target(name: "SCTP", dependencies: ["Wire", "RTCCrypto"]),
+        // WebRTC data channels (RFC 8831) and DCEP (RFC 8832), sans-IO over an abstract SCTP association.
+        .target(name: "DataChannel", dependencies: ["Wire"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -113,6 +117,7 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "RTCCrypto", "Wire", "SpecTesting", "LibSRTPReference"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "Wire", "RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "Wire", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -57,6 +57,11 @@ seed() { # target corpus-dir
       cp Tests/Vectors/rfc5769/sample_request.bin Tests/Vectors/aioice/*.bin "$2"/ ;;
     FuzzSCTP)
       cp Tests/Vectors/aiortc-sctp/*.bin "$2"/ ;;
+    FuzzDataChannel)
+      # A DATA_CHANNEL_OPEN (reliable, label "chat") and a DATA_CHANNEL_ACK, as RFC 8832 §5 lays them out.
+      printf '\x03\x00\x01\x00\x00\x00\x00\x00\x00\x04\x00\x00chat' > "$2/open"
+      printf '\x02' > "$2/ack"
+      printf '\x00\x01\x00\x0c\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x02hi' > "$2/script" ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac
