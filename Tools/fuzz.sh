@@ -56,7 +56,9 @@ seed() { # target corpus-dir
       printf 'candidate:1 1 UDP 2130706431 10.0.0.2 5000 typ host' > "$2/host-candidate"
       cp Tests/Vectors/rfc5769/sample_request.bin Tests/Vectors/aioice/*.bin "$2"/ ;;
     FuzzSCTP)
-      cp Tests/Vectors/aiortc-sctp/*.bin "$2"/ ;;
+      # Even first byte: one packet; odd: length-prefixed chunk lists for an established association.
+      for f in Tests/Vectors/aiortc-sctp/*.bin; do { printf '\x00'; cat "$f"; } > "$2/$(basename "$f")"; done
+      printf '\x01\x00\x14\x00\x00\x00\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x35hell' > "$2/association-data" ;;
     FuzzDataChannel)
       # A DATA_CHANNEL_OPEN (reliable, label "chat") and a DATA_CHANNEL_ACK, as RFC 8832 §5 lays them out.
       printf '\x03\x00\x01\x00\x00\x00\x00\x00\x00\x04\x00\x00chat' > "$2/open"

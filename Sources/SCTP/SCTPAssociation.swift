@@ -99,6 +99,9 @@ public struct SCTPAssociation {
         reconfig.nextRequestSequence = localInitialTSN
     }
 
+    /// The Verification Tag this endpoint expects on every packet it receives.
+    public var localVerificationTag: UInt32 { localTag }
+
     // MARK: The sans-IO contract
 
     /// Sends INIT (the active side; WebRTC peers usually both do).
