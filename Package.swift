@@ -36,11 +36,12 @@ let package = Package(
         .executable(name: "CryptoBenchmarks", targets: ["CryptoBenchmarks"]),
         .executable(name: "SRTPBenchmarks", targets: ["SRTPBenchmarks"]),
         .executable(name: "DTLSBenchmarks", targets: ["DTLSBenchmarks"]),
+        .executable(name: "SCTPBenchmarks", targets: ["SCTPBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     traits: [
         .trait(name: "Accelerated", description: """
             x86-64 AES-NI and PCLMULQDQ paths for AES and GHASH, SHA-NI paths for SHA-1 and \
-            SHA-256. The kernels need compiler flags that SwiftPM only allows in root packages, \
+            SHA-256, the SSE4.2 crc32 instruction for CRC-32C. The kernels need compiler flags that SwiftPM only allows in root packages, \
             so the trait is off for packages that depend on SpecRTC by version (they get the \
             constant-time portable code); SpecRTC's own scripts build with --traits Accelerated.
             """),
@@ -67,7 +68,7 @@ let package = Package(
                 .enableExperimentalFeature("BuiltinModule"),
                 // -disable-cmo: cross-module optimisation would inline a kernel into a caller compiled
                 // without these flags, which crashes the compiler ("Cannot select: x86.pclmulqdq").
-                .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-msha", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-disable-cmo"]),
+                .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-msha", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-Xcc", "-msse4.2", "-disable-cmo"]),
             ]
         ),
         // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).
@@ -106,6 +107,8 @@ let package = Package(
         .executableTarget(name: "SRTPBenchmarks", dependencies: ["SRTP", "RTCCrypto", "LibSRTPReference"], path: "Tools/Benchmarks/SRTPBenchmarks"),
         // DTLS handshake CPU per side and record protection throughput (Tools/bench.sh dtls).
         .executableTarget(name: "DTLSBenchmarks", dependencies: ["DTLS", "RTCCrypto"], path: "Tools/Benchmarks/DTLSBenchmarks"),
+        // Two SCTP associations in memory and over a lossy simulated path (Tools/bench.sh sctp).
+        .executableTarget(name: "SCTPBenchmarks", dependencies: ["SCTP"], path: "Tools/Benchmarks/SCTPBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
         .testTarget(name: "RTCCryptoTests", dependencies: [
             "RTCCrypto", "SpecTesting", "Wire",

@@ -13,6 +13,9 @@ public enum HardwareFeatures {
     /// that the SHA kernels also use (every SHA-NI CPU has both; checked anyway).
     public static let sha: Bool = flags.contains("sha_ni") && flags.contains("ssse3") && flags.contains("sse4_1")
 
+    /// SSE4.2, for the `crc32` instruction (CRC-32C).
+    public static let crc32c: Bool = flags.contains("sse4_2")
+
     private static let flags: Set<Substring> = {
         #if canImport(Glibc)
         guard let file = fopen("/proc/cpuinfo", "r") else { return [] }

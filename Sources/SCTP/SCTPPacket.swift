@@ -25,8 +25,8 @@ public struct SCTPPacket: Sendable, Equatable {
 
     /// The CRC32c checksum of a packet, computed with its checksum field taken as zero
     /// (RFC 9260 Appendix A), in the byte order it is stored on the wire.
-    public static func checksum(of packet: UnsafeRawBufferPointer) -> UInt32 {
-        var crc = CRC32(.castagnoli)
+    public static func checksum(of packet: UnsafeRawBufferPointer, hardware: Bool = true) -> UInt32 {
+        var crc = CRC32C(hardware: hardware)
         crc.update(bytes: UnsafeRawBufferPointer(rebasing: packet[0..<8]))
         withUnsafeBytes(of: UInt32(0)) { crc.update(bytes: $0) }
         crc.update(bytes: UnsafeRawBufferPointer(rebasing: packet[12...]))

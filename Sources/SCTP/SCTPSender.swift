@@ -43,8 +43,15 @@ extension SCTPAssociation {
         var head = 0
         var isEmpty: Bool { head == messages.count }
         mutating func popFirst() {
+            messages[head].payload = []
             head += 1
-            if head == messages.count { messages.removeAll(keepingCapacity: true); head = 0 }
+            if head == messages.count {
+                messages.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 64 && head * 2 >= messages.count {
+                messages.removeFirst(head)
+                head = 0
+            }
         }
     }
 
@@ -326,8 +333,9 @@ extension SCTPAssociation {
             guard let stream = nextStreamToSend() else { break }
             let space = mtu - size - headerSize
             guard space >= 4 else { break }
-            var queue = sender.queues[stream]!
-            var message = queue.messages[queue.head]
+            // Mutated in place in the dictionary: copying the queue out would copy every message.
+            let head = sender.queues[stream]!.head
+            var message = sender.queues[stream]!.messages[head]
             let remaining = message.payload.count - message.offset
             let maximumFragment = (mtu - SCTPPacket.headerSize - headerSize) & ~3
             let fragment = min(remaining, maximumFragment)
@@ -371,7 +379,6 @@ extension SCTPAssociation {
                 // spec: RFC9260-3.3.1-12 an unfragmented message has B and E set
                 // spec: RFC8260-2.1-5 the last fragment has E set
                 beginning: first, ending: last,
-                // Ask for an immediate SACK when the queue runs dry (RFC 7053 use of the I bit).
                 immediate: false)
             // spec: RFC9260-3.3.1-13 fragments get consecutive TSNs
             // spec: RFC9260-3.3.1-14 TSNs are sequential
@@ -396,15 +403,16 @@ extension SCTPAssociation {
             newData = true
             addedData = true
             if last {
-                queue.popFirst()
+                let byteCount = message.payload.count
+                message = OutgoingMessage(serial: 0, stream: 0, payloadProtocolIdentifier: 0, payload: [], unordered: false)
+                sender.queues[stream]!.popFirst()
                 sender.streamInProgress = nil
-                emit(.sent(stream: stream, byteCount: message.payload.count))
-                if queue.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+                emit(.sent(stream: stream, byteCount: byteCount))
+                if sender.queues[stream]!.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
             } else {
-                queue.messages[queue.head] = message
+                sender.queues[stream]!.messages[head] = message
                 if !usesInterleaving { sender.streamInProgress = stream }
             }
-            sender.queues[stream] = queue
             if size + headerSize + 4 > mtu { break }
         }
         if newData { burstBudget -= 1 }

@@ -47,3 +47,30 @@ import Wire
         }
     }
 }
+
+/// CRC-32C with the SSE4.2 instruction against the portable tables and the RFC 3720 §B.4 values.
+@Suite struct CRC32CTests {
+    @Test func knownValues() {
+        for hardware in [false, true] {
+            #expect(CRC32C.checksum(Array("123456789".utf8), hardware: hardware) == 0xe306_9283)
+            // RFC 3720 B.4: 32 bytes of zeros, of 0xff, ascending and descending.
+            #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32), hardware: hardware) == 0x8a91_36aa)
+            #expect(CRC32C.checksum([UInt8](repeating: 0xff, count: 32), hardware: hardware) == 0x62a8_ab43)
+            #expect(CRC32C.checksum((0..<32).map { UInt8($0) }, hardware: hardware) == 0x46dd_794e)
+            #expect(CRC32C.checksum((0..<32).map { UInt8(31 - $0) }, hardware: hardware) == 0x113f_db5c)
+        }
+    }
+
+    @Test func hardwareAgreesWithPortableAtEveryLengthAndSplit() {
+        print("CRC-32C hardware path available: \(CRC32C.hardwareAvailable)")
+        var rng = SeededGenerator(state: 99)
+        let data = rng.bytes(300)
+        for length in 0...data.count {
+            let portable = CRC32C.checksum(Array(data.prefix(length)), hardware: false)
+            var split = CRC32C()
+            data.prefix(length / 3).withUnsafeBytes { split.update(bytes: $0) }
+            data.prefix(length).dropFirst(length / 3).withUnsafeBytes { split.update(bytes: $0) }
+            #expect(split.value == portable, "length \(length)")
+        }
+    }
+}

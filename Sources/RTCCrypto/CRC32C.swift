@@ -1,0 +1,48 @@
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
+/// CRC-32C (Castagnoli), the SCTP checksum (RFC 9260 Appendix A), with the SSE4.2 `crc32`
+/// instruction where the build (the `Accelerated` trait) and the CPU offer it, and the
+/// portable sliced tables of ``CRC32`` otherwise. Both give the same value; `hardware: false`
+/// forces the portable path so tests cover both.
+public struct CRC32C: Sendable {
+    private var register: UInt32 = 0xffff_ffff
+    private var portable = CRC32(.castagnoli)
+    /// Whether this instance uses the `crc32` instruction.
+    public let usesHardware: Bool
+
+    /// Whether this build and this CPU offer the instruction.
+    public static var hardwareAvailable: Bool {
+        #if Accelerated
+        return HardwareFeatures.crc32c
+        #else
+        return false
+        #endif
+    }
+
+    public init(hardware: Bool = true) {
+        usesHardware = hardware && CRC32C.hardwareAvailable
+    }
+
+    /// Absorbs bytes.
+    public mutating func update(bytes: UnsafeRawBufferPointer) {
+        #if Accelerated
+        if usesHardware {
+            register = HardwareCRC32C.update(register, bytes)
+            return
+        }
+        #endif
+        portable.update(bytes: bytes)
+    }
+
+    /// The checksum of everything absorbed.
+    public var value: UInt32 { usesHardware ? register ^ 0xffff_ffff : portable.value }
+
+    /// The checksum of `bytes` in one call.
+    public static func checksum(_ bytes: [UInt8], hardware: Bool = true) -> UInt32 {
+        var crc = CRC32C(hardware: hardware)
+        bytes.withUnsafeBytes { crc.update(bytes: $0) }
+        return crc.value
+    }
+}
