@@ -131,8 +131,10 @@ struct SCTPBenchmarks {
 
     static func lossyPath(seconds: Int) {
         var configuration = SCTPAssociationConfiguration()
-        configuration.rtoMinimum = .milliseconds(10)
-        configuration.rtoInitial = .milliseconds(50)
+        // Linux TCP's values: a 200 ms RTO floor and a 40 ms delayed ACK.
+        configuration.rtoMinimum = .milliseconds(200)
+        configuration.rtoInitial = .milliseconds(500)
+        configuration.delayedAckTimeout = .milliseconds(40)
         configuration.receiveWindow = 4 * 1024 * 1024
         let rtt = 0.002, loss = 0.01
         var pair = Pair(configuration: configuration, delay: .milliseconds(1), loss: loss)
