@@ -219,8 +219,11 @@ public struct SCTPAssociation {
     // MARK: Timers
 
     func nextDeadline() -> Duration? {
-        [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline]
-            .compactMap { $0 }.min()
+        var earliest: Duration?
+        for deadline in [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline] {
+            if let deadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        }
+        return earliest
     }
 
     mutating func runTimers() {

@@ -83,7 +83,11 @@ public struct SCTPPacket: Sendable, Equatable {
 
     /// The packet's bytes with its CRC32c filled in.
     public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 12 + chunks.count * 32)
+        var capacity = SCTPPacket.headerSize + unparsedTail.count
+        for chunk in chunks {
+            if case .data(let d) = chunk { capacity += d.encodedCount } else { capacity += 64 }
+        }
+        var w = ByteWriter(capacity: capacity)
         // spec: RFC9260-3-3 integer fields are written in network byte order
         w.writeUInt16(sourcePort)
         w.writeUInt16(destinationPort)

@@ -31,15 +31,21 @@ public struct ByteWriter: Sendable {
     /// Writes one byte.
     @inlinable public mutating func writeUInt8(_ value: UInt8) { storage.append(value) }
     /// Writes a 16-bit big-endian integer.
-    @inlinable public mutating func writeUInt16(_ value: UInt16) { writeUInt(UInt64(value), byteCount: 2) }
+    @inlinable public mutating func writeUInt16(_ value: UInt16) {
+        withUnsafeBytes(of: value.bigEndian) { storage.append(contentsOf: $0) }
+    }
     /// Writes a 24-bit big-endian integer.
     @inlinable public mutating func writeUInt24(_ value: UInt32) { writeUInt(UInt64(value), byteCount: 3) }
     /// Writes a 32-bit big-endian integer.
-    @inlinable public mutating func writeUInt32(_ value: UInt32) { writeUInt(UInt64(value), byteCount: 4) }
+    @inlinable public mutating func writeUInt32(_ value: UInt32) {
+        withUnsafeBytes(of: value.bigEndian) { storage.append(contentsOf: $0) }
+    }
     /// Writes a 48-bit big-endian integer.
     @inlinable public mutating func writeUInt48(_ value: UInt64) { writeUInt(value, byteCount: 6) }
     /// Writes a 64-bit big-endian integer.
-    @inlinable public mutating func writeUInt64(_ value: UInt64) { writeUInt(value, byteCount: 8) }
+    @inlinable public mutating func writeUInt64(_ value: UInt64) {
+        withUnsafeBytes(of: value.bigEndian) { storage.append(contentsOf: $0) }
+    }
 
     /// Writes the low `byteCount` bytes of `value`, least significant first.
     @inlinable

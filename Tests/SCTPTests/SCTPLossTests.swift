@@ -17,12 +17,12 @@ import Testing
 
     /// Sends `total` bytes in `size`-byte messages on one stream as fast as the queue allows.
     static func transfer(_ sim: inout SCTPSimulation, total: Int, size: Int, options: SCTPSendOptions = .init(),
-                         limit: Duration = .seconds(600)) -> (sent: Int, deliveredInOrder: Bool) {
+                         limit: Duration = .seconds(1800)) -> (sent: Int, deliveredInOrder: Bool) {
         var sent = 0
         var checked = 0
         var inOrder = true
         let deadline = sim.now + limit
-        while (checked < total / size) && sim.now < deadline {
+        while (checked < total / size) && sim.now < deadline && sim.a.state == .established && sim.b.state == .established {
             while sent < total / size {
                 do {
                     try sim.a.send(payload(sent, size: size), stream: 3, payloadProtocolIdentifier: 53, options: options, at: sim.now)
@@ -33,7 +33,9 @@ import Testing
             }
             sim.drainBoth()
             let allQueued = sent == total / size
-            sim.run(until: { $0.messagesAtBCount >= 1 || !allQueued && $0.a.bufferedAmount < 4 * 1024 * 1024 }, limit: deadline - sim.now)
+            let before = sim.now
+            let progressed = sim.run(until: { $0.messagesAtBCount >= 1 || !allQueued && $0.a.bufferedAmount < 4 * 1024 * 1024 }, limit: deadline - sim.now)
+            if !progressed && sim.now == before { break }
             let messages = sim.takeMessagesAtB()
             for message in messages {
                 if message.payload != payload(checked, size: size) { inOrder = false }
@@ -59,6 +61,7 @@ import Testing
         #expect(connected)
         let result = Self.transfer(&sim, total: 100 * 1024 * 1024, size: 65536)
         #expect(result.deliveredInOrder)
+        #expect(sim.a.state == .established && sim.b.state == .established, "\(sim.eventsA.suffix(2)) \(sim.eventsB.suffix(2))")
         #expect(result.sent == 100 * 1024 * 1024)
         #expect(sim.a.statistics.fastRetransmissions > 0)
         #expect(sim.b.statistics.duplicateDataChunks > 0)

@@ -85,15 +85,23 @@ struct SCTPBenchmarks {
             }
         }
 
-        /// One step: the earliest packet or timer.
+        /// One step: the earliest packet or timer, each packet handled (and answered) on its own
+        /// as it would be on a real path.
         mutating func step() -> Bool {
-            let next = [ab.first, ba.first, deadlineA, deadlineB].compactMap { $0 }.min()
+            var next: Duration?
+            for candidate in [ab.first, ba.first, deadlineA, deadlineB] {
+                if let candidate, next.map({ candidate < $0 }) ?? true { next = candidate }
+            }
             guard let time = next else { return false }
             now = max(now, time)
-            while let t = ab.first, t <= now { b.handle(.packet(ab.pop()), at: now) }
-            while let t = ba.first, t <= now { a.handle(.packet(ba.pop()), at: now) }
-            if let d = deadlineA, d <= now { a.handle(.timeout, at: now) }
-            if let d = deadlineB, d <= now { b.handle(.timeout, at: now) }
+            if let t = ab.first, t <= now {
+                b.handle(.packet(ab.pop()), at: now)
+            } else if let t = ba.first, t <= now {
+                a.handle(.packet(ba.pop()), at: now)
+            } else {
+                if let d = deadlineA, d <= now { a.handle(.timeout, at: now) }
+                if let d = deadlineB, d <= now { b.handle(.timeout, at: now) }
+            }
             drain()
             return true
         }
