@@ -32,6 +32,7 @@ let package = Package(
         .executable(name: "CryptoBenchmarks", targets: ["CryptoBenchmarks"]),
         .executable(name: "SRTPBenchmarks", targets: ["SRTPBenchmarks"]),
         .executable(name: "DTLSBenchmarks", targets: ["DTLSBenchmarks"]),
+        .executable(name: "STUNBenchmarks", targets: ["STUNBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     traits: [
         .trait(name: "Accelerated", description: """
@@ -98,6 +99,10 @@ let package = Package(
         .executableTarget(name: "SRTPBenchmarks", dependencies: ["SRTP", "RTCCrypto", "LibSRTPReference"], path: "Tools/Benchmarks/SRTPBenchmarks"),
         // DTLS handshake CPU per side and record protection throughput (Tools/bench.sh dtls).
         .executableTarget(name: "DTLSBenchmarks", dependencies: ["DTLS", "RTCCrypto"], path: "Tools/Benchmarks/DTLSBenchmarks"),
+        // Counting wrappers around glibc's malloc, linked into benchmarks that report allocations.
+        .target(name: "AllocationCounter", path: "Tools/Benchmarks/AllocationCounter"),
+        // STUN decode + verify and encode per message, in place and allocating (Tools/bench.sh stun).
+        .executableTarget(name: "STUNBenchmarks", dependencies: ["STUN", "RTCCrypto", "AllocationCounter"], path: "Tools/Benchmarks/STUNBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
         .testTarget(name: "RTCCryptoTests", dependencies: [
             "RTCCrypto", "SpecTesting", "Wire",
