@@ -89,12 +89,19 @@ public struct HMACSHA1Key: Sendable {
                              suffix: UnsafeRawBufferPointer) -> State {
         var state = inner
         let backend = backend
-        // The head, the first block it completes, the message's tail, the suffix and the
-        // padding: at most 63 + 64 + 9 bytes after a compressed head block, three blocks.
+        // Either everything (when it fits three blocks with the padding), or the head and the
+        // first block it completes, then the message's tail, the suffix and the padding: at
+        // most 63 + 64 + 9 bytes after a compressed head block, three blocks.
         withUnsafeTemporaryAllocation(byteCount: 192, alignment: 16) { tail in
             var used = 0
             var consumed = 0  // message bytes already in `tail` or compressed
-            if head.count > 0 {
+            let gathered = head.count + message.count + suffix.count + 9 <= 192
+            if gathered {
+                // A short message (a STUN check, say) is gathered whole, so that the hardware
+                // path compresses all its blocks in one call.
+                if head.count > 0 { UnsafeMutableRawBufferPointer(rebasing: tail[0..<head.count]).copyMemory(from: head) }
+                used = head.count
+            } else if head.count > 0 {
                 UnsafeMutableRawBufferPointer(rebasing: tail[0..<head.count]).copyMemory(from: head)
                 consumed = min(64 - head.count, message.count)
                 if consumed > 0 {
@@ -107,8 +114,9 @@ public struct HMACSHA1Key: Sendable {
                     used = 0
                 }
             }
-            // With a partial head block left in `tail` the message is used up.
-            let whole = (message.count - consumed) / 64 * 64
+            // With a partial head block left in `tail` the message is used up; a gathered one
+            // is copied whole.
+            let whole = gathered ? 0 : (message.count - consumed) / 64 * 64
             if whole > 0 {
                 SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: message[consumed..<(consumed + whole)]), backend: backend)
                 consumed += whole

@@ -4,11 +4,11 @@
 // definitions forward to glibc's own implementation through its __libc_* entry points and
 // count the calls. The count is a relaxed atomic: exact for a single-threaded measured loop.
 #include "AllocationCounter.h"
-
-#if defined(__linux__) && defined(__GLIBC__)
 #include <errno.h>
 #include <stddef.h>
-#include <stdint.h>
+#include <stdlib.h>  // defines __GLIBC__ on glibc
+
+#if defined(__linux__) && defined(__GLIBC__)
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t count, size_t size);

@@ -9,6 +9,8 @@ import STUN
 /// ``STUNMessageView`` and ``STUNMessageWriter`` beside the allocating ``STUNMessage``.
 ///
 ///     Tools/bench.sh stun    (or: swift build -c release --traits Accelerated --product STUNBenchmarks)
+///
+/// Arguments keep only the rows whose names contain them all: `STUNBenchmarks decode hardware`.
 @main
 struct STUNBenchmarks {
     /// A browser-like check (Chrome's shape): USERNAME remote:local, GOOG-NETWORK-INFO,
@@ -114,6 +116,8 @@ struct STUNBenchmarks {
     /// Times `body(iterations)` `runs` times after a warm-up and prints ns per message, and
     /// the allocations per message over all the timed runs.
     static func report(_ name: String, counterWorks: Bool, _ body: (Int) -> Void) {
+        // Arguments keep only the rows whose names contain all of them (for profiling one).
+        guard CommandLine.arguments.dropFirst().allSatisfy(name.contains) else { return }
         body(iterations / 10)
         var samples: [Double] = []
         samples.reserveCapacity(runs)
