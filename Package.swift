@@ -8,7 +8,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzRFCText", ["SpecTrace"]),
     ("FuzzCapture", ["Capture"]),
     ("FuzzCrypto", ["RTCCrypto"]),
-    ("FuzzSTUN", ["STUN"]),
+    ("FuzzSTUN", ["STUN", "RTCCrypto"]),
     ("FuzzTURN", ["TURN"]),
     ("FuzzICE", ["ICE", "STUN"]),
     ("FuzzSRTP", ["SRTP"]),

@@ -37,7 +37,7 @@ public struct CRC32: Sendable {
     }
 
     /// Absorbs bytes, sixteen at a time (two little-endian 64-bit loads, sixteen independent
-    /// table lookups), then eight, then one.
+    /// table lookups), then eight, four, and one at a time.
     public mutating func update(bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         let count = bytes.count
@@ -64,6 +64,11 @@ public struct CRC32: Sendable {
                 crc = (lookup(7, word, 0) ^ lookup(6, word, 1) ^ lookup(5, word, 2) ^ lookup(4, word, 3))
                     ^ (lookup(3, word, 4) ^ lookup(2, word, 5) ^ lookup(1, word, 6) ^ lookup(0, word, 7))
                 index += 8
+            }
+            if index + 4 <= count {
+                let word = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self)) ^ crc)
+                crc = (lookup(3, word, 0) ^ lookup(2, word, 1)) ^ (lookup(1, word, 2) ^ lookup(0, word, 3))
+                index += 4
             }
             while index < count {
                 crc = t[Int((crc ^ UInt32(base.load(fromByteOffset: index, as: UInt8.self))) & 0xff)] ^ (crc >> 8)

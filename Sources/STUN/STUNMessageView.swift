@@ -40,31 +40,31 @@ public struct STUNMessageView {
     /// The 16-bit message type field (method and class).
     public let rawType: UInt16
     /// How many attributes the message has.
-    public let attributeCount: Int
+    public private(set) var attributeCount = 0
 
     // The attributes an ICE agent reads on every check: the first occurrence of each that
     // precedes MESSAGE-INTEGRITY(-SHA256); after those, only the integrity attributes and
     // FINGERPRINT are taken (RFC 8489 §9).
     /// USERNAME.
-    public let username: Attribute?
+    public private(set) var username: Attribute?
     /// The first MESSAGE-INTEGRITY.
-    public let messageIntegrity: Attribute?
+    public private(set) var messageIntegrity: Attribute?
     /// The first MESSAGE-INTEGRITY-SHA256.
-    public let messageIntegritySHA256: Attribute?
+    public private(set) var messageIntegritySHA256: Attribute?
     /// FINGERPRINT, which is always the last attribute when present.
-    public let fingerprint: Attribute?
+    public private(set) var fingerprint: Attribute?
     /// PRIORITY (RFC 8445 §7.1.1).
-    public let priority: Attribute?
+    public private(set) var priority: Attribute?
     /// USE-CANDIDATE (RFC 8445 §7.1.2).
-    public let useCandidate: Attribute?
+    public private(set) var useCandidate: Attribute?
     /// ICE-CONTROLLING (RFC 8445 §7.1.3).
-    public let iceControlling: Attribute?
+    public private(set) var iceControlling: Attribute?
     /// ICE-CONTROLLED (RFC 8445 §7.1.3).
-    public let iceControlled: Attribute?
+    public private(set) var iceControlled: Attribute?
     /// XOR-MAPPED-ADDRESS.
-    public let xorMappedAddress: Attribute?
+    public private(set) var xorMappedAddress: Attribute?
     /// ERROR-CODE.
-    public let errorCode: Attribute?
+    public private(set) var errorCode: Attribute?
 
     /// Validates the header and walks the attributes of the message that fills `bytes`,
     /// throwing what ``STUNMessage/init(parsing:)`` throws for the same bytes.
@@ -86,27 +86,27 @@ public struct STUNMessageView {
         // spec: RFC8489-5-7 the length counts the bytes after the 20-byte header
         guard length == count - 20, length % 4 == 0 else { throw .badLength(declared: length, available: count - 20) }
 
-        var username: Attribute?, messageIntegrity: Attribute?, messageIntegritySHA256: Attribute?
-        var fingerprint: Attribute?, priority: Attribute?, useCandidate: Attribute?
-        var iceControlling: Attribute?, iceControlled: Attribute?, xorMappedAddress: Attribute?, errorCode: Attribute?
+        self.bytes = bytes
+        rawType = typeField
+        // The attributes found are stored straight into `self` (the loop's registers are for
+        // the walk itself). Every offset here is a multiple of 4, as is `count`: an
+        // attribute's 4-byte header always fits, a value that fits leaves room for its
+        // padding, and nothing can overflow (count < 2^17), hence the wrapping arithmetic.
         var beforeIntegrity = true
-        var attributeCount = 0
         var offset = 20
-        // Every offset here is a multiple of 4, as is `count`: an attribute's 4-byte header
-        // always fits, and a value that fits leaves room for its padding.
         while offset < count {
             // spec: RFC8489-14.7-2 FINGERPRINT is the last attribute
             guard fingerprint == nil else { throw .attributeAfterFingerprint(offset: offset) }
             // spec: RFC8489-14-1 attributes are TLV: 16-bit type, 16-bit length, value
             let type = bytes.bigEndianUInt16(at: offset)
             // spec: RFC8489-14-3 the length is that of the value, before padding
-            let valueLength = Int(bytes.bigEndianUInt16(at: offset + 2))
-            guard valueLength <= count - offset - 4 else {
+            let valueLength = Int(bytes.bigEndianUInt16(at: offset &+ 2))
+            guard valueLength <= count &- offset &- 4 else {
                 throw STUNMessageView.truncated("\(STUNAttributeType.name(of: type)) value", at: offset + 4,
                                                 needed: valueLength, in: count)
             }
             let attribute = Attribute(type: type, offset: offset, length: valueLength)
-            attributeCount += 1
+            attributeCount &+= 1
             switch type {
             case STUNAttributeType.messageIntegrity:
                 if messageIntegrity == nil { messageIntegrity = attribute }
@@ -133,21 +133,8 @@ public struct STUNMessageView {
             }
             // spec: RFC8489-14-2 each attribute ends on a 32-bit boundary
             // spec: RFC8489-14-4 padding is ignored by the receiver
-            offset += 4 + Padding.padded(valueLength)
+            offset = offset &+ 4 &+ ((valueLength &+ 3) & ~3)
         }
-        self.bytes = bytes
-        self.rawType = typeField
-        self.attributeCount = attributeCount
-        self.username = username
-        self.messageIntegrity = messageIntegrity
-        self.messageIntegritySHA256 = messageIntegritySHA256
-        self.fingerprint = fingerprint
-        self.priority = priority
-        self.useCandidate = useCandidate
-        self.iceControlling = iceControlling
-        self.iceControlled = iceControlled
-        self.xorMappedAddress = xorMappedAddress
-        self.errorCode = errorCode
     }
 
     private static func truncated(_ field: String, at offset: Int, needed: Int, in count: Int) -> STUNError {

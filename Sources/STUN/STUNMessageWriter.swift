@@ -87,15 +87,20 @@ public struct STUNMessageWriter {
         try append(type: STUNAttributeType.username, value: UnsafeRawBufferPointer(rebasing: username.prefix(508)))
     }
 
-    /// Appends USERNAME from a string (a native string's UTF-8 is read in place).
+    /// Appends USERNAME from a string, cut to 508 bytes (a native string's UTF-8 is copied
+    /// from where it lies).
     public mutating func appendUsername(_ username: String) throws(Error) {
-        var username = username
-        var writer = self
-        let result = username.withUTF8 { utf8 in
-            Result { () throws(Error) in try writer.appendUsername(UnsafeRawBufferPointer(utf8)) }
+        let utf8 = username.utf8
+        // spec: RFC8489-14.3-1 fewer than 509 bytes of UTF-8
+        let length = min(utf8.count, 508)
+        let offset = try begin(STUNAttributeType.username, length: length)
+        let destination = UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<(offset + length)])
+        let copied: Void? = utf8.withContiguousStorageIfAvailable {
+            destination.copyMemory(from: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0[0..<length])))
         }
-        try result.get()
-        self = writer
+        if copied == nil {
+            for (index, byte) in utf8.prefix(length).enumerated() { destination[index] = byte }
+        }
     }
 
     /// Appends PRIORITY (RFC 8445 §7.1.1).
@@ -120,22 +125,24 @@ public struct STUNMessageWriter {
     public mutating func appendXORMappedAddress(address: UnsafeRawBufferPointer, port: UInt16) throws(Error) {
         guard address.count == 4 || address.count == 16 else { throw .invalidValue(type: STUNAttributeType.xorMappedAddress) }
         let offset = try begin(STUNAttributeType.xorMappedAddress, length: 4 + address.count)
+        writeXORAddress(at: offset, port: port, count: address.count) { address[$0] }
+    }
+
+    @inline(__always)
+    private func writeXORAddress(at offset: Int, port: UInt16, count: Int, byte: (Int) -> UInt8) {
         // spec: RFC8489-14.1-3 the first 8 bits are sent as zero
         buffer[offset] = 0
-        buffer[offset + 1] = address.count == 4 ? 0x01 : 0x02
+        buffer[offset + 1] = count == 4 ? 0x01 : 0x02
         buffer.storeBytes(of: (port ^ 0x2112).bigEndian, toByteOffset: offset + 2, as: UInt16.self)
         // The key is the magic cookie and then the transaction ID: the header's bytes 4 to 20.
-        for i in 0..<address.count { buffer[offset + 4 + i] = address[i] ^ buffer[4 + i] }
+        for i in 0..<count { buffer[offset + 4 + i] = byte(i) ^ buffer[4 + i] }
     }
 
     /// Appends XOR-MAPPED-ADDRESS for `address`.
     public mutating func appendXORMappedAddress(_ address: STUNTransportAddress) throws(Error) {
-        var writer = self
-        let result = address.address.withUnsafeBytes { bytes in
-            Result { () throws(Error) in try writer.appendXORMappedAddress(address: bytes, port: address.port) }
-        }
-        try result.get()
-        self = writer
+        guard address.address.count == 4 || address.address.count == 16 else { throw .invalidValue(type: STUNAttributeType.xorMappedAddress) }
+        let offset = try begin(STUNAttributeType.xorMappedAddress, length: 4 + address.address.count)
+        writeXORAddress(at: offset, port: address.port, count: address.address.count) { address.address[$0] }
     }
 
     // MARK: - Integrity and fingerprint
