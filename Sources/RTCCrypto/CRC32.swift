@@ -1,6 +1,12 @@
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
 /// Cyclic redundancy checks used on the wire: CRC-32 (ITU-T V.42 / IEEE 802.3, the STUN
 /// FINGERPRINT) and CRC-32C (Castagnoli, the SCTP checksum). Table-driven, slicing by 16;
-/// the data is public, so table lookups are fine here.
+/// the data is public, so table lookups are fine here. With the `Accelerated` trait, CRC-32
+/// inputs of 32 bytes or more are first folded with PCLMULQDQ (`.hardware`, on CPUs that
+/// have it: the instruction is part of the ``CryptoBackend/Feature/aes`` feature).
 public struct CRC32: Sendable {
     /// The reflected polynomial of a CRC-32 variant.
     public enum Polynomial: UInt32, Sendable {
@@ -17,10 +23,16 @@ public struct CRC32: Sendable {
     /// that byte followed by k zero bytes.
     private let tables: [UInt32]
     private var state: UInt32 = 0xffff_ffff
+    /// Whether long inputs are folded with PCLMULQDQ (CRC-32 only).
+    private let folds: Bool
+    /// The implementation: `.hardware` when long CRC-32 inputs are folded with PCLMULQDQ.
+    public var backend: CryptoBackend { folds ? .hardware : .portable }
 
-    /// A fresh checksum of the given variant.
-    public init(_ polynomial: Polynomial) {
+    /// A fresh checksum of the given variant, on `backend` where this build and CPU offer it
+    /// (CRC-32C is always table-driven).
+    public init(_ polynomial: Polynomial, backend: CryptoBackend = .best) {
         tables = polynomial == .ieee ? CRC32.ieeeTables : CRC32.castagnoliTables
+        folds = polynomial == .ieee && backend.resolved(for: .aes) == .hardware
     }
 
     /// The checksum of `data` in one call.
@@ -39,6 +51,24 @@ public struct CRC32: Sendable {
     /// Absorbs bytes, sixteen at a time (two little-endian 64-bit loads, sixteen independent
     /// table lookups), then eight, four, and one at a time.
     public mutating func update(bytes: UnsafeRawBufferPointer) {
+        #if Accelerated
+        if folds && bytes.count >= 32 {
+            // All whole 16-byte blocks fold into one with the same remainder; the table path
+            // takes that block from a zero register, then the rest.
+            let whole = bytes.count / 16 * 16
+            withUnsafeTemporaryAllocation(byteCount: 16, alignment: 16) { folded in
+                HardwareCRC32.fold(state: state, bytes: bytes.baseAddress!, blockCount: whole / 16, into: folded.baseAddress!)
+                state = 0
+                updateWithTables(UnsafeRawBufferPointer(folded))
+            }
+            updateWithTables(UnsafeRawBufferPointer(rebasing: bytes[whole...]))
+            return
+        }
+        #endif
+        updateWithTables(bytes)
+    }
+
+    private mutating func updateWithTables(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         let count = bytes.count
         var crc = state

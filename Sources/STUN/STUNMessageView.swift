@@ -204,9 +204,12 @@ public struct STUNMessageView {
     /// Whether FINGERPRINT is present and correct: the CRC-32 of the message before it, XOR
     /// 0x5354554e (RFC 8489 §14.7). It is the last attribute, so the header's length already
     /// counts through it and the checksum runs over the bytes as they are.
-    public var hasValidFingerprint: Bool {
+    public var hasValidFingerprint: Bool { hasValidFingerprint(backend: .best) }
+
+    /// ``hasValidFingerprint`` with the CRC-32 on `backend` (where this build and CPU offer it).
+    public func hasValidFingerprint(backend: CryptoBackend) -> Bool {
         guard let fingerprint, fingerprint.length == 4 else { return false }
-        var crc = CRC32(.ieee)
+        var crc = CRC32(.ieee, backend: backend)
         crc.update(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<fingerprint.offset]))
         return crc.value ^ STUNMessage.fingerprintXOR == bytes.bigEndianUInt32(at: fingerprint.valueOffset)
     }

@@ -157,12 +157,13 @@ public struct STUNMessageWriter {
     }
 
     /// Appends FINGERPRINT (RFC 8489 §14.7): the CRC-32 of the message so far, with the length
-    /// counting through this attribute, XOR 0x5354554e. Nothing may be appended after it.
+    /// counting through this attribute, XOR 0x5354554e, computed on `backend` where this build
+    /// and CPU offer it. Nothing may be appended after it.
     // spec: RFC8489-14.7-1 any message, of any method and class, may carry FINGERPRINT
-    public mutating func appendFingerprint() throws(Error) {
+    public mutating func appendFingerprint(backend: CryptoBackend = .best) throws(Error) {
         let start = count
         let offset = try begin(STUNAttributeType.fingerprint, length: 4)
-        var crc = CRC32(.ieee)
+        var crc = CRC32(.ieee, backend: backend)
         crc.update(bytes: UnsafeRawBufferPointer(rebasing: buffer[0..<start]))
         buffer.storeBytes(of: (crc.value ^ STUNMessage.fingerprintXOR).bigEndian, toByteOffset: offset, as: UInt32.self)
         // spec: RFC8489-14.7-2 FINGERPRINT is the last attribute

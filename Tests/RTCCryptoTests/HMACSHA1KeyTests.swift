@@ -64,17 +64,31 @@ import Testing
     }
 
     /// CRC-32 absorbed in pieces (as a FINGERPRINT check over a patched header would) equals
-    /// the one-shot checksum.
-    @Test func crc32InPieces() {
+    /// the one-shot checksum, on every backend (PCLMULQDQ folding from 32 bytes on), at every
+    /// length around the 16-byte blocks.
+    @Test(arguments: CryptoBackend.available(for: .aes))
+    func crc32InPiecesOnEveryBackend(backend: CryptoBackend) {
         var rng = SeededGenerator(seed: 8489)
-        for length in [0, 1, 7, 8, 9, 20, 63, 100, 257] {
+        #expect(CRC32(.ieee, backend: backend).backend == backend)
+        #expect(CRC32(.castagnoli, backend: backend).backend == .portable)
+        for length in Array(0...200) + [255, 256, 257, 1000, 1500] {
             let bytes = rng.bytes(length)
-            for split in Set([0, length / 3, length / 2, length]) {
-                var crc = CRC32(.ieee)
+            let expected = CRC32.checksum(bytes, polynomial: .ieee)
+            var portable = CRC32(.ieee, backend: .portable)
+            bytes.withUnsafeBytes { portable.update(bytes: $0) }
+            #expect(portable.value == expected)
+            for split in Set([0, length / 3, length / 2, length - min(length, 17), length]) {
+                var crc = CRC32(.ieee, backend: backend)
                 bytes[..<split].withUnsafeBytes { crc.update(bytes: $0) }
                 bytes[split...].withUnsafeBytes { crc.update(bytes: $0) }
-                #expect(crc.value == CRC32.checksum(bytes), "length \(length) split \(split)")
+                #expect(crc.value == expected, "length \(length) split \(split)")
             }
         }
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xcbf4_3926)
+        let long = [UInt8](repeating: 0xa5, count: 100)
+        var folded = CRC32(.ieee, backend: backend)
+        long.withUnsafeBytes { folded.update(bytes: $0) }
+        // Python's zlib.crc32(b"\xa5" * 100), computed independently.
+        #expect(folded.value == 0x0d12_3407)
     }
 }
