@@ -14,25 +14,30 @@ import Wire
 public struct STUNMessageView {
     /// Where one attribute lies in the message.
     public struct Attribute: Sendable, Equatable {
-        /// The attribute type.
-        public let type: UInt16
-        let storedLength: UInt16
-        let storedOffset: UInt32
+        /// Type, length and offset in one word: type in bits 0–15, length in 16–31, offset in
+        /// 32–63. Never zero (an attribute's offset is at least 20).
+        let packed: UInt64
 
         init(type: UInt16, offset: Int, length: Int) {
-            self.type = type
-            storedOffset = UInt32(truncatingIfNeeded: offset)
-            storedLength = UInt16(truncatingIfNeeded: length)
+            packed = UInt64(type) | UInt64(truncatingIfNeeded: length) << 16 | UInt64(truncatingIfNeeded: offset) << 32
         }
 
+        /// The attribute a slot holds, or nil for an empty slot.
+        init?(slot: UInt64) {
+            guard slot != 0 else { return nil }
+            packed = slot
+        }
+
+        /// The attribute type.
+        public var type: UInt16 { UInt16(truncatingIfNeeded: packed) }
         /// The offset of the attribute's 4-byte type-length header from the message's start.
-        public var offset: Int { Int(storedOffset) }
+        public var offset: Int { Int(truncatingIfNeeded: packed >> 32) }
         /// The length of the value, before padding.
-        public var length: Int { Int(storedLength) }
+        public var length: Int { Int(truncatingIfNeeded: (packed >> 16) & 0xffff) }
         /// The offset of the value.
-        public var valueOffset: Int { Int(storedOffset) + 4 }
+        public var valueOffset: Int { offset + 4 }
         /// The offset just past the attribute and its padding.
-        public var end: Int { Int(storedOffset) + 4 + Padding.padded(Int(storedLength)) }
+        public var end: Int { offset + 4 + Padding.padded(length) }
     }
 
     /// The whole message: the 20-byte header and the attributes.
@@ -40,31 +45,34 @@ public struct STUNMessageView {
     /// The 16-bit message type field (method and class).
     public let rawType: UInt16
     /// How many attributes the message has.
-    public private(set) var attributeCount = 0
+    public let attributeCount: Int
 
-    // The attributes an ICE agent reads on every check: the first occurrence of each that
-    // precedes MESSAGE-INTEGRITY(-SHA256); after those, only the integrity attributes and
-    // FINGERPRINT are taken (RFC 8489 §9).
+    /// The attributes an ICE agent reads on every check, one packed ``Attribute`` per slot
+    /// (zero when absent): the first occurrence of each that precedes
+    /// MESSAGE-INTEGRITY(-SHA256); after those, only the integrity attributes and FINGERPRINT
+    /// are taken (RFC 8489 §9).
+    private let slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
     /// USERNAME.
-    public private(set) var username: Attribute?
+    public var username: Attribute? { Attribute(slot: slots.0) }
     /// The first MESSAGE-INTEGRITY.
-    public private(set) var messageIntegrity: Attribute?
+    public var messageIntegrity: Attribute? { Attribute(slot: slots.1) }
     /// The first MESSAGE-INTEGRITY-SHA256.
-    public private(set) var messageIntegritySHA256: Attribute?
+    public var messageIntegritySHA256: Attribute? { Attribute(slot: slots.2) }
     /// FINGERPRINT, which is always the last attribute when present.
-    public private(set) var fingerprint: Attribute?
+    public var fingerprint: Attribute? { Attribute(slot: slots.3) }
     /// PRIORITY (RFC 8445 §7.1.1).
-    public private(set) var priority: Attribute?
+    public var priority: Attribute? { Attribute(slot: slots.4) }
     /// USE-CANDIDATE (RFC 8445 §7.1.2).
-    public private(set) var useCandidate: Attribute?
+    public var useCandidate: Attribute? { Attribute(slot: slots.5) }
     /// ICE-CONTROLLING (RFC 8445 §7.1.3).
-    public private(set) var iceControlling: Attribute?
+    public var iceControlling: Attribute? { Attribute(slot: slots.6) }
     /// ICE-CONTROLLED (RFC 8445 §7.1.3).
-    public private(set) var iceControlled: Attribute?
+    public var iceControlled: Attribute? { Attribute(slot: slots.7) }
     /// XOR-MAPPED-ADDRESS.
-    public private(set) var xorMappedAddress: Attribute?
+    public var xorMappedAddress: Attribute? { Attribute(slot: slots.8) }
     /// ERROR-CODE.
-    public private(set) var errorCode: Attribute?
+    public var errorCode: Attribute? { Attribute(slot: slots.9) }
 
     /// Validates the header and walks the attributes of the message that fills `bytes`,
     /// throwing what ``STUNMessage/init(parsing:)`` throws for the same bytes.
@@ -86,55 +94,60 @@ public struct STUNMessageView {
         // spec: RFC8489-5-7 the length counts the bytes after the 20-byte header
         guard length == count - 20, length % 4 == 0 else { throw .badLength(declared: length, available: count - 20) }
 
+        var slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var attributeCount = 0
+        // The walk keeps only its position in registers; what it finds goes to memory.
+        let failure: STUNError? = withUnsafeMutableBytes(of: &slots) { raw in
+            let found = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+            // Every offset here is a multiple of 4, as is `count`: an attribute's 4-byte
+            // header always fits, a value that fits leaves room for its padding, and nothing
+            // can overflow (count < 2^17), hence the wrapping arithmetic.
+            var beforeIntegrity = true, sawFingerprint = false
+            var offset = 20
+            while offset < count {
+                // spec: RFC8489-14.7-2 FINGERPRINT is the last attribute
+                if sawFingerprint { return .attributeAfterFingerprint(offset: offset) }
+                // spec: RFC8489-14-1 attributes are TLV: 16-bit type, 16-bit length, value
+                let type = bytes.bigEndianUInt16(at: offset)
+                // spec: RFC8489-14-3 the length is that of the value, before padding
+                let valueLength = Int(bytes.bigEndianUInt16(at: offset &+ 2))
+                guard valueLength <= count &- offset &- 4 else {
+                    return STUNMessageView.truncated("\(STUNAttributeType.name(of: type)) value", at: offset + 4,
+                                                     needed: valueLength, in: count)
+                }
+                attributeCount &+= 1
+                let slot: Int
+                switch type {
+                case STUNAttributeType.messageIntegrity: slot = 1; beforeIntegrity = false
+                case STUNAttributeType.messageIntegritySHA256: slot = 2; beforeIntegrity = false
+                case STUNAttributeType.fingerprint: slot = 3; sawFingerprint = true
+                // spec: RFC8489-9-1 attributes after MESSAGE-INTEGRITY are ignored, except MESSAGE-INTEGRITY-SHA256 and FINGERPRINT
+                case _ where !beforeIntegrity: slot = -1
+                case STUNAttributeType.username: slot = 0
+                case STUNAttributeType.priority: slot = 4
+                case STUNAttributeType.useCandidate: slot = 5
+                case STUNAttributeType.iceControlling: slot = 6
+                case STUNAttributeType.iceControlled: slot = 7
+                case STUNAttributeType.xorMappedAddress: slot = 8
+                case STUNAttributeType.errorCode: slot = 9
+                // spec: RFC8489-6.3-1 unknown comprehension-optional attributes are ignored
+                default: slot = -1
+                }
+                // spec: RFC8489-14-6 only the first occurrence of a type is processed
+                if slot >= 0 && found[slot] == 0 {
+                    found[slot] = Attribute(type: type, offset: offset, length: valueLength).packed
+                }
+                // spec: RFC8489-14-2 each attribute ends on a 32-bit boundary
+                // spec: RFC8489-14-4 padding is ignored by the receiver
+                offset = offset &+ 4 &+ ((valueLength &+ 3) & ~3)
+            }
+            return nil
+        }
+        if let failure { throw failure }
         self.bytes = bytes
         rawType = typeField
-        // The attributes found are stored straight into `self` (the loop's registers are for
-        // the walk itself). Every offset here is a multiple of 4, as is `count`: an
-        // attribute's 4-byte header always fits, a value that fits leaves room for its
-        // padding, and nothing can overflow (count < 2^17), hence the wrapping arithmetic.
-        var beforeIntegrity = true
-        var offset = 20
-        while offset < count {
-            // spec: RFC8489-14.7-2 FINGERPRINT is the last attribute
-            guard fingerprint == nil else { throw .attributeAfterFingerprint(offset: offset) }
-            // spec: RFC8489-14-1 attributes are TLV: 16-bit type, 16-bit length, value
-            let type = bytes.bigEndianUInt16(at: offset)
-            // spec: RFC8489-14-3 the length is that of the value, before padding
-            let valueLength = Int(bytes.bigEndianUInt16(at: offset &+ 2))
-            guard valueLength <= count &- offset &- 4 else {
-                throw STUNMessageView.truncated("\(STUNAttributeType.name(of: type)) value", at: offset + 4,
-                                                needed: valueLength, in: count)
-            }
-            let attribute = Attribute(type: type, offset: offset, length: valueLength)
-            attributeCount &+= 1
-            switch type {
-            case STUNAttributeType.messageIntegrity:
-                if messageIntegrity == nil { messageIntegrity = attribute }
-                beforeIntegrity = false
-            case STUNAttributeType.messageIntegritySHA256:
-                if messageIntegritySHA256 == nil { messageIntegritySHA256 = attribute }
-                beforeIntegrity = false
-            case STUNAttributeType.fingerprint:
-                fingerprint = attribute
-            // spec: RFC8489-9-1 attributes after MESSAGE-INTEGRITY are ignored, except MESSAGE-INTEGRITY-SHA256 and FINGERPRINT
-            case _ where !beforeIntegrity:
-                break
-            // spec: RFC8489-14-6 only the first occurrence of a type is processed
-            case STUNAttributeType.username: if username == nil { username = attribute }
-            case STUNAttributeType.priority: if priority == nil { priority = attribute }
-            case STUNAttributeType.useCandidate: if useCandidate == nil { useCandidate = attribute }
-            case STUNAttributeType.iceControlling: if iceControlling == nil { iceControlling = attribute }
-            case STUNAttributeType.iceControlled: if iceControlled == nil { iceControlled = attribute }
-            case STUNAttributeType.xorMappedAddress: if xorMappedAddress == nil { xorMappedAddress = attribute }
-            case STUNAttributeType.errorCode: if errorCode == nil { errorCode = attribute }
-            default:
-                // spec: RFC8489-6.3-1 unknown comprehension-optional attributes are ignored
-                break
-            }
-            // spec: RFC8489-14-2 each attribute ends on a 32-bit boundary
-            // spec: RFC8489-14-4 padding is ignored by the receiver
-            offset = offset &+ 4 &+ ((valueLength &+ 3) & ~3)
-        }
+        self.attributeCount = attributeCount
+        self.slots = slots
     }
 
     private static func truncated(_ field: String, at offset: Int, needed: Int, in count: Int) -> STUNError {
