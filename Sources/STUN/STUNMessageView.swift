@@ -4,7 +4,8 @@ import Wire
 /// A STUN message (RFC 8489 §5) read in place: the header is validated and the attributes are
 /// walked once without copying anything, and MESSAGE-INTEGRITY and FINGERPRINT are checked
 /// over the buffer itself. Nothing here allocates on the heap while reading or verifying an
-/// acceptable message (only the error thrown for an unacceptable one builds its description).
+/// acceptable message (only the error thrown for an unacceptable one builds its description,
+/// and the first FINGERPRINT check of the process builds the CRC tables once).
 ///
 /// It accepts and rejects exactly what ``STUNMessage/init(parsing:)`` does, with the same
 /// errors, and its verifications agree with ``STUNMessage``'s; it is the form for the hot path
