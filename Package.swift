@@ -8,7 +8,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzRFCText", ["SpecTrace"]),
     ("FuzzCapture", ["Capture"]),
     ("FuzzCrypto", ["RTCCrypto"]),
-    ("FuzzSTUN", ["STUN"]),
+    ("FuzzSTUN", ["STUN", "RTCCrypto"]),
     ("FuzzTURN", ["TURN"]),
     ("FuzzICE", ["ICE", "STUN"]),
     ("FuzzSRTP", ["SRTP"]),
@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "SRTPBenchmarks", targets: ["SRTPBenchmarks"]),
         .executable(name: "DTLSBenchmarks", targets: ["DTLSBenchmarks"]),
         .executable(name: "SCTPBenchmarks", targets: ["SCTPBenchmarks"]),
+        .executable(name: "STUNBenchmarks", targets: ["STUNBenchmarks"]),
     ] + fuzzTargets.map { .executable(name: $0.name, targets: [$0.name]) },
     traits: [
         .trait(name: "Accelerated", description: """
@@ -109,6 +110,10 @@ let package = Package(
         .executableTarget(name: "DTLSBenchmarks", dependencies: ["DTLS", "RTCCrypto"], path: "Tools/Benchmarks/DTLSBenchmarks"),
         // Two SCTP associations in memory and over a lossy simulated path (Tools/bench.sh sctp).
         .executableTarget(name: "SCTPBenchmarks", dependencies: ["SCTP"], path: "Tools/Benchmarks/SCTPBenchmarks"),
+        // Counting wrappers around glibc's malloc, linked into benchmarks that report allocations.
+        .target(name: "AllocationCounter", path: "Tools/Benchmarks/AllocationCounter"),
+        // STUN decode + verify and encode per message, in place and allocating (Tools/bench.sh stun).
+        .executableTarget(name: "STUNBenchmarks", dependencies: ["STUN", "RTCCrypto", "AllocationCounter"], path: "Tools/Benchmarks/STUNBenchmarks"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "SpecTesting"]),
         .testTarget(name: "RTCCryptoTests", dependencies: [
             "RTCCrypto", "SpecTesting", "Wire",

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Release-mode benchmarks: RTCCrypto beside OpenSSL (`openssl speed`), SRTP beside libsrtp2,
-# both AES/GHASH and SHA paths.   Tools/bench.sh [crypto|srtp|dtls|sctp]
+# both AES/GHASH and SHA paths; STUN decode/verify and encode per message; SCTP goodput.
+#   Tools/bench.sh [crypto|srtp|dtls|stun|sctp]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Tools/lib/environment.sh
 ensure_swift
 ensure_packages openssl libsrtp2-dev || echo "WARNING: openssl or libsrtp2 missing: their columns will say n/a" >&2
 which="${1:-all}"
-for product in CryptoBenchmarks SRTPBenchmarks DTLSBenchmarks SCTPBenchmarks; do
-  case "$which:$product" in all:*|crypto:CryptoBenchmarks|srtp:SRTPBenchmarks|dtls:DTLSBenchmarks|sctp:SCTPBenchmarks) ;; *) continue ;; esac
+for product in CryptoBenchmarks SRTPBenchmarks DTLSBenchmarks STUNBenchmarks SCTPBenchmarks; do
+  case "$which:$product" in all:*|crypto:CryptoBenchmarks|srtp:SRTPBenchmarks|dtls:DTLSBenchmarks|stun:STUNBenchmarks|sctp:SCTPBenchmarks) ;; *) continue ;; esac
   swift build -c release "${SPECRTC_TRAITS[@]}" --product "$product" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
   ".build/release/$product"
 done

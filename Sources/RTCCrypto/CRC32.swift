@@ -1,6 +1,12 @@
+#if Accelerated
+import RTCCryptoAccelerated
+#endif
+
 /// Cyclic redundancy checks used on the wire: CRC-32 (ITU-T V.42 / IEEE 802.3, the STUN
-/// FINGERPRINT) and CRC-32C (Castagnoli, the SCTP checksum). Table-driven, slicing by 8;
-/// the data is public, so table lookups are fine here.
+/// FINGERPRINT) and CRC-32C (Castagnoli, the SCTP checksum). Table-driven, slicing by 16;
+/// the data is public, so table lookups are fine here. With the `Accelerated` trait, CRC-32
+/// inputs of 32 bytes or more are first folded with PCLMULQDQ (`.hardware`, on CPUs that
+/// have it: the instruction is part of the ``CryptoBackend/Feature/aes`` feature).
 public struct CRC32: Sendable {
     /// The reflected polynomial of a CRC-32 variant.
     public enum Polynomial: UInt32, Sendable {
@@ -13,12 +19,20 @@ public struct CRC32: Sendable {
     private static let ieeeTables = makeTables(.ieee)
     private static let castagnoliTables = makeTables(.castagnoli)
 
-    private let tables: [[UInt32]]
+    /// Sixteen 256-entry tables end to end: table k, at `256 * k`, maps a byte to the CRC of
+    /// that byte followed by k zero bytes.
+    private let tables: [UInt32]
     private var state: UInt32 = 0xffff_ffff
+    /// Whether long inputs are folded with PCLMULQDQ (CRC-32 only).
+    private let folds: Bool
+    /// The implementation: `.hardware` when long CRC-32 inputs are folded with PCLMULQDQ.
+    public var backend: CryptoBackend { folds ? .hardware : .portable }
 
-    /// A fresh checksum of the given variant.
-    public init(_ polynomial: Polynomial) {
+    /// A fresh checksum of the given variant, on `backend` where this build and CPU offer it
+    /// (CRC-32C is always table-driven).
+    public init(_ polynomial: Polynomial, backend: CryptoBackend = .best) {
         tables = polynomial == .ieee ? CRC32.ieeeTables : CRC32.castagnoliTables
+        folds = polynomial == .ieee && backend.resolved(for: .aes) == .hardware
     }
 
     /// The checksum of `data` in one call.
@@ -34,21 +48,60 @@ public struct CRC32: Sendable {
         if done == nil { Array(data).withUnsafeBytes { update(bytes: $0) } }
     }
 
-    /// Absorbs bytes.
+    /// Absorbs bytes, sixteen at a time (two little-endian 64-bit loads, sixteen independent
+    /// table lookups), then eight, four, and one at a time.
     public mutating func update(bytes: UnsafeRawBufferPointer) {
+        #if Accelerated
+        if folds && bytes.count >= 32 {
+            // All whole 16-byte blocks fold into one with the same remainder; the table path
+            // takes that block from a zero register, then the rest.
+            let whole = bytes.count / 16 * 16
+            withUnsafeTemporaryAllocation(byteCount: 16, alignment: 16) { folded in
+                HardwareCRC32.fold(state: state, bytes: bytes.baseAddress!, blockCount: whole / 16, into: folded.baseAddress!)
+                state = 0
+                updateWithTables(UnsafeRawBufferPointer(folded))
+            }
+            updateWithTables(UnsafeRawBufferPointer(rebasing: bytes[whole...]))
+            return
+        }
+        #endif
+        updateWithTables(bytes)
+    }
+
+    private mutating func updateWithTables(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count
         var crc = state
         var index = 0
-        tables.withUnsafeBufferPointer { t in
-            let t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], t4 = t[4], t5 = t[5], t6 = t[6], t7 = t[7]
-            while index + 8 <= bytes.count {
-                let low = crc ^ (UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8
-                                 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24)
-                crc = t7[Int(low & 0xff)] ^ t6[Int((low >> 8) & 0xff)] ^ t5[Int((low >> 16) & 0xff)] ^ t4[Int(low >> 24)]
-                    ^ t3[Int(bytes[index + 4])] ^ t2[Int(bytes[index + 5])] ^ t1[Int(bytes[index + 6])] ^ t0[Int(bytes[index + 7])]
+        tables.withUnsafeBufferPointer { buffer in
+            // The indices are bytes, so every lookup is within its 256-entry table.
+            let t = buffer.baseAddress!
+            @inline(__always) func lookup(_ table: Int, _ word: UInt64, _ byte: UInt64) -> UInt32 {
+                t[256 * table + Int(truncatingIfNeeded: (word >> (8 * byte)) & 0xff)]
+            }
+            while index + 16 <= count {
+                let low = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ UInt64(crc)
+                let high = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
+                let a = lookup(15, low, 0) ^ lookup(14, low, 1) ^ lookup(13, low, 2) ^ lookup(12, low, 3)
+                let b = lookup(11, low, 4) ^ lookup(10, low, 5) ^ lookup(9, low, 6) ^ lookup(8, low, 7)
+                let c = lookup(7, high, 0) ^ lookup(6, high, 1) ^ lookup(5, high, 2) ^ lookup(4, high, 3)
+                let d = lookup(3, high, 4) ^ lookup(2, high, 5) ^ lookup(1, high, 6) ^ lookup(0, high, 7)
+                crc = (a ^ b) ^ (c ^ d)
+                index += 16
+            }
+            if index + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ UInt64(crc)
+                crc = (lookup(7, word, 0) ^ lookup(6, word, 1) ^ lookup(5, word, 2) ^ lookup(4, word, 3))
+                    ^ (lookup(3, word, 4) ^ lookup(2, word, 5) ^ lookup(1, word, 6) ^ lookup(0, word, 7))
                 index += 8
             }
-            while index < bytes.count {
-                crc = t0[Int((crc ^ UInt32(bytes[index])) & 0xff)] ^ (crc >> 8)
+            if index + 4 <= count {
+                let word = UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt32.self)) ^ crc)
+                crc = (lookup(3, word, 0) ^ lookup(2, word, 1)) ^ (lookup(1, word, 2) ^ lookup(0, word, 3))
+                index += 4
+            }
+            while index < count {
+                crc = t[Int((crc ^ UInt32(base.load(fromByteOffset: index, as: UInt8.self))) & 0xff)] ^ (crc >> 8)
                 index += 1
             }
         }
@@ -58,17 +111,17 @@ public struct CRC32: Sendable {
     /// The checksum of everything absorbed.
     public var value: UInt32 { state ^ 0xffff_ffff }
 
-    private static func makeTables(_ polynomial: Polynomial) -> [[UInt32]] {
-        var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
+    private static func makeTables(_ polynomial: Polynomial) -> [UInt32] {
+        var tables = [UInt32](repeating: 0, count: 16 * 256)
         for byte in 0..<256 {
             var crc = UInt32(byte)
             for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ polynomial.rawValue : crc >> 1 }
-            tables[0][byte] = crc
+            tables[byte] = crc
         }
-        for byte in 0..<256 {
-            for k in 1..<8 {
-                let previous = tables[k - 1][byte]
-                tables[k][byte] = tables[0][Int(previous & 0xff)] ^ (previous >> 8)
+        for k in 1..<16 {
+            for byte in 0..<256 {
+                let previous = tables[256 * (k - 1) + byte]
+                tables[256 * k + byte] = tables[Int(previous & 0xff)] ^ (previous >> 8)
             }
         }
         return tables

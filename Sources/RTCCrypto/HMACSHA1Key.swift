@@ -32,9 +32,21 @@ public struct HMACSHA1Key: Sendable {
     public func authenticate(_ message: UnsafeRawBufferPointer,
                              suffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
                              tag: UnsafeMutableRawBufferPointer) {
+        authenticate(head: UnsafeRawBufferPointer(start: nil, count: 0), message, suffix: suffix, tag: tag)
+    }
+
+    /// Writes the first `tag.count` bytes (1 to 20) of HMAC(key, head ‖ message ‖ suffix) to
+    /// `tag`, allocating nothing. The head (at most 64 bytes) is a separate piece so that a
+    /// caller can authenticate a message whose first bytes differ from the buffer's without
+    /// copying the rest: STUN's MESSAGE-INTEGRITY covers the header with a length field that
+    /// counts only up to the integrity attribute.
+    public func authenticate(head: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer,
+                             suffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+                             tag: UnsafeMutableRawBufferPointer) {
         precondition((1...20).contains(tag.count), "an HMAC-SHA1 tag is 1 to 20 bytes")
+        precondition(head.count <= 64, "the head is at most one block")
         precondition(suffix.count <= 64, "the suffix is at most one block")
-        let digest = innerDigest(message, suffix: suffix)
+        let digest = innerDigest(head: head, message, suffix: suffix)
         withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { block in
             block.initializeMemory(as: UInt8.self, repeating: 0)
             HMACSHA1Key.storeBigEndian(digest, into: block)
@@ -52,30 +64,77 @@ public struct HMACSHA1Key: Sendable {
     /// time. Shorter tags are refused.
     public func verify(_ tag: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer,
                        suffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) -> Bool {
+        verify(tag, head: UnsafeRawBufferPointer(start: nil, count: 0), message, suffix: suffix)
+    }
+
+    /// Whether `tag` (4 to 20 bytes) is the HMAC of `head ‖ message ‖ suffix` (head and
+    /// suffix at most 64 bytes each), compared in constant time, allocating nothing. Shorter
+    /// tags are refused.
+    public func verify(_ tag: UnsafeRawBufferPointer, head: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer,
+                       suffix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) -> Bool {
         guard (4...20).contains(tag.count) else { return false }
         return withUnsafeTemporaryAllocation(byteCount: 20, alignment: 16) { expected in
-            authenticate(message, suffix: suffix, tag: UnsafeMutableRawBufferPointer(rebasing: expected[0..<tag.count]))
+            authenticate(head: head, message, suffix: suffix,
+                         tag: UnsafeMutableRawBufferPointer(rebasing: expected[0..<tag.count]))
             var difference: UInt8 = 0
             for i in 0..<tag.count { difference |= expected[i] ^ tag[i] }
             return ConstantTime.isZero(difference)
         }
     }
 
-    /// SHA-1 of ipad-block ‖ message ‖ suffix, from the precomputed inner state.
-    private func innerDigest(_ message: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer) -> State {
+    /// SHA-1 of ipad-block ‖ head ‖ message ‖ suffix, from the precomputed inner state. The
+    /// message's whole blocks are compressed where they lie; only the head, the block the head
+    /// shares with the message, and the tail are copied (to the stack).
+    private func innerDigest(head: UnsafeRawBufferPointer, _ message: UnsafeRawBufferPointer,
+                             suffix: UnsafeRawBufferPointer) -> State {
         var state = inner
-        let whole = message.count / 64 * 64
-        if whole > 0 { SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: message[0..<whole]), backend: backend) }
-        // The message's tail, the suffix and the padding: at most 63 + 64 + 9 bytes, three blocks.
+        let backend = backend
+        // Either everything (when it fits three blocks with the padding), or the head and the
+        // first block it completes, then the message's tail, the suffix and the padding: at
+        // most 63 + 64 + 9 bytes after a compressed head block, three blocks.
         withUnsafeTemporaryAllocation(byteCount: 192, alignment: 16) { tail in
-            tail.initializeMemory(as: UInt8.self, repeating: 0)
-            let rest = message.count - whole
-            UnsafeMutableRawBufferPointer(rebasing: tail[0..<rest]).copyMemory(from: UnsafeRawBufferPointer(rebasing: message[whole...]))
-            UnsafeMutableRawBufferPointer(rebasing: tail[rest..<(rest + suffix.count)]).copyMemory(from: suffix)
-            let used = rest + suffix.count
-            tail[used] = 0x80
+            var used = 0
+            var consumed = 0  // message bytes already in `tail` or compressed
+            let gathered = head.count + message.count + suffix.count + 9 <= 192
+            if gathered {
+                // A short message (a STUN check, say) is gathered whole, so that the hardware
+                // path compresses all its blocks in one call.
+                if head.count > 0 { UnsafeMutableRawBufferPointer(rebasing: tail[0..<head.count]).copyMemory(from: head) }
+                used = head.count
+            } else if head.count > 0 {
+                UnsafeMutableRawBufferPointer(rebasing: tail[0..<head.count]).copyMemory(from: head)
+                consumed = min(64 - head.count, message.count)
+                if consumed > 0 {
+                    UnsafeMutableRawBufferPointer(rebasing: tail[head.count..<(head.count + consumed)])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: message[0..<consumed]))
+                }
+                used = head.count + consumed
+                if used == 64 {
+                    SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: tail[0..<64]), backend: backend)
+                    used = 0
+                }
+            }
+            // With a partial head block left in `tail` the message is used up; a gathered one
+            // is copied whole.
+            let whole = gathered ? 0 : (message.count - consumed) / 64 * 64
+            if whole > 0 {
+                SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: message[consumed..<(consumed + whole)]), backend: backend)
+                consumed += whole
+            }
+            let rest = message.count - consumed
+            if rest > 0 {
+                UnsafeMutableRawBufferPointer(rebasing: tail[used..<(used + rest)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: message[consumed...]))
+                used += rest
+            }
+            if suffix.count > 0 {
+                UnsafeMutableRawBufferPointer(rebasing: tail[used..<(used + suffix.count)]).copyMemory(from: suffix)
+                used += suffix.count
+            }
             let blocks = (used + 9 + 63) / 64
-            let bitLength = UInt64(64 + message.count + suffix.count) * 8
+            UnsafeMutableRawBufferPointer(rebasing: tail[used..<(64 * blocks)]).initializeMemory(as: UInt8.self, repeating: 0)
+            tail[used] = 0x80
+            let bitLength = UInt64(64 + head.count + message.count + suffix.count) * 8
             tail.storeBytes(of: bitLength.bigEndian, toByteOffset: 64 * blocks - 8, as: UInt64.self)
             SHA1.compress(&state, UnsafeRawBufferPointer(rebasing: tail[0..<(64 * blocks)]), backend: backend)
         }

@@ -80,24 +80,43 @@ public struct SHA1: HashFunction {
         }
     }
 
-    /// The portable compression function (FIPS 180-4 §6.1.2) on one 64-byte block.
+    /// The portable compression function (FIPS 180-4 §6.1.2) on one 64-byte block. The
+    /// message schedule lives in a 16-word ring (W[t] overwrites W[t − 16]); the rounds go five
+    /// at a time with the roles of a…e rotating through the variables instead of the values
+    /// moving (after five rounds every role is back where it started), so a round is its
+    /// arithmetic only, and nothing branches inside one.
     static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawBufferPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { w in
             for t in 0..<16 { w[t] = block.bigEndianUInt32(at: 4 * t) }
-            for t in 16..<80 { w[t] = rotateLeft(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1) }
             var (a, b, c, d, e) = h
-            for t in 0..<80 {
-                let f: UInt32
-                let k: UInt32
-                switch t {  // branches on the round number only, never on data
-                case 0..<20: f = (b & c) | (~b & d); k = 0x5a827999
-                case 20..<40: f = b ^ c ^ d; k = 0x6ed9eba1
-                case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc
-                default: f = b ^ c ^ d; k = 0xca62c1d6
-                }
-                let temp = rotateLeft(a, 5) &+ f &+ e &+ k &+ w[t]
-                e = d; d = c; c = rotateLeft(b, 30); b = a; a = temp
+            /// W[t] (§6.1.2 step 1), computed in place from t = 16 on.
+            @inline(__always) func word(_ t: Int) -> UInt32 {
+                guard t >= 16 else { return w[t] }
+                let next = rotateLeft(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1)
+                w[t & 15] = next
+                return next
             }
+            /// One round, §6.1.2 step 3: T = ROTL5(a) + f(b, c, d) + e + K + W[t] becomes the
+            /// new a (stored where e was), and b is rotated in place to become the new c.
+            @inline(__always) func round(_ f: UInt32, _ a: UInt32, _ b: inout UInt32, _ e: inout UInt32, _ k: UInt32, _ t: Int) {
+                e = e &+ rotateLeft(a, 5) &+ f &+ k &+ word(t)
+                b = rotateLeft(b, 30)
+            }
+            // Ch, Parity, Maj, Parity (§4.1.1), in forms with fewer operations.
+            @inline(__always) func ch(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { z ^ (x & (y ^ z)) }
+            @inline(__always) func parity(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { x ^ y ^ z }
+            @inline(__always) func maj(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { (x & y) | (z & (x | y)) }
+            @inline(__always) func fiveRounds(_ f: (UInt32, UInt32, UInt32) -> UInt32, _ k: UInt32, _ t: Int) {
+                round(f(b, c, d), a, &b, &e, k, t)
+                round(f(a, b, c), e, &a, &d, k, t + 1)
+                round(f(e, a, b), d, &e, &c, k, t + 2)
+                round(f(d, e, a), c, &d, &b, k, t + 3)
+                round(f(c, d, e), b, &c, &a, k, t + 4)
+            }
+            for t in stride(from: 0, to: 20, by: 5) { fiveRounds(ch, 0x5a827999, t) }
+            for t in stride(from: 20, to: 40, by: 5) { fiveRounds(parity, 0x6ed9eba1, t) }
+            for t in stride(from: 40, to: 60, by: 5) { fiveRounds(maj, 0x8f1bbcdc, t) }
+            for t in stride(from: 60, to: 80, by: 5) { fiveRounds(parity, 0xca62c1d6, t) }
             h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
         }
     }
