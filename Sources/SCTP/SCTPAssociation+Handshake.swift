@@ -188,10 +188,13 @@ extension SCTPAssociation {
 
     mutating func handleCookieEcho(_ cookieBytes: [UInt8], packet: SCTPPacket) {
         // The tag check already opened this cookie once; its MAC is verified again here.
+        // spec: RFC9260-4-1 a cookie failing its integrity check is discarded
+        // spec: RFC9260-8.4-5 an out-of-the-blue COOKIE ECHO is processed as in §5.1
         guard let cookie = SCTPStateCookie(opening: cookieBytes, secret: cookieSecret) else { return }
         let age = Int64(microseconds(now)) - Int64(cookie.createdMicroseconds)
         if age > Int64(cookie.lifetimeMicroseconds) {
             // spec: RFC9260-5.1.5-5 a stale cookie is answered with a Stale Cookie ERROR
+            // spec: RFC9260-4-2 an expired cookie gets an ERROR
             // spec: RFC9260-5.2.4-2 in every state
             let staleness = UInt32(clamping: age - Int64(cookie.lifetimeMicroseconds))
             let error = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,

@@ -7,6 +7,7 @@ extension SCTPAssociation {
         let cumulative = sack.cumulativeTSNAck
         // spec: RFC3758-3.5-21 a SACK is out of order only when its cumulative ack is behind ours
         guard SerialNumber.lessOrEqual(sender.cumulativeAckPoint, cumulative) else { return }
+        // spec: RFC9260-12.4-5 a SACK for a TSN never sent aborts the association
         guard SerialNumber.less(cumulative, sender.nextTSN) else {
             abortForViolation("SACK acknowledges TSN \(cumulative), which was never sent")
             return
@@ -15,7 +16,7 @@ extension SCTPAssociation {
         var newlyAcked = 0
         var highestNewlyAcked: UInt32?
         let advanced = cumulative != sender.cumulativeAckPoint
-        // Cumulative acknowledgement: drop everything up to `cumulative`.
+        // spec: RFC9260-6.7-3 everything up to the Cumulative TSN Ack leaves the retransmission queue
         while sender.head < sender.chunks.count, SerialNumber.lessOrEqual(sender.cumulativeAckPoint &+ 1, cumulative) {
             let chunk = sender.chunks[sender.head]
             let tsn = sender.cumulativeAckPoint &+ 1
@@ -74,6 +75,8 @@ extension SCTPAssociation {
         if let htna = highestNewlyAcked, !sack.gapBlocks.isEmpty {
             var i = sender.head
             // spec: RFC9260-7.2.4-3 miss indications follow HTNA
+            // spec: RFC9260-6.7-4 TSNs below the highest acknowledged and not in a block are missing
+            // spec: RFC9260-6.7-5 the number of missing reports is kept per chunk
             // spec: RFC9260-7.2.4-2 a chunk is fast-retransmitted at its third miss indication
             while i < sender.chunks.count {
                 let tsn = sender.cumulativeAckPoint &+ 1 &+ UInt32(i - sender.head)

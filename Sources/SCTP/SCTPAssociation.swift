@@ -71,6 +71,7 @@ public struct SCTPAssociation {
         var secret = [UInt8](repeating: 0, count: 32)
         for i in secret.indices { secret[i] = UInt8.random(in: 0...255, using: &self.random) }
         // spec: RFC9260-5.1.3-4 the cookie secret is random
+        // spec: RFC9260-14.1-1 from the injected (cryptographic in production) generator
         cookieSecret = secret
         var tag: UInt32 = 0
         // spec: RFC9260-5.1-2 the Initiate Tag is random in 1...2^32-1
@@ -79,6 +80,8 @@ public struct SCTPAssociation {
         localTag = tag
         // spec: RFC9260-3.3.2-17 the Initial TSN is random
         localInitialTSN = self.random.next()
+        // spec: RFC8261-6.1-4 no IPv4 or IPv6 Address parameters over DTLS
+        // spec: RFC8261-6.1-5 and no Supported Address Types
         var parameters: [SCTPParameter] = []
         var extensions: [UInt8] = []
         if configuration.offersPartialReliability {
@@ -242,6 +245,12 @@ public struct SCTPAssociation {
     /// T1-init or T1-cookie (RFC 9260 §5.1, §6.3).
     private mutating func t1Expired() {
         t1Retransmissions += 1
+        // spec: RFC9260-4-3 T1-init expiry retransmits INIT and restarts the timer
+        // spec: RFC9260-4-4 up to Max.Init.Retransmits times
+        // spec: RFC9260-4-5 then the setup is aborted and the user told
+        // spec: RFC9260-4-6 T1-cookie expiry retransmits COOKIE ECHO
+        // spec: RFC9260-4-7 up to Max.Init.Retransmits times
+        // spec: RFC9260-4-8 then the setup is aborted and the user told
         guard t1Retransmissions <= configuration.maximumInitRetransmissions else {
             close(.timedOut)
             return
@@ -361,6 +370,7 @@ public struct SCTPAssociation {
         switch first {
         case .initiation:
             // spec: RFC9260-8.5.1-2 a packet with tag 0 holds only an INIT
+            // spec: RFC9260-12.3-3 an INIT bundled with other chunks is discarded with them
             // spec: RFC9260-8.5.1-3 otherwise it is discarded
             return packet.verificationTag == 0 && packet.chunks.count == 1
         case .abort(let reflected, _):
@@ -368,6 +378,7 @@ public struct SCTPAssociation {
             // spec: RFC9260-8.5.1-7 anything else is discarded silently
             // spec: RFC9260-9.1-5 ABORT gets the special tag check
             // spec: RFC9260-3.3.7-4 an ABORT without a TCB is discarded
+            // spec: RFC9260-8.4-2 an out-of-the-blue ABORT is discarded
             guard state != .closed else { return false }
             return reflected ? (peerTag != 0 && packet.verificationTag == peerTag) : packet.verificationTag == localTag
         case .shutdownComplete(let reflected):
@@ -383,6 +394,8 @@ public struct SCTPAssociation {
             // A SHUTDOWN ACK with no association is answered with SHUTDOWN COMPLETE (T bit).
             if state == .closed || state == .cookieWait || state == .cookieEchoed {
                 // spec: RFC9260-9.2-25 a SHUTDOWN ACK without an association gets a stand-alone SHUTDOWN COMPLETE
+                // spec: RFC9260-8.4-6 out-of-the-blue SHUTDOWN ACK: answered with SHUTDOWN COMPLETE
+                // spec: RFC9260-8.4-7 carrying the packet's Verification Tag
                 // spec: RFC9260-8.5.1-9 with the packet's tag reflected and the T bit set
                 sendStandalone(.shutdownComplete(reflectedTag: true), tag: packet.verificationTag)
                 return false

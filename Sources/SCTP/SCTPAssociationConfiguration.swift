@@ -10,6 +10,7 @@ public struct SCTPAssociationConfiguration: Sendable {
     /// The receive buffer we advertise (a_rwnd) and never exceed.
     public var receiveWindow: UInt32 = 1024 * 1024
     /// The largest SCTP packet we send (before DTLS).
+    // spec: RFC8261-5-7 a safe packet size of 1200 bytes or less
     public var maximumPacketSize: Int = 1200
     /// Bytes of user messages that may wait in the send queue (not yet acknowledged).
     public var sendQueueLimit: Int = 16 * 1024 * 1024

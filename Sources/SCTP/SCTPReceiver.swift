@@ -53,6 +53,8 @@ extension SCTPAssociation {
             var gaps: [SCTPSackChunk.GapBlock] = []
             var budget = max(0, room) / 4
             if !received.isEmpty {
+                // spec: RFC9260-6.7-7 blocks from the lowest TSN up, as many as fit
+                // spec: RFC9260-6.7-6 in one SACK
                 let sorted = received.map { $0 &- cumulativeTSN }.sorted()
                 var start = sorted[0], end = sorted[0]
                 for offset in sorted.dropFirst() {
@@ -164,12 +166,15 @@ extension SCTPAssociation {
         } else {
             receiver.received.insert(tsn)
             // spec: RFC9260-7.2.4-1 while a hole is open every DATA packet is acknowledged
+            // spec: RFC9260-6.7-1 a gap is reported in a SACK at once
             receiver.gapSeen = true
         }
     }
 
     /// Non-interleaved reassembly: fragments of one message have consecutive TSNs from B to E.
     private mutating func reassemble(around tsn: UInt32) {
+        // spec: RFC9260-6.9-1 reassembly of received fragments
+        // spec: RFC9260-6.9-15 fragments are recognised by their B/E bits and queued until whole
         guard let chunk = receiver.fragments[tsn] else { return }
         // Walk forward to E; stop at the first hole.
         var end = tsn
@@ -248,6 +253,8 @@ extension SCTPAssociation {
             deliver(message)
             return
         }
+        // spec: RFC9260-6.6-1 ordered messages are delivered in SSN order
+        // spec: RFC9260-6.6-2 and held until the gap before them fills
         var stream = receiver.streams[message.stream, default: InboundStream()]
         if identifier == stream.nextIdentifier {
             deliver(message)

@@ -174,6 +174,8 @@ extension SCTPAssociation {
                               options: SCTPSendOptions = .init(), at now: Duration) throws(SCTPSendError) {
         self.now = now
         // spec: RFC9260-9.2-23 no new data once shutdown has begun
+        // spec: RFC9260-4-10 none in SHUTDOWN-RECEIVED
+        // spec: RFC9260-4-12 none in SHUTDOWN-ACK-SENT
         guard state == .established else { throw .notEstablished(state) }
         // spec: RFC9260-5.1.1-3 outbound streams are 0 ..< min(OS, peer MIS)
         guard Int(stream) < outboundStreamCount else { throw .invalidStream(stream, streamCount: outboundStreamCount) }
@@ -255,6 +257,7 @@ extension SCTPAssociation {
             size += w.count
             pendingControl.removeFirst()
         }
+        // spec: RFC3758-3.3.2-7 no FORWARD TSN to a peer without PR-SCTP
         if sender.forwardTSNNeeded, peerSupportsPartialReliability {
             let forward = makeForwardTSN()
             var w = ByteWriter()
@@ -337,9 +340,14 @@ extension SCTPAssociation {
             let head = sender.queues[stream]!.head
             var message = sender.queues[stream]!.messages[head]
             let remaining = message.payload.count - message.offset
+            // spec: RFC9260-6.9-2 messages larger than a packet are fragmented
+            // spec: RFC9260-6.9-8 the fragment size counts the common and DATA chunk headers
+            // spec: RFC9260-6.9-10 a message becomes a series of DATA chunks
             let maximumFragment = (mtu - SCTPPacket.headerSize - headerSize) & ~3
             let fragment = min(remaining, maximumFragment)
             // Do not cut a fragment short just to fill this packet; start a new packet.
+            // spec: RFC9260-6.10-1 a packet never exceeds the packet size
+            // spec: RFC9260-6.10-5 and never holds part of a chunk
             if fragment > space { break }
             // spec: RFC9260-6.1-3 no new data beyond the peer's rwnd
             // spec: RFC9260-6.1-6 except one zero window probe when nothing is in flight
@@ -381,6 +389,9 @@ extension SCTPAssociation {
                 beginning: first, ending: last,
                 immediate: false)
             // spec: RFC9260-3.3.1-13 fragments get consecutive TSNs
+            // spec: RFC9260-6.9-12 one TSN per fragment, in sequence
+            // spec: RFC9260-6.9-13 U set on every fragment of an unordered message
+            // spec: RFC9260-6.9-14 B/E are 10 on the first fragment, 01 on the last, 00 between
             // spec: RFC9260-3.3.1-14 TSNs are sequential
             // spec: RFC9260-6.10-4 DATA chunks go in increasing TSN order
             sender.nextTSN &+= 1
@@ -441,6 +452,8 @@ extension SCTPAssociation {
 
     private func shouldAbandon(_ chunk: OutboundChunk) -> Bool {
         guard peerSupportsPartialReliability else { return false }
+        // spec: RFC3758-4.1-5 the lifetime is evaluated before a retransmission
+        // spec: RFC3758-4.1-6 and an expired message is abandoned
         // spec: RFC3758-3.5-1 a chunk past its retransmission limit or lifetime is abandoned
         if let limit = chunk.maximumRetransmissions, chunk.transmissions - 1 >= limit { return true }
         if let expiry = chunk.expiry, expiry <= now { return true }
@@ -498,6 +511,8 @@ extension SCTPAssociation {
             guard var queue = sender.queues[stream] else { continue }
             var kept: [OutgoingMessage] = []
             var changed = false
+            // spec: RFC3758-4.1-3 the lifetime is evaluated before a TSN is assigned
+            // spec: RFC3758-4.1-4 an expired message gets no TSN
             for (position, message) in queue.messages[queue.head...].enumerated() {
                 // A message already partly sent is abandoned with its chunks above.
                 if position > 0 || message.offset == 0, let expiry = message.expiry, expiry <= now, message.offset == 0 {

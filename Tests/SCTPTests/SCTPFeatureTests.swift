@@ -20,7 +20,7 @@ import Testing
         return c
     }
 
-    @Test(.spec("RFC9260-3.3.1-4", "RFC9260-3.3.1-5", "RFC9260-3.3.1-3"))
+    @Test(.spec("RFC9260-3.3.1-4", "RFC9260-3.3.1-5", "RFC9260-3.3.1-3", "RFC9260-6.9-13"))
     func unorderedMessagesAllArriveWithoutWaiting() throws {
         var sim = Self.connected(seed: 11, path: .init(delay: .milliseconds(5), jitter: .milliseconds(5), loss: 0.05, reordering: 0.2),
                                  a: Self.fastRecovery, b: Self.fastRecovery)
@@ -70,7 +70,7 @@ import Testing
         #expect(sim.b.receiver.bufferedBytes == 0 && sim.b.receiver.fragments.isEmpty)
     }
 
-    @Test(.spec("RFC3758-3.5-4", "RFC3758-3.6-10"))
+    @Test(.spec("RFC3758-3.5-4", "RFC3758-3.6-10", "RFC3758-4.1-3", "RFC3758-4.1-4", "RFC3758-4.1-5", "RFC3758-4.1-6"))
     func lifetimeLimitsAbandonWholeMessages() throws {
         var sim = Self.connected(seed: 13, path: .init(delay: .milliseconds(40), loss: 0.15), a: Self.fastRecovery, b: Self.fastRecovery)
         for i in 0..<100 {
@@ -250,7 +250,8 @@ import Testing
         }
     }
 
-    @Test(.spec("RFC9260-3.2.2-1", "RFC9260-5.1.3-1", "RFC9260-5.1.5-3", "RFC9260-5.1.5-5", "RFC9260-5.1-6"))
+    @Test(.spec("RFC9260-3.2.2-1", "RFC9260-5.1.3-1", "RFC9260-5.1.5-3", "RFC9260-5.1.5-5", "RFC9260-5.1-6", "RFC9260-4-1",
+                "RFC9260-4-2", "RFC9260-8.4-5", "RFC9260-5.2.4-2"))
     func cookiesAreAuthenticatedAndExpire() throws {
         var configuration = SCTPAssociationConfiguration()
         configuration.cookieLifetime = .seconds(5)
@@ -336,5 +337,82 @@ import Testing
         inject([.unknown(type: 0xbe, flags: 0, value: []), .data(data)])
         #expect(errors.count == 1)
         #expect(sim.messagesAtB.count == 1)
+    }
+
+    @Test(.spec("RFC8261-6.1-4", "RFC8261-6.1-5", "RFC8261-5-7", "RFC3758-3.1-3", "RFC6525-5.1.1-1", "RFC9260-3.3.2-17",
+                "RFC9260-5.1.1-1", "RFC9260-3.3.2-7"))
+    func initOffersWhatWebRTCUsesAndNoAddresses() {
+        var association = SCTPAssociation(random: SeededGenerator(seed: 30))
+        association.connect(at: .zero)
+        guard case .transmit(let bytes) = association.poll(at: .zero), let packet = try? SCTPPacket(parsing: bytes),
+              case .initiation(let initiation)? = packet.chunks.first else { Issue.record("no INIT"); return }
+        #expect(packet.chunks.count == 1 && packet.verificationTag == 0)
+        #expect(!initiation.parameters.contains { [SCTPParameter.ipv4Address, SCTPParameter.ipv6Address, SCTPParameter.supportedAddressTypes].contains($0.type) })
+        #expect(initiation.supportsForwardTSN)
+        #expect(initiation.supportedExtensions.contains(SCTPChunkType.reconfig))
+        #expect(initiation.outboundStreams == 65535 && initiation.inboundStreams == 65535)
+        #expect(SCTPAssociationConfiguration().maximumPacketSize <= 1200)
+        var other = SCTPAssociation(random: SeededGenerator(seed: 31))
+        other.connect(at: .zero)
+        guard case .transmit(let second) = other.poll(at: .zero), case .initiation(let otherInit)? = try? SCTPPacket(parsing: second).chunks.first else { return }
+        #expect(otherInit.initialTSN != initiation.initialTSN && otherInit.initiateTag != initiation.initiateTag)
+    }
+
+    @Test(.spec("RFC9260-4-3", "RFC9260-4-4", "RFC9260-4-5", "RFC9260-5.1-12", "RFC9260-5.1.6-1", "RFC9260-6.3.3-1"))
+    func initIsRetransmittedWithBackoffThenGivenUp() {
+        var association = SCTPAssociation(random: SeededGenerator(seed: 32))
+        association.connect(at: .zero)
+        var sendTimes: [Duration] = []
+        var now = Duration.zero
+        var closed: SCTPCloseReason?
+        for _ in 0..<100 {
+            var deadline: Duration?
+            loop: while true {
+                switch association.poll(at: now) {
+                case .transmit: sendTimes.append(now)
+                case .event(.closed(let reason)): closed = reason
+                case .event: break
+                case .timeout(let d): deadline = d; break loop
+                }
+            }
+            guard let next = deadline, closed == nil else { break }
+            now = next
+            association.handle(.timeout, at: now)
+        }
+        #expect(sendTimes.count == 9, "the INIT and Max.Init.Retransmits (8) retransmissions")
+        #expect(closed == .timedOut)
+        let gaps = zip(sendTimes.dropFirst(), sendTimes).map { $0 - $1 }
+        #expect(gaps == [1, 2, 4, 8, 16, 32, 60, 60].map { Duration.seconds($0) }, "RTO.Initial, doubling up to RTO.Max")
+    }
+
+    @Test(.spec("RFC9260-12.4-5"))
+    func aSackForUnsentDataAborts() {
+        var sim = Self.connected(seed: 33)
+        let sack = SCTPSackChunk(cumulativeTSNAck: sim.b.sender.nextTSN &+ 10, advertisedReceiverWindowCredit: 100_000)
+        sim.b.handle(.packet(SCTPPacket(sourcePort: 5000, destinationPort: 5000, verificationTag: sim.b.localVerificationTag, chunks: [.selectiveAck(sack)]).encoded()), at: sim.now)
+        sim.drain(false)
+        #expect(sim.b.state == .closed)
+        if case .closed(.abortedLocally(let causes))? = sim.eventsB.last {
+            #expect(causes.first?.code == SCTPErrorCause.protocolViolation)
+        } else {
+            Issue.record("no abort: \(sim.eventsB)")
+        }
+    }
+
+    @Test(.spec("RFC9260-8.4-6", "RFC9260-8.4-7", "RFC9260-9.2-25", "RFC9260-8.5.1-9", "RFC9260-8.4-2", "RFC9260-12.3-3"))
+    func outOfTheBluePackets() {
+        var association = SCTPAssociation(random: SeededGenerator(seed: 34))
+        func send(_ chunks: [SCTPChunk], tag: UInt32) -> [SCTPPacket] {
+            association.handle(.packet(SCTPPacket(sourcePort: 5000, destinationPort: 5000, verificationTag: tag, chunks: chunks).encoded()), at: .zero)
+            var out: [SCTPPacket] = []
+            while case .transmit(let bytes) = association.poll(at: .zero) { out.append(try! SCTPPacket(parsing: bytes)) }
+            return out
+        }
+        let complete = send([.shutdownAck], tag: 0x1234_5678)
+        #expect(complete.count == 1 && complete.first?.verificationTag == 0x1234_5678 && complete.first?.chunks == [.shutdownComplete(reflectedTag: true)])
+        #expect(send([.abort(reflectedTag: false, causes: [])], tag: 0x1234_5678).isEmpty)
+        let initiation = SCTPInitChunk(initiateTag: 5, advertisedReceiverWindowCredit: 100_000, outboundStreams: 1, inboundStreams: 1, initialTSN: 1)
+        #expect(send([.initiation(initiation), .cookieAck], tag: 0).isEmpty, "an INIT bundled with another chunk is dropped")
+        #expect(association.state == .closed)
     }
 }

@@ -47,7 +47,10 @@ import Testing
     }
 
     @Test(.spec("RFC9260-6.2-1", "RFC9260-6.2-21", "RFC9260-6.2-23", "RFC9260-7.2.4-2", "RFC9260-7.2.3-1",
-                "RFC9260-6.1-14", "RFC9260-6.3.1-4", "RFC9260-3.3.4-2", "RFC9260-6.2-18"))
+                "RFC9260-6.1-14", "RFC9260-6.3.1-4", "RFC9260-3.3.4-2", "RFC9260-6.2-18", "RFC9260-6.6-1", "RFC9260-6.6-2",
+                "RFC9260-6.7-1", "RFC9260-6.7-3", "RFC9260-6.7-4", "RFC9260-6.7-5", "RFC9260-6.7-7", "RFC9260-6.9-1", "RFC9260-6.9-2",
+                "RFC9260-6.9-8", "RFC9260-6.9-10", "RFC9260-6.9-12", "RFC9260-6.9-14", "RFC9260-6.9-15", "RFC9260-6.10-1",
+                "RFC9260-6.10-5", "RFC9260-7.2-1", "RFC9260-7.2.1-5", "RFC9260-7.2.3-2", "RFC9260-7.2.1-2", "RFC9260-8.1-5"))
     func reliableOrderedSurvivesLossReorderingAndDuplication() {
         // 10% loss, 5% reordering, 1% duplication, jittered delay. The issue asks for 100 MB;
         // 100 MB in 64 KiB messages.
