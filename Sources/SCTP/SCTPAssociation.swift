@@ -19,8 +19,6 @@ public struct SCTPAssociation {
     var localTag: UInt32
     var peerTag: UInt32 = 0
     let localInitialTSN: UInt32
-    var tieTagLocal: UInt32 = 0
-    var tieTagPeer: UInt32 = 0
 
     // Handshake.
     var ourInit: SCTPInitChunk
@@ -47,9 +45,9 @@ public struct SCTPAssociation {
     var pendingControl: [SCTPChunk] = []
     var cookieAckPending = false
 
-    // Sender (SCTPAssociation+Sending.swift).
+    // Sender (SCTPSender.swift, SCTPAssociation+SACK.swift).
     var sender: Sender
-    // Receiver (SCTPAssociation+Receiving.swift).
+    // Receiver (SCTPReceiver.swift).
     var receiver: Receiver
     // Stream reconfiguration (SCTPAssociation+Reconfiguration.swift).
     var reconfig = Reconfiguration()
@@ -59,7 +57,6 @@ public struct SCTPAssociation {
     var t2Retransmissions = 0
     var heartbeatDeadline: Duration?
     var heartbeatOutstanding: [UInt8]?
-    var lastActivity: Duration = .zero
     var now: Duration = .zero
     /// New DATA packets still allowed in this burst (Max.Burst, RFC 9260 §6.1).
     var burstBudget = 0
@@ -295,7 +292,6 @@ public struct SCTPAssociation {
             // spec: RFC9260-9.2-7 any packet from the peer restarts the T2-shutdown count
             t2Retransmissions = 0
         }
-        lastActivity = now
         burstBudget = configuration.maximumBurst
         var dataPacket = false
         var reportUnrecognized: [SCTPErrorCause] = []

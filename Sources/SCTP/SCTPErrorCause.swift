@@ -75,29 +75,14 @@ public struct SCTPErrorCause: Sendable, Equatable, CustomStringConvertible {
         return name
     }
 
+    /// Reads causes until the reader is empty (the parameter layout, §3.3.10).
     static func readAll(_ reader: inout ByteReader) throws(WireError) -> [SCTPErrorCause] {
-        var causes: [SCTPErrorCause] = []
-        while !reader.isAtEnd {
-            let start = reader.offset
-            let code = try reader.readUInt16("cause code")
-            let length = Int(try reader.readUInt16("cause length"))
-            guard length >= 4 else {
-                throw WireError.invalidValue(field: "cause length", offset: start + 2, value: UInt64(length), reason: "below the 4-byte header")
-            }
-            let information = try reader.readBytes(length - 4, field: "cause information")
-            try reader.skip(min(Padding.count(for: length), reader.remaining), field: "cause padding")
-            causes.append(SCTPErrorCause(code: code, information: Array(information)))
-        }
-        return causes
+        try SCTPParameter.readTypeLengthValues(&reader, naming: "cause").map { SCTPErrorCause(code: $0.type, information: $0.value) }
     }
 
     /// Appends the cause with its padding; returns the number of padding bytes.
     @discardableResult
     func write(to writer: inout ByteWriter) -> Int {
-        writer.writeUInt16(code)
-        writer.writeUInt16(UInt16(4 + information.count))
-        writer.writeBytes(information)
-        writer.pad(alignment: 4)
-        return Padding.count(for: information.count)
+        SCTPParameter.writeTypeLengthValue(type: code, value: information, to: &writer)
     }
 }

@@ -43,25 +43,36 @@ public struct SCTPParameter: Sendable, Equatable {
 
     /// Reads parameters until the reader is empty (padding between them skipped).
     static func readAll(_ reader: inout ByteReader) throws(WireError) -> [SCTPParameter] {
-        var parameters: [SCTPParameter] = []
+        try readTypeLengthValues(&reader, naming: "parameter").map { SCTPParameter(type: $0.type, value: $0.value) }
+    }
+
+    /// Reads type-length-value items until the reader is empty: the layout parameters and
+    /// error causes share (RFC 9260 §3.2.1, §3.3.10). `naming` labels the fields in errors.
+    static func readTypeLengthValues(_ reader: inout ByteReader, naming item: String) throws(WireError) -> [(type: UInt16, value: [UInt8])] {
+        var items: [(type: UInt16, value: [UInt8])] = []
         while !reader.isAtEnd {
             let start = reader.offset
-            let type = try reader.readUInt16("parameter type")
-            let length = Int(try reader.readUInt16("parameter length"))
+            let type = try reader.readUInt16("\(item) type")
+            let length = Int(try reader.readUInt16("\(item) length"))
             guard length >= 4 else {
-                throw WireError.invalidValue(field: "parameter length", offset: start + 2, value: UInt64(length), reason: "below the 4-byte header")
+                throw WireError.invalidValue(field: "\(item) length", offset: start + 2, value: UInt64(length), reason: "below the 4-byte header")
             }
-            let value = try reader.readBytes(length - 4, field: "parameter value")
+            let value = try reader.readBytes(length - 4, field: "\(item) value")
             // spec: RFC9260-3.2.1-3 padding bytes are ignored (a final parameter may omit them)
-            try reader.skip(min(Padding.count(for: length), reader.remaining), field: "parameter padding")
-            parameters.append(SCTPParameter(type: type, value: Array(value)))
+            try reader.skip(min(Padding.count(for: length), reader.remaining), field: "\(item) padding")
+            items.append((type, Array(value)))
         }
-        return parameters
+        return items
     }
 
     /// Appends the parameter with its padding; returns the number of padding bytes.
     @discardableResult
     func write(to writer: inout ByteWriter) -> Int {
+        SCTPParameter.writeTypeLengthValue(type: type, value: value, to: &writer)
+    }
+
+    /// Appends one type-length-value item with its padding; returns the number of padding bytes.
+    static func writeTypeLengthValue(type: UInt16, value: [UInt8], to writer: inout ByteWriter) -> Int {
         writer.writeUInt16(type)
         writer.writeUInt16(UInt16(4 + value.count))
         writer.writeBytes(value)

@@ -149,7 +149,7 @@ extension SCTPAssociation {
         } else if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
                                  payload: Array(data.userData), unordered: data.unordered),
-                     identifier: data.messageIdentifier, buffered: 0)
+                     identifier: data.messageIdentifier)
         } else {
             receiver.fragments[tsn] = data
             receiver.bufferedBytes += length
@@ -210,7 +210,7 @@ extension SCTPAssociation {
         }
         receiver.bufferedBytes -= payload.count
         complete(SCTPMessage(stream: chunk.streamIdentifier, payloadProtocolIdentifier: ppid, payload: payload, unordered: chunk.unordered),
-                 identifier: identifier, buffered: 0)
+                 identifier: identifier)
     }
 
     /// I-DATA reassembly by MID and FSN (RFC 8260 §2.1).
@@ -219,7 +219,7 @@ extension SCTPAssociation {
         if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
                                  payload: Array(data.userData), unordered: data.unordered),
-                     identifier: data.messageIdentifier, buffered: 0)
+                     identifier: data.messageIdentifier)
             return
         }
         var partial = receiver.partials[key, default: PartialMessage()]
@@ -239,14 +239,14 @@ extension SCTPAssociation {
             receiver.bufferedBytes -= partial.bytes
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: partial.payloadProtocolIdentifier,
                                  payload: payload, unordered: data.unordered),
-                     identifier: data.messageIdentifier, buffered: 0)
+                     identifier: data.messageIdentifier)
         } else {
             receiver.partials[key] = partial
         }
     }
 
     /// A reassembled message: delivered now (unordered) or in sequence on its stream.
-    private mutating func complete(_ message: SCTPMessage, identifier: UInt32, buffered: Int) {
+    private mutating func complete(_ message: SCTPMessage, identifier: UInt32) {
         if message.unordered {
             // spec: RFC9260-3.3.1-4 unordered messages are delivered without reordering
             // spec: RFC9260-3.3.1-3 their SSN is ignored

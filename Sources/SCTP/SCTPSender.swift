@@ -243,6 +243,10 @@ extension SCTPAssociation {
         }
         // spec: RFC9260-6-12 control chunks come before DATA
         // spec: RFC9260-6.10-3 control chunks first when bundled with DATA
+        // spec: RFC9260-6.1-21 a delayed acknowledgement rides along with outgoing DATA
+        if receiver.delayedAckDeadline != nil, canSendData, sender.queuedBytes > 0 || sender.retransmitMarked > 0 {
+            receiver.sackNeeded = true
+        }
         if receiver.sackNeeded, state != .cookieEchoed {
             let sack = receiver.makeSack(window: advertisedWindow, room: mtu - size - 16)
             chunks.append(.selectiveAck(sack))
@@ -434,8 +438,6 @@ extension SCTPAssociation {
                 // spec: RFC9260-6.1-24 restarted when the earliest outstanding chunk is retransmitted
                 sender.t3Deadline = now + sender.rto
             }
-            // spec: RFC9260-6.1-21 pending acknowledgements ride along with DATA
-            lastActivity = now
         }
     }
 
