@@ -32,6 +32,7 @@ import Testing
             let ok = sim.connect()
         #expect(ok, "seed \(seed)")
             #expect(sim.a.peerTag == sim.b.localTag && sim.b.peerTag == sim.a.localTag, "seed \(seed)")
+            #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
         }
     }
 
@@ -52,5 +53,6 @@ import Testing
             #expect(message.payload == (0..<sizes[i]).map { UInt8(truncatingIfNeeded: $0 &+ i) })
             #expect(message.stream == 1 && message.payloadProtocolIdentifier == 53)
         }
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 }

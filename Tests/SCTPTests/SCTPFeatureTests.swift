@@ -40,6 +40,7 @@ import Testing
         #expect(firstBytes != (0..<300).map { $0 & 0xff }, "with 20% reordering some unordered messages overtake others")
         #expect(sim.messagesAtB.allSatisfy { $0.unordered })
         #expect(unorderedFlags)
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC3758-3.5-1", "RFC3758-3.5-2", "RFC3758-3.5-7", "RFC3758-3.2-2", "RFC3758-3.6-2", "RFC3758-3.6-7",
@@ -68,6 +69,7 @@ import Testing
         #expect(indices == indices.sorted())
         #expect(partial.allSatisfy { $0.payload == SCTPLossTests.payload(Int($0.payload[0]), size: 3000) })
         #expect(sim.b.receiver.bufferedBytes == 0 && sim.b.receiver.fragments.isEmpty)
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC3758-3.5-4", "RFC3758-3.6-10", "RFC3758-4.1-3", "RFC3758-4.1-4", "RFC3758-4.1-5", "RFC3758-4.1-6"))
@@ -86,6 +88,7 @@ import Testing
         #expect(sim.a.statistics.messagesAbandoned > 0)
         let settled = sim.run(until: { $0.b.receiver.fragments.isEmpty }, limit: .seconds(10))
         #expect(settled, "partial messages below the forward point are dropped")
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC8260-2.2.1-1", "RFC8260-2.2.3-1", "RFC8260-2.1-5"))
@@ -106,6 +109,7 @@ import Testing
             #expect(sawIData == interleave)
             let order = sim.messagesAtB.map(\.stream)
             #expect(order == (interleave ? [2, 1] : [1, 2]), "interleave \(interleave)")
+            #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
         }
     }
 
@@ -137,6 +141,7 @@ import Testing
         let again = sim.run(until: { $0.messagesAtB.count == 300 }, limit: .seconds(10))
         #expect(again)
         #expect(sim.a.sender.nextOrderedIdentifier.values.allSatisfy { $0 == 1 })
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC9260-9.2-22", "RFC9260-9.2-15", "RFC9260-9.2-19", "RFC9260-9.2-21", "RFC9260-3.3.8-1", "RFC9260-9.2-23",
@@ -151,6 +156,7 @@ import Testing
         #expect(closed)
         #expect(sim.messagesAtB.count == 50)
         #expect(sim.eventsA.last == .closed(.shutdown) && sim.eventsB.last == .closed(.shutdown))
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC9260-9.1-1", "RFC9260-9.1-2", "RFC9260-9.1-3", "RFC9260-9.1-6", "RFC9260-9.1-7", "RFC9260-3.3.7-2",
@@ -177,6 +183,7 @@ import Testing
         let before = sim.packetsAB + sim.packetsBA
         sim.run(until: { _ in false }, limit: .seconds(100))
         #expect(sim.packetsAB + sim.packetsBA == before)
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC9260-8.3-1", "RFC9260-8.3-3", "RFC9260-3.3.6-1", "RFC9260-3.3.6-2", "RFC9260-8.3-14", "RFC9260-8.3-4",
@@ -198,6 +205,7 @@ import Testing
         let dead = sim.run(until: { $0.a.state == .closed }, limit: .seconds(3600))
         #expect(dead)
         #expect(sim.eventsA.last == .closed(.timedOut))
+        #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
     @Test(.spec("RFC9260-8.5-2", "RFC9260-8.5-3", "RFC9260-8.5.1-2", "RFC9260-8.5.1-3", "RFC9260-6.8-4"))

@@ -34,12 +34,15 @@ struct SCTPSimulation {
     var eventsB: [SCTPEvent] = []
     var packetsAB = 0
     var packetsBA = 0
+    /// Checks every packet sent against the sender's wire rules.
+    var wire = SCTPWireChecker()
     /// Called for every packet put on the path (to inspect what was sent).
     var observe: ((_ fromA: Bool, _ packet: SCTPPacket) -> Void)?
 
     init(seed: UInt64, path: SCTPPath = .init(), configurationA: SCTPAssociationConfiguration = .init(),
          configurationB: SCTPAssociationConfiguration = .init()) {
         random = SeededGenerator(seed: seed)
+        wire.maximumPacketSize = max(configurationA.maximumPacketSize, configurationB.maximumPacketSize)
         a = SCTPAssociation(configuration: configurationA, random: SeededGenerator(seed: seed &* 31 &+ 1))
         b = SCTPAssociation(configuration: configurationB, random: SeededGenerator(seed: seed &* 31 &+ 2))
         self.path = path
@@ -58,6 +61,7 @@ struct SCTPSimulation {
             let output = isA ? a.poll(at: now) : b.poll(at: now)
             switch output {
             case .transmit(let bytes):
+                wire.check(bytes, fromA: isA)
                 if let observe, let packet = try? SCTPPacket(parsing: bytes) { observe(isA, packet) }
                 if isA { packetsAB += 1 } else { packetsBA += 1 }
                 send(bytes, toB: isA)

@@ -150,4 +150,26 @@ enum SCTPVectors {
         print("usrsctp corpora: \(decoded) decoded, \(rejected) rejected with a typed error")
         #expect(decoded > 50)
     }
+
+    /// The simulations' wire checker finds what it is meant to find.
+    @Test func wireCheckerCatchesBrokenPackets() {
+        func violations(_ chunks: [SCTPChunk], tag: UInt32 = 7) -> [String] {
+            var checker = SCTPWireChecker()
+            checker.fromA.peerTag = 7
+            checker.check(SCTPPacket(sourcePort: 1, destinationPort: 1, verificationTag: tag, chunks: chunks).encoded(), fromA: true)
+            return checker.violations
+        }
+        let data = SCTPDataChunk(tsn: 10, streamIdentifier: 1, messageIdentifier: 0, payloadProtocolIdentifier: 51, userData: [1][...])
+        #expect(violations([.data(data), .selectiveAck(.init(cumulativeTSNAck: 1, advertisedReceiverWindowCredit: 5000))]) == ["A: control chunk after DATA"])
+        #expect(violations([.data(data)], tag: 8).count == 1)
+        #expect(violations([.cookieAck, .cookieEcho(cookie: [1, 2, 3, 4])]) == ["A: COOKIE ECHO not first"])
+        #expect(!violations([.shutdownComplete(reflectedTag: false), .cookieAck]).isEmpty)
+        var later = data
+        later.tsn = 9
+        #expect(violations([.data(data), .data(later)]).contains("A: DATA TSNs not increasing in a packet"))
+        var wrongSequence = data
+        wrongSequence.messageIdentifier = 3
+        #expect(violations([.data(wrongSequence)]) == ["A: stream 1 sequence 3, expected 0"])
+        #expect(violations([.data(data)]).isEmpty)
+    }
 }
