@@ -83,9 +83,14 @@ public struct SCTPAssociation {
         var extensions: [UInt8] = []
         if configuration.offersPartialReliability {
             // RFC 3758 §3.1: Forward-TSN-Supported, and FORWARD TSN among the extensions.
+            // spec: RFC8831-5-1 SCTP with the PR-SCTP extension
+            // spec: RFC8831-6.1-6 partial reliability is supported
             parameters.append(SCTPParameter(type: SCTPParameter.forwardTSNSupported, value: []))
             extensions.append(SCTPChunkType.forwardTSN)
         }
+        // spec: RFC8831-6.1-3 stream reconfiguration is supported
+        // spec: RFC8831-6.1-4 and announced in the Supported Extensions parameter (RFC 5061)
+        // spec: RFC6525-5.1.1-1 RE-CONFIG is listed among the supported extensions
         if configuration.offersReconfiguration { extensions.append(SCTPChunkType.reconfig) }
         if configuration.offersInterleaving { extensions += [SCTPChunkType.iData, SCTPChunkType.iForwardTSN] }
         if !extensions.isEmpty { parameters.append(SCTPParameter(type: SCTPParameter.supportedExtensions, value: extensions)) }

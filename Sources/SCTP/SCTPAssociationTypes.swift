@@ -15,6 +15,7 @@ public enum SCTPReliability: Sendable, Equatable {
     /// Retransmitted until acknowledged.
     case reliable
     /// Abandoned after this many retransmissions (0: sent once).
+    // spec: RFC8831-6.1-7 the limited retransmission policy (RFC 7496)
     case maximumRetransmissions(Int)
     /// Abandoned when not acknowledged within this time of being queued.
     case lifetime(Duration)

@@ -43,7 +43,7 @@ import Testing
         #expect(sim.wire.violations.isEmpty, "\(sim.wire.violations.prefix(5))")
     }
 
-    @Test(.spec("RFC3758-3.5-1", "RFC3758-3.5-2", "RFC3758-3.5-7", "RFC3758-3.2-2", "RFC3758-3.6-2", "RFC3758-3.6-7",
+    @Test(.spec("RFC8831-5-1", "RFC8831-6.1-6", "RFC8831-6.1-7", "RFC3758-3.5-1", "RFC3758-3.5-2", "RFC3758-3.5-7", "RFC3758-3.2-2", "RFC3758-3.6-2", "RFC3758-3.6-7",
                 "RFC3758-3.5-10", "RFC3758-3.5-11"))
     func maxRetransmitsZeroNeverRetransmits() throws {
         var sim = Self.connected(seed: 12, path: .init(delay: .milliseconds(5), loss: 0.2), a: Self.fastRecovery, b: Self.fastRecovery)
@@ -113,7 +113,7 @@ import Testing
         }
     }
 
-    @Test(.spec("RFC6525-5.1.2-2", "RFC6525-5.1.2-4", "RFC6525-5.1.2-8", "RFC6525-5.1.1-6", "RFC6525-5.2.2-6",
+    @Test(.spec("RFC8831-6.1-3", "RFC6525-5.1.2-2", "RFC6525-5.1.2-4", "RFC6525-5.1.2-8", "RFC6525-5.1.1-6", "RFC6525-5.2.2-6",
                 "RFC6525-5.2.2-7", "RFC6525-5.2.2-9", "RFC6525-5.2.2-2", "RFC6525-5.1.1-4"))
     func resettingStreamsRestartsTheirSequenceNumbers() throws {
         var sim = Self.connected(seed: 15, path: .init(delay: .milliseconds(2)))
@@ -347,7 +347,7 @@ import Testing
         #expect(sim.messagesAtB.count == 1)
     }
 
-    @Test(.spec("RFC8261-6.1-4", "RFC8261-6.1-5", "RFC8261-5-7", "RFC3758-3.1-3", "RFC6525-5.1.1-1", "RFC9260-3.3.2-17",
+    @Test(.spec("RFC8261-6.1-4", "RFC8261-6.1-5", "RFC8261-5-7", "RFC3758-3.1-3", "RFC6525-5.1.1-1", "RFC8831-6.1-4", "RFC9260-3.3.2-17",
                 "RFC9260-5.1.1-1", "RFC9260-3.3.2-7"))
     func initOffersWhatWebRTCUsesAndNoAddresses() {
         var association = SCTPAssociation(random: SeededGenerator(seed: 30))
