@@ -38,6 +38,8 @@ struct SCTPSimulation {
     var wire = SCTPWireChecker()
     /// Called for every packet put on the path (to inspect what was sent).
     var observe: ((_ fromA: Bool, _ packet: SCTPPacket) -> Void)?
+    /// The same, with the virtual time the packet was sent at.
+    var observeTimed: ((_ fromA: Bool, _ packet: SCTPPacket, _ now: Duration) -> Void)?
 
     init(seed: UInt64, path: SCTPPath = .init(), configurationA: SCTPAssociationConfiguration = .init(),
          configurationB: SCTPAssociationConfiguration = .init()) {
@@ -63,6 +65,7 @@ struct SCTPSimulation {
             case .transmit(let bytes):
                 wire.check(bytes, fromA: isA)
                 if let observe, let packet = try? SCTPPacket(parsing: bytes) { observe(isA, packet) }
+                if let observeTimed, let packet = try? SCTPPacket(parsing: bytes) { observeTimed(isA, packet, now) }
                 if isA { packetsAB += 1 } else { packetsBA += 1 }
                 send(bytes, toB: isA)
             case .event(let event):
