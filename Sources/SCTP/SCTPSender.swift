@@ -252,6 +252,7 @@ extension SCTPAssociation {
             chunks.append(.selectiveAck(sack))
             size += 16 + 4 * (sack.gapBlocks.count + sack.duplicateTSNs.count)
             statistics.sacksSent += 1
+            receiver.sackSent()
         }
         while let control = pendingControl.first {
             var w = ByteWriter()
@@ -283,9 +284,6 @@ extension SCTPAssociation {
         }
         if canSendData { appendData(to: &chunks, size: &size, mtu: mtu) }
         guard !chunks.isEmpty else { return nil }
-        if case .selectiveAck = chunks.first { receiver.sackSent() } else if chunks.contains(where: { if case .selectiveAck = $0 { return true }; return false }) {
-            receiver.sackSent()
-        }
         let packet = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
                                 // spec: RFC9260-3.1-3 the Verification Tag is the peer's Initiate Tag
                                 // spec: RFC9260-8.5.1-4 whenever the peer's tag is known
