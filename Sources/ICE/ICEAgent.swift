@@ -328,6 +328,15 @@ public struct ICEAgent {
 
     func isOldGeneration(remote: Int) -> Bool { remote < generationStart }
 
+    /// Takes `newRole` before checks start. JSEP decides the role by who offered (the offerer
+    /// controls, RFC 8829 §5.2.1 and §5.3.1), which the owner may learn after making the agent.
+    /// Later changes come only from role conflicts (RFC 8445 §7.3.1.1).
+    public mutating func assumeRole(_ newRole: ICERole) throws(ICEError) {
+        guard connectionState == .new || newRole == role else { throw .checksStarted }
+        role = newRole
+        recomputePriorities()
+    }
+
     /// Stops everything: no more transmissions or events after the state change.
     public mutating func close() {
         for handle in tcpConnections.keys { emit(.closeTCP(handle)) }

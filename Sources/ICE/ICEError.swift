@@ -14,6 +14,8 @@ public enum ICEError: Error, Equatable, Sendable, CustomStringConvertible {
     case closed
     /// Gathering completed (end-of-candidates was signalled): no more local candidates.
     case gatheringComplete
+    /// The role can no longer be chosen: checks have started.
+    case checksStarted
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum ICEError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notConnected: return "no valid candidate pair to send on yet"
         case .consentExpired: return "consent to send expired on the selected pair (RFC 7675)"
         case .closed: return "the ICE agent is closed"
+        case .checksStarted: return "checks have started; the ICE role can change only through a role conflict"
         case .gatheringComplete: return "gathering is complete (end-of-candidates was signalled); no more local candidates"
         }
     }
