@@ -15,6 +15,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
     ("FuzzSCTP", ["SCTP"]),
     ("FuzzDataChannel", ["DataChannel"]),
+    ("FuzzSDP", ["SDP"]),
 ]
 
 let package = Package(
@@ -29,6 +30,7 @@ let package = Package(
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SCTP", targets: ["SCTP"]),
         .library(name: "DataChannel", targets: ["DataChannel"]),
+        .library(name: "SDP", targets: ["SDP"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -86,6 +88,8 @@ let package = Package(
         .target(name: "SCTP", dependencies: ["Wire", "RTCCrypto"]),
         // WebRTC data channels (RFC 8831) and DCEP (RFC 8832), sans-IO over an abstract SCTP association.
         .target(name: "DataChannel", dependencies: ["Wire"]),
+        // SDP (RFC 8866) parser and serializer with typed accessors for the WebRTC attributes.
+        .target(name: "SDP", dependencies: ["Wire"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -126,6 +130,7 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "Wire", "SpecTesting"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {
