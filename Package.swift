@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SCTP", targets: ["SCTP"]),
         .library(name: "DataChannel", targets: ["DataChannel"]),
+        .library(name: "SDP", targets: ["SDP"]),
         .library(name: "PeerConnection", targets: ["PeerConnection"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
@@ -87,6 +88,8 @@ let package = Package(
         .target(name: "SCTP", dependencies: ["Wire", "RTCCrypto"]),
         // WebRTC data channels (RFC 8831) and DCEP (RFC 8832), sans-IO over an abstract SCTP association.
         .target(name: "DataChannel", dependencies: ["Wire"]),
+        // SDP (RFC 8866) parser and serializer with typed accessors for the WebRTC attributes.
+        .target(name: "SDP", dependencies: ["Wire"]),
         // ICE → DTLS → SCTP → data channels on one 5-tuple, and JSEP over them, sans-IO.
         .target(name: "PeerConnection", dependencies: ["Wire", "RTCCrypto", "STUN", "ICE", "DTLS", "SCTP", "DataChannel"]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
@@ -129,6 +132,7 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "RTCCrypto", "Wire", "Capture", "SpecTesting"]),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "Wire", "SpecTesting"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "SpecTesting"]),
         .testTarget(name: "PeerConnectionTests", dependencies: ["PeerConnection", "ICE", "STUN", "DTLS", "DataChannel", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
