@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "DataChannel", targets: ["DataChannel"]),
         .library(name: "SDP", targets: ["SDP"]),
         .library(name: "PeerConnection", targets: ["PeerConnection"]),
+        .library(name: "SpecRTC", targets: ["SpecRTC"]),
         .library(name: "Capture", targets: ["Capture"]),
         .library(name: "SpecTrace", targets: ["SpecTrace"]),
         .library(name: "SpecTesting", targets: ["SpecTesting"]),
@@ -53,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // X.509 DER for the DTLS certificates.
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // UDP sockets for the SpecRTC module only; protocol modules never see a socket.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Test-only oracle for differential tests of RTCCrypto; no library target depends on it.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
@@ -91,7 +94,12 @@ let package = Package(
         // SDP (RFC 8866) parser and serializer with typed accessors for the WebRTC attributes.
         .target(name: "SDP", dependencies: ["Wire"]),
         // ICE → DTLS → SCTP → data channels on one 5-tuple, and JSEP over them, sans-IO.
-        .target(name: "PeerConnection", dependencies: ["Wire", "RTCCrypto", "STUN", "ICE", "DTLS", "SCTP", "DataChannel"]),
+        .target(name: "PeerConnection", dependencies: ["Wire", "RTCCrypto", "STUN", "ICE", "DTLS", "SCTP", "DataChannel", "SDP"]),
+        // The RTCPeerConnection-shaped API over UDP sockets (SwiftNIO): the only module with I/O.
+        .target(name: "SpecRTC", dependencies: [
+            "PeerConnection", "DataChannel", "ICE", "STUN", "RTCCrypto", "Capture",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // pcap/pcapng and the link, IP and UDP/TCP layers under what `explain` decodes.
         .target(name: "Capture", dependencies: ["Wire"]),
         // Requirement catalogs, citation scanner, conformance matrix and its writers.
@@ -133,7 +141,7 @@ let package = Package(
         .testTarget(name: "SCTPTests", dependencies: ["SCTP", "Wire", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "Wire", "SpecTesting"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "SpecTesting"]),
-        .testTarget(name: "PeerConnectionTests", dependencies: ["PeerConnection", "ICE", "STUN", "DTLS", "DataChannel", "RTCCrypto", "SpecTesting"]),
+        .testTarget(name: "PeerConnectionTests", dependencies: ["PeerConnection", "SDP", "ICE", "STUN", "DTLS", "SCTP", "DataChannel", "RTCCrypto", "SpecTesting"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

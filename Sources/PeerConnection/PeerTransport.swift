@@ -55,6 +55,18 @@ public struct PeerTransport {
         try ice.addHostCandidate(address)
     }
 
+    /// Starts gathering (server-reflexive candidates; host candidates are already there).
+    public mutating func gather(at now: Duration) { ice.gather(at: now) }
+
+    /// ICE restart (RFC 8445 §9): new local credentials; the selected pair carries data until a
+    /// new one is selected.
+    public mutating func restartICE(at now: Duration) { ice.restart(at: now) }
+
+    /// New remote credentials after the peer restarted ICE.
+    public mutating func setRemoteCredentials(_ credentials: ICECredentials, at now: Duration) {
+        ice.setRemoteCredentials(credentials, at: now)
+    }
+
     /// Adds a candidate the peer signalled (in its description or trickled).
     public mutating func addRemoteCandidate(_ candidate: ICECandidate) { ice.addRemoteCandidate(candidate) }
 

@@ -13,24 +13,6 @@ enum Tshark {
 /// application data, and it reports no malformed packets.
 @Suite(.enabled(if: Tshark.path != nil, "tshark is not installed"))
 struct TsharkDecryptionTests {
-    /// IPv4 + UDP around a datagram (UDP checksum 0: allowed in IPv4).
-    static func ipv4UDP(_ payload: [UInt8], fromClient: Bool) -> [UInt8] {
-        let (source, destination): ([UInt8], [UInt8]) = fromClient ? ([10, 0, 0, 1], [10, 0, 0, 2]) : ([10, 0, 0, 2], [10, 0, 0, 1])
-        let (sourcePort, destinationPort): (UInt16, UInt16) = fromClient ? (50_000, 5_000) : (5_000, 50_000)
-        let total = 20 + 8 + payload.count
-        var header: [UInt8] = [0x45, 0, UInt8(total >> 8), UInt8(total & 0xff), 0, 0, 0x40, 0, 64, 17, 0, 0] + source + destination
-        var sum: UInt32 = 0
-        for i in stride(from: 0, to: 20, by: 2) { sum += UInt32(header[i]) << 8 | UInt32(header[i + 1]) }
-        while sum > 0xffff { sum = (sum & 0xffff) + (sum >> 16) }
-        let checksum = ~UInt16(sum)
-        header[10] = UInt8(checksum >> 8)
-        header[11] = UInt8(checksum & 0xff)
-        let udpLength = 8 + payload.count
-        let udp: [UInt8] = [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xff),
-                            UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0]
-        return header + udp + payload
-    }
-
     @Test func tsharkDecryptsOurHandshake() throws {
         let tshark = try #require(Tshark.path)
         let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Identity(seed: 50), server: Identity(seed: 60))
@@ -46,13 +28,13 @@ struct TsharkDecryptionTests {
             var moved = false
             while let datagram = client.pollDatagram() {
                 clock += 1
-                capture.append(Self.ipv4UDP(datagram, fromClient: true), seconds: 1_700_000_000, nanoseconds: clock * 1_000)
+                capture.appendUDP(datagram, source: ([10, 0, 0, 1], 50_000), destination: ([10, 0, 0, 2], 5_000), seconds: 1_700_000_000, nanoseconds: clock * 1_000)
                 server.receive(datagram, now: .zero)
                 moved = true
             }
             while let datagram = server.pollDatagram() {
                 clock += 1
-                capture.append(Self.ipv4UDP(datagram, fromClient: false), seconds: 1_700_000_000, nanoseconds: clock * 1_000)
+                capture.appendUDP(datagram, source: ([10, 0, 0, 2], 5_000), destination: ([10, 0, 0, 1], 50_000), seconds: 1_700_000_000, nanoseconds: clock * 1_000)
                 client.receive(datagram, now: .zero)
                 moved = true
             }

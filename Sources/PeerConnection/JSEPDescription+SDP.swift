@@ -1,0 +1,121 @@
+import ICE
+import RTCCrypto
+import SDP
+import STUN
+
+/// Reading a ``JSEPDescription`` from SDP text and writing it back (RFC 8866 through the `SDP`
+/// module; the attributes are those of RFC 8839, 8122, 8842, 8843 and 8841).
+extension JSEPDescription {
+    /// Parses `text`; any malformed line or attribute JSEP reads is an error (RFC 8829 §5.8).
+    public init(sdpText text: String) throws(JSEPError) {
+        let sdp: SDP.SessionDescription
+        do { sdp = try SDP.SessionDescription(parsing: text) } catch { throw .malformedSDP("\(error)") }
+        do {
+            try self.init(parsed: sdp)
+        } catch let error as JSEPError {
+            throw error
+        } catch {
+            throw .malformedSDP("\(error)")
+        }
+    }
+
+    init(parsed sdp: SDP.SessionDescription) throws {
+        sessionID = UInt64(sdp.origin.sessionID) ?? 0
+        sessionVersion = sdp.origin.sessionVersionNumber ?? 0
+        bundleGroups = try sdp.groups.filter { $0.semantics == "BUNDLE" }.map(\.identificationTags)
+        iceLite = sdp.iceLite
+        // spec: RFC8829-5.2.1-45 transport attributes are taken at session level as well as in m-sections
+        let sessionUfrag = try sdp.iceUfrag, sessionPassword = try sdp.icePwd
+        let sessionFingerprints = try sdp.attributes(named: "fingerprint").compactMap(Self.fingerprint)
+        let sessionSetup = try sdp.setup
+        let sessionOptions = try sdp.iceOptions
+        sections = []
+        for media in sdp.media {
+            var section = JSEPMediaSection(kind: MediaKind(rawValue: media.media) ?? .other, media: media.media, port: media.port,
+                                           proto: media.proto, formats: media.formats)
+            section.mid = try media.mid
+            if let ufrag = try media.iceUfrag ?? sessionUfrag, let password = try media.icePwd ?? sessionPassword {
+                section.iceCredentials = ICECredentials(usernameFragment: ufrag, password: password)
+            }
+            let options = try media.iceOptions
+            section.iceOptions = options.isEmpty ? sessionOptions : options
+            let fingerprints = try media.attributes(named: "fingerprint").compactMap(Self.fingerprint)
+            section.fingerprints = fingerprints.isEmpty ? sessionFingerprints : fingerprints
+            section.setup = try (media.setup ?? sessionSetup).flatMap { DTLSSetupRole(rawValue: $0.rawValue) }
+            for attribute in media.attributes(named: "candidate") {
+                let candidate: ICECandidate
+                do {
+                    candidate = try ICECandidate(sdpAttribute: attribute.value ?? "")
+                } catch {
+                    throw JSEPError.malformedSDP("a=candidate:\(attribute.value ?? ""): \(error)")
+                }
+                // RTCP is multiplexed (RFC 8829 §5.1.3): only component 1 is used.
+                if candidate.component == 1 { section.candidates.append(candidate) }
+            }
+            section.endOfCandidates = media.endOfCandidates || sdp.endOfCandidates
+            section.bundleOnly = media.hasAttribute("bundle-only")
+            section.sctpPort = try media.sctpPort
+            section.maxMessageSize = try media.maxMessageSize.map { Int(clamping: $0) }
+            section.direction = try media.direction?.rawValue
+            section.rtcpMux = media.rtcpMux
+            sections.append(section)
+        }
+    }
+
+    /// A fingerprint attribute's value; hash functions this side cannot compute are skipped
+    /// (RFC 8122 §5.1: the endpoint picks among the ones it supports).
+    static func fingerprint(_ attribute: SDPAttribute) throws -> Fingerprint? {
+        do {
+            return try Fingerprint(sdpValue: attribute.value ?? "")
+        } catch .unsupportedAlgorithm {
+            return nil
+        } catch {
+            throw JSEPError.malformedSDP("a=fingerprint:\(attribute.value ?? ""): \(error)")
+        }
+    }
+
+    /// The description as SDP text, CRLF-terminated lines in the order browsers write them.
+    public var sdpText: String {
+        // spec: RFC8829-5.2.1-1 v=0 first
+        // spec: RFC8829-5.2.1-2 then o=
+        // spec: RFC8829-5.2.1-7 then s=-
+        // spec: RFC8829-5.2.1-10 and t=0 0
+        // spec: RFC8829-5.2.1-9 never k=
+        var sdp = SDP.SessionDescription(origin: SDPOrigin(sessionID: sessionID, sessionVersion: sessionVersion))
+        for group in bundleGroups { sdp.attributes.append(SDPAttribute(name: "group", value: (["BUNDLE"] + group).joined(separator: " "))) }
+        if iceLite { sdp.attributes.append(SDPAttribute(name: "ice-lite")) }
+        for section in sections {
+            var media = MediaDescription(media: section.media, port: section.port, proto: section.proto, formats: section.formats)
+            if let address = section.defaultAddress, !section.isRejected, !section.bundleOnly {
+                media.port = address.port
+                media.connections = [SDPConnection(addressType: address.isIPv6 ? "IP6" : "IP4", address: IPAddressText.format(address.address))]
+            } else {
+                // spec: RFC8829-5.2.1-23 c= follows m=
+                // spec: RFC8829-5.2.1-24 with IN IP4 0.0.0.0 while there is no candidate
+                media.connections = [SDPConnection()]
+            }
+            func add(_ name: String, _ value: String? = nil) { media.attributes.append(SDPAttribute(name: name, value: value)) }
+            if !section.isRejected {
+                if let credentials = section.iceCredentials {
+                    add("ice-ufrag", credentials.usernameFragment)
+                    add("ice-pwd", credentials.password)
+                }
+                if !section.iceOptions.isEmpty { add("ice-options", section.iceOptions.joined(separator: " ")) }
+                for fingerprint in section.fingerprints { add("fingerprint", fingerprint.description) }
+                if let setup = section.setup { add("setup", setup.rawValue) }
+            }
+            if let mid = section.mid { add("mid", mid) }
+            if !section.isRejected {
+                if section.bundleOnly { add("bundle-only") }
+                if let direction = section.direction { add(direction) }
+                if section.rtcpMux { add("rtcp-mux") }
+                if let port = section.sctpPort { add("sctp-port", String(port)) }
+                if let size = section.maxMessageSize { add("max-message-size", String(size)) }
+                for candidate in section.candidates { add("candidate", String(candidate.sdpAttribute.dropFirst("candidate:".count))) }
+                if section.endOfCandidates { add("end-of-candidates") }
+            }
+            sdp.media.append(media)
+        }
+        return sdp.serialized()
+    }
+}

@@ -1,0 +1,167 @@
+import DataChannel
+import ICE
+import RTCCrypto
+import STUN
+
+/// A WebRTC peer connection, sans-IO: JSEP (RFC 8829) offer/answer over one ``PeerTransport``.
+///
+/// The owner binds UDP sockets and adds them with ``addHostCandidate(_:)``, exchanges the
+/// descriptions and candidates this produces with the peer by any means, feeds datagrams and
+/// timeouts through ``handle(_:at:)`` and drains ``poll(at:)``. Media sections a peer offers are
+/// answered as rejected until media lands; the model keeps them, so m-line indices and mids match.
+public struct PeerConnection {
+    public let configuration: PeerConnectionConfiguration
+    public internal(set) var transport: PeerTransport
+    public internal(set) var signalingState: SignalingState = .stable
+    /// The descriptions in force and the ones being negotiated (W3C current/pending).
+    public internal(set) var currentLocalDescription: JSEPDescription?
+    public internal(set) var currentRemoteDescription: JSEPDescription?
+    public internal(set) var pendingLocalDescription: JSEPDescription?
+    public internal(set) var pendingRemoteDescription: JSEPDescription?
+    /// Whether this side made the offer of the last exchange (it controls ICE, RFC 8829 §5.2.1).
+    public internal(set) var isOfferer: Bool?
+
+    var random: any RandomNumberGenerator
+    var outputs: [PeerConnectionOutput] = []
+    var outputHead = 0
+    let sessionID: UInt64
+    var sessionVersion: UInt64 = 0
+    /// The last SDP createOffer/createAnswer returned, to refuse altered descriptions.
+    var lastCreated: (type: SessionDescriptionType, sdp: String, model: JSEPDescription)?
+    var wantsDataSection = false
+    var dataMid: String?
+    var nextMid = 0
+    var localCandidates: [ICECandidate] = []
+    var gatheringComplete = false
+    var pendingRestart = false
+
+    /// A peer connection; all randomness (ICE credentials, DTLS, SCTP, session id) comes from `random`.
+    public init(configuration: PeerConnectionConfiguration, random: any RandomNumberGenerator) {
+        self.configuration = configuration
+        self.random = random
+        // spec: RFC8829-5.2.1-4 the session id fits a signed 64-bit integer, below 2^63 - 1
+        sessionID = self.random.next() & 0x3FFF_FFFF_FFFF_FFFF
+        transport = PeerTransport(configuration: configuration.transport, random: DerivedRandom(&self.random))
+    }
+
+    // MARK: Sockets and the sans-IO contract
+
+    /// Adds a host candidate for a socket the owner bound.
+    public mutating func addHostCandidate(_ address: STUNTransportAddress) throws(ICEError) {
+        try transport.addHostCandidate(address)
+    }
+
+    /// Feeds one input at `now`; then drain ``poll(at:)``.
+    public mutating func handle(_ input: PeerTransportInput, at now: Duration) {
+        transport.handle(input, at: now)
+    }
+
+    /// The next output at `now`.
+    public mutating func poll(at now: Duration) -> PeerConnectionOutput {
+        if let output = dequeue() { return output }
+        while true {
+            switch transport.poll(at: now) {
+            case .transmit(let transmit): return .transmit(transmit)
+            case .event(let event):
+                observe(event)
+                outputs.append(.event(.transport(event)))
+                if let output = dequeue() { return output }
+            case .timeout(let deadline):
+                if let output = dequeue() { return output }
+                return .timeout(deadline)
+            }
+        }
+    }
+
+    mutating func dequeue() -> PeerConnectionOutput? {
+        guard outputHead < outputs.count else {
+            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
+            return nil
+        }
+        defer { outputHead += 1 }
+        return outputs[outputHead]
+    }
+
+    mutating func emit(_ event: PeerConnectionEvent) { outputs.append(.event(event)) }
+
+    /// Candidates become trickle events with the m-section they belong to (the bundle tag).
+    mutating func observe(_ event: PeerTransportEvent) {
+        switch event {
+        case .localCandidate(let candidate):
+            localCandidates.append(candidate)
+            if let description = currentLocalDescription ?? pendingLocalDescription, let first = description.sections.first {
+                emit(.localCandidate(ICECandidateInit(candidate: candidate.sdpAttribute, sdpMid: first.mid, sdpMLineIndex: 0)))
+            }
+        case .gatheringComplete:
+            gatheringComplete = true
+            emit(.endOfLocalCandidates)
+        default:
+            break
+        }
+    }
+
+    // MARK: Data channels
+
+    /// Creates a data channel; the first one asks for negotiation (an m=application section).
+    public mutating func createDataChannel(label: String, options: DataChannelOptions = DataChannelOptions())
+        throws(PeerTransportError) -> DataChannelHandle {
+        guard signalingState != .closed else { throw .closed }
+        let handle = try transport.createDataChannel(label: label, options: options)
+        if !wantsDataSection {
+            wantsDataSection = true
+            if dataMid == nil { emit(.negotiationNeeded) }
+        }
+        return handle
+    }
+
+    /// Sends a message on `channel`.
+    public mutating func send(_ message: DataChannelMessage, on channel: DataChannelHandle) throws(PeerTransportError) {
+        try transport.send(message, on: channel)
+    }
+
+    /// Bytes queued on `channel` and not yet sent.
+    public func bufferedAmount(of channel: DataChannelHandle) -> Int { transport.bufferedAmount(of: channel) }
+
+    /// Sets the threshold under which `channel` reports `.bufferedAmountLow`.
+    public mutating func setBufferedAmountLowThreshold(_ threshold: Int, for channel: DataChannelHandle) throws(PeerTransportError) {
+        try transport.setBufferedAmountLowThreshold(threshold, for: channel)
+    }
+
+    /// Starts closing `channel`.
+    public mutating func closeDataChannel(_ channel: DataChannelHandle) throws(PeerTransportError) {
+        try transport.closeDataChannel(channel)
+    }
+
+    /// Closes the connection: SCTP ABORT, DTLS close_notify, ICE stops.
+    public mutating func close(at now: Duration) {
+        guard signalingState != .closed else { return }
+        transport.close(at: now)
+        setSignalingState(.closed)
+    }
+
+    mutating func setSignalingState(_ state: SignalingState) {
+        guard state != signalingState else { return }
+        signalingState = state
+        emit(.signalingStateChanged(state))
+    }
+
+    /// The local and remote descriptions as SDP (pending first, as W3C's localDescription).
+    public var localDescription: RTCSessionDescription? {
+        guard let model = pendingLocalDescription ?? currentLocalDescription else { return nil }
+        var withCandidates = model
+        addGatheredCandidates(to: &withCandidates)
+        return RTCSessionDescription(type: pendingLocalDescription != nil ? (signalingState == .haveLocalOffer ? .offer : .pranswer)
+                                                                       : (isOfferer == true ? .offer : .answer),
+                                  sdp: withCandidates.sdpText)
+    }
+
+    /// Puts the candidates gathered so far (and end-of-candidates) into the bundle tag's section.
+    func addGatheredCandidates(to description: inout JSEPDescription) {
+        guard let index = description.sections.firstIndex(where: { !$0.isRejected && !$0.bundleOnly }) else { return }
+        description.sections[index].candidates = localCandidates
+        description.sections[index].endOfCandidates = gatheringComplete
+        if let first = localCandidates.first, first.address != nil {
+            description.sections[index].defaultAddress = first.address
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import PeerConnection
+import SCTP
+
+/// How an ``RTCPeerConnection`` is set up (the parts of W3C `RTCConfiguration` that apply, plus
+/// where its sockets bind and what it records).
+public struct RTCConfiguration: Sendable {
+    /// Local addresses to bind a UDP socket on, one host candidate each (`127.0.0.1`, `::1`, or
+    /// an interface address). Port 0 picks a free port.
+    public var hostAddresses: [String] = ["127.0.0.1"]
+    /// Bundle policy (RFC 8829 §4.1.1); with a data-only session every policy gives one transport.
+    public var bundlePolicy: BundlePolicy = .balanced
+    /// The largest message this side accepts (`a=max-message-size`).
+    public var maxMessageSize = 262_144
+    /// Write every datagram sent and received to this pcap file when the connection closes.
+    public var pcapPath: String?
+    /// Write NSS key log lines (for Wireshark to decrypt DTLS) to this file.
+    public var keyLogPath: String?
+    /// SCTP association settings.
+    public var sctp = SCTPAssociationConfiguration()
+
+    public init() {}
+}

@@ -1,0 +1,327 @@
+import Capture
+import DataChannel
+import Foundation
+import ICE
+import NIOCore
+import NIOPosix
+import PeerConnection
+import RTCCrypto
+import STUN
+
+/// A WebRTC peer connection over UDP sockets (SwiftNIO), shaped like the W3C
+/// `RTCPeerConnection` where that fits Swift: async methods, an `AsyncStream` of events,
+/// `Sendable` types. The protocol work is the sans-IO ``PeerConnection``; this class owns its
+/// sockets, its clock and its timer, all on one event loop.
+public final class RTCPeerConnection: @unchecked Sendable {
+    /// Candidates, state changes, channels the peer opened and protocol traces, in order.
+    public let events: AsyncStream<RTCPeerConnectionEvent>
+    /// The configuration it was made with.
+    public let configuration: RTCConfiguration
+
+    let continuation: AsyncStream<RTCPeerConnectionEvent>.Continuation
+    let eventLoop: any EventLoop
+    // Everything below is confined to `eventLoop`.
+    var core: PeerConnection
+    var sockets: [STUNTransportAddress: any Channel] = [:]
+    var written: Set<STUNTransportAddress> = []
+    let startUptime = NIODeadline.now().uptimeNanoseconds
+    var timer: Scheduled<Void>?
+    var timerDeadline: Duration?
+    var channels: [DataChannelHandle: RTCDataChannel] = [:]
+    var capture: PcapWriter?
+    var keyLog: [String] = []
+    var socketAddresses: [STUNTransportAddress: SocketAddress] = [:]
+    var transportAddresses: [SocketAddress: STUNTransportAddress] = [:]
+    var closed = false
+    var dataChannelsOpened = 0, dataChannelsClosed = 0
+
+    /// Makes a connection: a fresh P-256 certificate and one UDP socket per host address.
+    public static func make(configuration: RTCConfiguration = RTCConfiguration(),
+                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> RTCPeerConnection {
+        let eventLoop = group.next()
+        var random = SecureRandom()
+        let privateKey = random.p256PrivateKey()
+        let now = Int64(Date().timeIntervalSince1970)
+        // spec: RFC8827-6.5-1 a fresh self-signed certificate per connection, its fingerprint in SDP
+        let certificate = try X509Certificate.selfSigned(privateKey: privateKey, serialNumber: random.bytes(16), commonName: "SpecRTC",
+                                                         notBefore: now - 86_400, notAfter: now + 30 * 86_400)
+        var ice = ICEAgent.Configuration(role: .controlling)
+        ice.allowsLoopback = configuration.hostAddresses.contains { $0 == "127.0.0.1" || $0 == "::1" || $0.hasPrefix("127.") }
+        var transport = PeerTransportConfiguration(certificate: certificate, privateKey: privateKey, ice: ice, sctp: configuration.sctp)
+        transport.keyLog = configuration.keyLogPath != nil
+        var core = PeerConnectionConfiguration(transport: transport)
+        core.bundlePolicy = configuration.bundlePolicy
+        core.maxMessageSize = configuration.maxMessageSize
+        let connection = RTCPeerConnection(core: PeerConnection(configuration: core, random: random), configuration: configuration,
+                                           eventLoop: eventLoop)
+        do {
+            for host in configuration.hostAddresses { try await connection.bind(host) }
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    init(core: PeerConnection, configuration: RTCConfiguration, eventLoop: any EventLoop) {
+        self.core = core
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        if configuration.pcapPath != nil { capture = PcapWriter(linkType: .raw) }
+        (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    // MARK: Signaling (W3C names)
+
+    /// createOffer; `iceRestart` asks for new ICE credentials.
+    public func createOffer(iceRestart: Bool = false) async throws -> RTCSessionDescription {
+        try await onLoop { try self.core.createOffer(iceRestart: iceRestart, at: self.now) }
+    }
+
+    public func createAnswer() async throws -> RTCSessionDescription {
+        try await onLoop { try self.core.createAnswer() }
+    }
+
+    public func setLocalDescription(_ description: RTCSessionDescription) async throws {
+        try await onLoop {
+            try self.core.setLocalDescription(description, at: self.now)
+            self.drain()
+        }
+    }
+
+    public func setRemoteDescription(_ description: RTCSessionDescription) async throws {
+        try await onLoop {
+            try self.core.setRemoteDescription(description, at: self.now)
+            self.drain()
+        }
+    }
+
+    /// Adds a trickled candidate; an empty `candidate` is end-of-candidates.
+    public func addIceCandidate(_ candidate: ICECandidateInit) async throws {
+        try await onLoop {
+            try self.core.addICECandidate(candidate, at: self.now)
+            self.drain()
+        }
+    }
+
+    /// The local description with the candidates gathered so far.
+    public var localDescription: RTCSessionDescription? { get async { try? await onLoop { self.core.localDescription } } }
+
+    public var connectionState: PeerConnectionState { get async { (try? await onLoop { self.core.transport.state }) ?? .closed } }
+    public var signalingState: SignalingState { get async { (try? await onLoop { self.core.signalingState }) ?? .closed } }
+    public var iceConnectionState: ICEConnectionState { get async { (try? await onLoop { self.core.transport.ice.connectionState }) ?? .closed } }
+
+    /// Creates a data channel (W3C `createDataChannel`).
+    public func createDataChannel(_ label: String, options: DataChannelOptions = DataChannelOptions()) async throws -> RTCDataChannel {
+        try await onLoop {
+            let handle = try self.core.createDataChannel(label: label, options: options)
+            let channel = RTCDataChannel(handle: handle, label: label, protocol: options.protocol, options: options, connection: self)
+            self.channels[handle] = channel
+            self.drain()
+            return channel
+        }
+    }
+
+    /// Closes the connection and its sockets; writes the pcap and key log when asked for.
+    public func close() async {
+        try? await onLoop { self.closeOnLoop() }
+    }
+
+    // MARK: The event loop side
+
+    /// Runs `body` on the connection's event loop.
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await eventLoop.submit(body).get()
+    }
+
+    var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - startUptime)) }
+
+    func bind(_ host: String) async throws {
+        let bootstrap = DatagramBootstrap(group: eventLoop)
+            .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: 4 << 20)
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 32)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DatagramHandler(connection: self))
+                }
+            }
+        let channel = try await bootstrap.bind(host: host, port: 0).get()
+        try await onLoop {
+            guard let address = channel.localAddress, let local = self.transportAddress(address) else {
+                throw RTCError.socket("cannot read the local address of the socket bound to \(host)")
+            }
+            self.sockets[local] = channel
+            try self.core.addHostCandidate(local)
+            self.drain()
+        }
+    }
+
+    /// One datagram from a socket (on the loop).
+    func receive(_ bytes: [UInt8], from source: SocketAddress, on channel: any Channel) {
+        guard !closed, let from = transportAddress(source), let localAddress = channel.localAddress,
+              let to = transportAddress(localAddress) else { return }
+        record(bytes, from: from, to: to)
+        core.handle(.datagram(bytes, from: from, to: to), at: now)
+        drain()
+    }
+
+    /// Drains the core: datagrams to sockets, events to streams, the next timeout to the timer.
+    func drain() {
+        let time = now
+        loop: while true {
+            switch core.poll(at: time) {
+            case .transmit(let transmit):
+                send(transmit)
+            case .event(let event):
+                dispatch(event, at: time)
+            case .timeout(let deadline):
+                schedule(deadline)
+                break loop
+            }
+        }
+        for local in written { sockets[local]?.flush() }
+        written.removeAll(keepingCapacity: true)
+    }
+
+    func send(_ transmit: ICETransmit) {
+        guard let channel = sockets[transmit.source], let destination = socketAddress(transmit.destination) else { return }
+        record(transmit.bytes, from: transmit.source, to: transmit.destination)
+        var buffer = channel.allocator.buffer(capacity: transmit.bytes.count)
+        buffer.writeBytes(transmit.bytes)
+        channel.write(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
+        written.insert(transmit.source)
+    }
+
+    func schedule(_ deadline: Duration?) {
+        guard deadline != timerDeadline else { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        guard let deadline, !closed else { timer = nil; return }
+        let (seconds, attoseconds) = deadline.components
+        let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds / 1_000_000_000))
+        timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startUptime + nanoseconds)) { [self] in
+            timerDeadline = nil
+            guard !closed else { return }
+            core.handle(.timeout, at: now)
+            drain()
+        }
+    }
+
+    func dispatch(_ event: PeerConnectionEvent, at time: Duration) {
+        switch event {
+        case .transport(let event):
+            continuation.yield(.trace(event, at: time))
+            dispatchTransport(event)
+        case .localCandidate(let candidate): continuation.yield(.iceCandidate(candidate))
+        case .endOfLocalCandidates: continuation.yield(.iceCandidate(nil))
+        case .signalingStateChanged(let state): continuation.yield(.signalingStateChange(state))
+        case .negotiationNeeded: continuation.yield(.negotiationNeeded)
+        }
+    }
+
+    func dispatchTransport(_ event: PeerTransportEvent) {
+        switch event {
+        case .connectionStateChanged(let state): continuation.yield(.connectionStateChange(state))
+        case .iceStateChanged(let state): continuation.yield(.iceConnectionStateChange(state))
+        case let .dataChannelCreated(handle, label, protocolName, options):
+            let channel = RTCDataChannel(handle: handle, label: label, protocol: protocolName, options: options, connection: self)
+            channels[handle] = channel
+            continuation.yield(.dataChannel(channel))
+        case let .dataChannelOpened(handle, id):
+            dataChannelsOpened += 1
+            channels[handle]?.streamIdentifier = id
+            channels[handle]?.deliver(.open)
+        case let .dataChannelMessage(handle, message): channels[handle]?.deliver(.message(message))
+        case .bufferedAmountLow(let handle): channels[handle]?.deliver(.bufferedAmountLow)
+        case .dataChannelClosing(let handle): channels[handle]?.deliver(.closing)
+        case .dataChannelClosed(let handle):
+            dataChannelsClosed += 1
+            channels.removeValue(forKey: handle)?.deliver(.close)
+        case let .dataChannelError(handle, error):
+            if let handle { channels[handle]?.deliver(.error("\(error)")) }
+        case let .dataChannelFailed(handle, error): channels[handle]?.deliver(.error("\(error)"))
+        case let .sendFailed(handle, reason): if let handle { channels[handle]?.deliver(.error(reason)) }
+        case .keyLog(let line): keyLog.append(line)
+        default: break
+        }
+    }
+
+    func closeOnLoop() {
+        guard !closed else { return }
+        core.close(at: now)
+        drain()
+        closed = true
+        timer?.cancel()
+        for channel in channels.values { channel.deliver(.close) }
+        channels.removeAll()
+        for socket in sockets.values { socket.close(promise: nil) }
+        sockets.removeAll()
+        if let path = configuration.pcapPath, let capture {
+            FileManager.default.createFile(atPath: path, contents: Data(capture.bytes))
+        }
+        if let path = configuration.keyLogPath {
+            FileManager.default.createFile(atPath: path, contents: Data(keyLog.map { $0 + "\n" }.joined().utf8))
+        }
+        continuation.finish()
+    }
+
+    func record(_ bytes: [UInt8], from source: STUNTransportAddress, to destination: STUNTransportAddress) {
+        guard capture != nil else { return }
+        let time = Date().timeIntervalSince1970
+        let seconds = UInt32(time), nanoseconds = UInt32((time - Double(seconds)) * 1e9)
+        capture!.appendUDP(bytes, source: (source.address, source.port), destination: (destination.address, destination.port),
+                           seconds: seconds, nanoseconds: nanoseconds)
+    }
+
+    // MARK: Addresses
+
+    func transportAddress(_ address: SocketAddress) -> STUNTransportAddress? {
+        if let known = transportAddresses[address] { return known }
+        guard let port = address.port else { return nil }
+        var bytes: [UInt8]
+        switch address {
+        case .v4(let v4): bytes = withUnsafeBytes(of: v4.address.sin_addr) { Array($0) }
+        case .v6(let v6): bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+        default: return nil
+        }
+        let result = STUNTransportAddress(address: bytes, port: UInt16(port))
+        if transportAddresses.count < 1024 { transportAddresses[address] = result }
+        return result
+    }
+
+    func socketAddress(_ address: STUNTransportAddress) -> SocketAddress? {
+        if let known = socketAddresses[address] { return known }
+        guard let result = try? SocketAddress(ipAddress: IPAddressText.format(address.address), port: Int(address.port)) else { return nil }
+        if socketAddresses.count < 1024 { socketAddresses[address] = result }
+        return result
+    }
+}
+
+/// Why the socket layer failed.
+public enum RTCError: Error, Sendable, CustomStringConvertible {
+    case socket(String)
+    public var description: String {
+        switch self {
+        case .socket(let why): return "socket: \(why)"
+        }
+    }
+}
+
+/// Reads datagrams from one UDP socket into the connection (on its event loop).
+final class DatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let connection: RTCPeerConnection
+
+    init(connection: RTCPeerConnection) { self.connection = connection }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        connection.receive(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, on: context.channel)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP port unreachable and the like surface here; ICE's timers handle a dead path.
+    }
+}

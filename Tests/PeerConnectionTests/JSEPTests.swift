@@ -1,0 +1,190 @@
+import DataChannel
+import ICE
+import PeerConnection
+import RTCCrypto
+import SDP
+import SpecTesting
+import Testing
+
+@Suite struct JSEPTests {
+    @Test(.spec("RFC8829-5.2.1-37", "RFC8829-5.3.1-27", "RFC8829-5.3.1-18", "RFC8829-5.5-2", "RFC8829-5.6-2", "RFC8829-5.6-3",
+                "RFC8829-5.1.1-2"))
+    func offerAndAnswerAsTextConnectAndCarryMessages() throws {
+        var call = JSEPCall(seed: 21)
+        let chat = try call.a.createDataChannel(label: "chat")
+        #expect(call.a.next(at: .zero).isNegotiationNeeded)
+        try call.negotiate()
+        #expect(call.a.signalingState == .stable && call.b.signalingState == .stable)
+        #expect(call.run { !JSEPCall.opened($0.eventsA).isEmpty && !JSEPCall.opened($0.eventsB).isEmpty })
+        #expect(call.a.transport.state == .connected)
+        let remote = try #require(JSEPCall.opened(call.eventsB).first)
+        try call.a.send(.string("hello"), on: chat)
+        try call.a.send(.binary([]), on: chat)
+        #expect(call.run { JSEPCall.messages($0.eventsB, on: remote).count == 2 })
+        #expect(JSEPCall.messages(call.eventsB, on: remote) == [.string("hello"), .binary([])])
+        // Both sides agree on the mid and the answer kept it.
+        #expect(call.a.currentRemoteDescription?.sections.first?.mid == call.a.currentLocalDescription?.sections.first?.mid)
+    }
+
+    @Test(.spec("RFC8829-5.2.1-1", "RFC8829-5.2.1-2", "RFC8829-5.2.1-4", "RFC8829-5.2.1-7", "RFC8829-5.2.1-9", "RFC8829-5.2.1-10",
+                "RFC8829-5.2.1-11", "RFC8829-5.2.1-23", "RFC8829-5.2.1-24", "RFC8829-5.2.1-36", "RFC8829-5.2.1-38",
+                "RFC8829-5.2.1-39", "RFC8829-5.2.1-40", "RFC8829-5.2.1-41", "RFC8829-5.2.1-42", "RFC8829-5.2.1-27"))
+    func theOfferHasTheLinesJSEPRequires() throws {
+        var call = JSEPCall(seed: 22)
+        _ = try call.a.createDataChannel(label: "x")
+        let offer = try call.a.createOffer()
+        let lines = offer.sdp.components(separatedBy: "\r\n")
+        #expect(lines[0] == "v=0")
+        #expect(lines[1].hasPrefix("o=- "))
+        let sessionID = try #require(UInt64(lines[1].split(separator: " ")[1]))
+        #expect(sessionID < UInt64(Int64.max))
+        #expect(lines[2] == "s=-")
+        #expect(lines.contains("t=0 0"))
+        #expect(!lines.contains { $0.hasPrefix("k=") })
+        let mLine = try #require(lines.firstIndex { $0.hasPrefix("m=") })
+        #expect(lines[mLine] == "m=application 9 UDP/DTLS/SCTP webrtc-datachannel")
+        #expect(lines[mLine + 1] == "c=IN IP4 0.0.0.0")
+        #expect(lines.contains("a=ice-options:trickle ice2"))
+        #expect(lines.contains("a=setup:actpass"))
+        #expect(lines.contains("a=mid:0"))
+        #expect(lines.contains("a=sctp-port:5000"))
+        #expect(lines.contains("a=group:BUNDLE 0"))
+        #expect(lines.contains { $0.hasPrefix("a=fingerprint:sha-256 ") })
+        // It parses back with the SDP module, unchanged.
+        #expect(try SessionDescription(parsing: offer.sdp).serialized() == offer.sdp)
+    }
+
+    @Test(.spec("RFC8829-5.5-4", "RFC8829-5.6-4", "RFC8829-5.3.1-1", "RFC8829-5.7-1", "RFC8829-5.7-2"))
+    func callsInTheWrongStateAreRefusedAndRollbackReturnsToStable() throws {
+        var call = JSEPCall(seed: 23)
+        _ = try call.a.createDataChannel(label: "x")
+        #expect(throws: JSEPError.invalidState("createAnswer", .stable)) { try call.a.createAnswer() }
+        let answerLike = RTCSessionDescription(type: .answer, sdp: try call.a.createOffer().sdp)
+        #expect(throws: JSEPError.invalidState("setRemoteDescription(answer)", .stable)) {
+            try call.a.setRemoteDescription(answerLike, at: .zero)
+        }
+        #expect(throws: JSEPError.invalidState("rollback", .stable)) {
+            try call.a.setLocalDescription(RTCSessionDescription(type: .rollback, sdp: ""), at: .zero)
+        }
+        let offer = try call.a.createOffer()
+        try call.a.setLocalDescription(offer, at: .zero)
+        #expect(call.a.signalingState == .haveLocalOffer)
+        #expect(throws: JSEPError.invalidState("setRemoteDescription(offer)", .haveLocalOffer)) {
+            try call.a.setRemoteDescription(offer, at: .zero)
+        }
+        // Rolled back through setRemoteDescription: the same effect as through setLocalDescription.
+        try call.a.setRemoteDescription(RTCSessionDescription(type: .rollback, sdp: ""), at: .zero)
+        #expect(call.a.signalingState == .stable)
+        #expect(call.a.pendingLocalDescription == nil)
+        // B takes a remote offer, then rolls it back.
+        try call.b.setRemoteDescription(offer, at: .zero)
+        #expect(call.b.signalingState == .haveRemoteOffer)
+        try call.b.setLocalDescription(RTCSessionDescription(type: .rollback, sdp: ""), at: .zero)
+        #expect(call.b.signalingState == .stable && call.b.pendingRemoteDescription == nil)
+    }
+
+    @Test(.spec("RFC8829-5.5-5"))
+    func aModifiedLocalDescriptionIsRefused() throws {
+        var call = JSEPCall(seed: 24)
+        _ = try call.a.createDataChannel(label: "x")
+        var offer = try call.a.createOffer()
+        offer.sdp = offer.sdp.replacingOccurrences(of: "a=sctp-port:5000", with: "a=sctp-port:5001")
+        #expect(throws: JSEPError.modifiedDescription) { try call.a.setLocalDescription(offer, at: .zero) }
+        #expect(call.a.signalingState == .stable)
+    }
+
+    @Test(.spec("RFC8829-5.6-5", "RFC8829-5.8-1", "RFC8829-5.10-1"))
+    func malformedRemoteSDPIsRefusedAndNothingChanges() throws {
+        var call = JSEPCall(seed: 25)
+        _ = try call.a.createDataChannel(label: "x")
+        let good = try call.a.createOffer().sdp
+        for bad in [good.replacingOccurrences(of: "v=0", with: "v=1"),
+                    good.replacingOccurrences(of: "a=setup:actpass", with: "a=setup:sideways"),
+                    good.replacingOccurrences(of: "t=0 0", with: "t = 0 0")] {
+            #expect(throws: JSEPError.self) { try call.b.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: bad), at: .zero) }
+            #expect(call.b.signalingState == .stable && call.b.pendingRemoteDescription == nil)
+        }
+        // An offer without a fingerprint parses but breaks JSEP: an error, nothing applied.
+        let noFingerprint = good.components(separatedBy: "\r\n").filter { !$0.hasPrefix("a=fingerprint") }.joined(separator: "\r\n")
+        #expect(throws: JSEPError.self) { try call.b.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: noFingerprint), at: .zero) }
+        #expect(call.b.signalingState == .stable)
+    }
+
+    @Test(.spec("RFC8829-5.3.1-5", "RFC8829-5.3.1-9", "RFC8829-5.3.1-24", "RFC8829-5.3.1-28", "RFC8829-5.3.1-30", "RFC8829-5.3.1-31",
+                "RFC3264-6-3", "RFC8829-5.1.2-7", "RFC8829-5.2.1-45"))
+    func anOfferWithMediaIsAnsweredWithMediaRejectedAndDataAccepted() throws {
+        var call = JSEPCall(seed: 26)
+        // A browser-shaped offer: audio, then data, bundled, transport attributes at session level.
+        let offer = [
+            "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
+            "a=ice-ufrag:EsAw", "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1",
+            "a=fingerprint:sha-256 \(TestIdentity(seed: 1).fingerprint.description.dropFirst("sha-256 ".count))",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 0", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:0", "a=sendrecv", "a=rtcp-mux",
+            "a=rtpmap:111 opus/48000/2", "a=rtpmap:0 PCMU/8000",
+            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:1", "a=sctp-port:5000",
+            "a=candidate:1 1 udp 2130706431 127.0.0.1 40001 typ host", "",
+        ].joined(separator: "\r\n")
+        try call.b.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: offer), at: .zero)
+        let answer = try call.b.createAnswer()
+        let parsed = try SessionDescription(parsing: answer.sdp)
+        #expect(parsed.media.count == 2)
+        #expect(parsed.media[0].port == 0 && parsed.media[0].proto == "UDP/TLS/RTP/SAVPF" && parsed.media[0].media == "audio")
+        #expect(try parsed.media[0].mid == "0")
+        #expect(parsed.media[1].proto == "UDP/DTLS/SCTP" && parsed.media[1].formats == ["webrtc-datachannel"])
+        #expect(try parsed.media[1].mid == "1")
+        #expect(try parsed.media[1].setup == .active)
+        #expect(try parsed.bundleGroup?.identificationTags == ["1"])
+    }
+
+    @Test(.spec("RFC8838-13-6"))
+    func trickledCandidatesConnectWithoutCandidatesInTheSDP() throws {
+        var call = JSEPCall(seed: 27)
+        _ = try call.a.createDataChannel(label: "x")
+        // The descriptions go without candidates (made before any was added to them).
+        let offer = try call.a.createOffer()
+        try call.a.setLocalDescription(offer, at: .zero)
+        try call.b.setRemoteDescription(offer, at: .zero)
+        let answer = try call.b.createAnswer()
+        try call.b.setLocalDescription(answer, at: .zero)
+        try call.a.setRemoteDescription(answer, at: .zero)
+        #expect(!offer.sdp.contains("a=candidate"))
+        call.pump()
+        // Each side's candidates trickle across, then end-of-candidates (an empty candidate).
+        func trickles(_ events: [PeerConnectionEvent]) -> [ICECandidateInit] {
+            events.compactMap {
+                if case .localCandidate(let c) = $0 { return c }
+                if case .endOfLocalCandidates = $0 { return ICECandidateInit(candidate: "", sdpMid: "0") }
+                return nil
+            }
+        }
+        for candidate in trickles(call.eventsA) { try call.b.addICECandidate(candidate, at: .zero) }
+        for candidate in trickles(call.eventsB) { try call.a.addICECandidate(candidate, at: .zero) }
+        #expect(trickles(call.eventsA).contains { $0.candidate.hasPrefix("candidate:") && $0.sdpMid == "0" })
+        #expect(call.run { !JSEPCall.opened($0.eventsA).isEmpty })
+        #expect(throws: JSEPError.self) { try call.a.addICECandidate(ICECandidateInit(candidate: "candidate:x", sdpMid: "9"), at: .zero) }
+    }
+
+    @Test(.spec("RFC8122-5.1-6"))
+    func aFingerprintThatDoesNotMatchFailsTheConnection() throws {
+        var call = JSEPCall(seed: 28)
+        _ = try call.a.createDataChannel(label: "x")
+        let offer = try call.a.createOffer()
+        try call.a.setLocalDescription(offer, at: .zero)
+        let wrong = TestIdentity(seed: 77).fingerprint.description
+        let tampered = call.a.localDescription!.sdp.replacingOccurrences(
+            of: call.a.configuration.transport.certificate.fingerprint(.sha256).description, with: wrong)
+        try call.b.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: tampered), at: .zero)
+        let answer = try call.b.createAnswer()
+        try call.b.setLocalDescription(answer, at: .zero)
+        try call.a.setRemoteDescription(call.b.localDescription!, at: .zero)
+        #expect(call.run { $0.b.transport.state == .failed })
+        #expect(call.b.transport.failureReason?.contains("fingerprint") == true)
+    }
+}
+
+extension SimulatedOutput {
+    var isNegotiationNeeded: Bool {
+        if case .event(let event) = self, let event = event as? PeerConnectionEvent, event == .negotiationNeeded { return true }
+        return false
+    }
+}
