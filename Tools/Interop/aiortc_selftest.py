@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
-"""Self-test of aiortc_peer.py: two copies of it, one offering (with --no-echo: it sends and checks
-the echoes) and one answering (it echoes), their SDP wired through this driver over their pipes.
+"""Self-test of aiortc_peer.py: two copies of it, one offering and one answering, their SDP wired
+through this driver over their pipes; one of them (--no-echo) sends and checks the echoes, the
+other echoes. Twice: the offerer drives, then the answerer does.
 
     python aiortc_selftest.py [--verbose]      (Tools/Interop/aiortc_selftest.sh makes the venv first)
 
 Checks, over 127.0.0.1 only:
   - the offer and the answer carry candidates (no trickle), host 127.0.0.1 only, and the
     data-channel m-section (UDP/DTLS/SCTP webrtc-datachannel, a=sctp-port, a=max-message-size);
-  - an in-band (DCEP) channel made with --channel, and a negotiated one made with "create" on both
-    sides, open on both sides;
+  - an in-band (DCEP) channel made with --channel (or with "create" by the answerer), and a
+    negotiated one made with "create" on both sides, open on both sides, with ids of the right
+    parity (RFC 8832: odd for the DTLS server, which aiortc's offerer is);
   - messages of mixed sizes (empty, 1 byte, 1 KiB, 64 KiB), text and binary, come back as they were
     sent, of the same kind, in order, on each channel;
   - a refused command is an "error" line and the peer goes on;
   - "close" of one channel is seen by both sides; "status" reports the rest;
-  - "stop" ends the offerer with "closed"/"stop" and status 0, and the answerer then ends by itself
+  - "stop" ends the driver with "closed"/"stop" and status 0, and the echoer then ends by itself
     ("closed"/"remote") or at the end of its stdin ("closed"/"stdin-eof"), status 0;
   - a peer whose stdin ends before the remote description exits 0 ("stdin-eof"), and one whose
     remote description never comes exits 1 ("failed") after --timeout.
@@ -164,7 +166,11 @@ def check_description(kind: str, line: dict | None) -> str:
     return sdp
 
 
-def session() -> None:
+def session(driver_offers: bool) -> None:
+    """The driver (--no-echo) sends and checks the echoes; the other peer echoes. driver_offers:
+    the driver is the offerer and makes the in-band channel with --channel (so the offer is made
+    with a channel); else the driver answers and makes it with "create" once connected (and the
+    offer is made with no channel: alwaysNegotiateDataChannels)."""
     rng = random.Random(7)
     kib = bytes(rng.getrandbits(8) for _ in range(1024))
     big = bytes(rng.getrandbits(8) for _ in range(65536))
@@ -172,8 +178,12 @@ def session() -> None:
         "", b"", "x", b"\x01", "é" * 512, kib, "".join(rng.choice("abcdefgh") for _ in range(65536)), big,
         "after the big ones",
     ]
-    offerer = Peer("offerer", "--role", "offer", "--no-echo", "--channel", "inband", "--timeout", "20")
-    answerer = Peer("answerer", "--role", "answer", "--timeout", "20")
+    tag = "driver offers" if driver_offers else "driver answers"
+    offer_args = ["--role", "offer", "--timeout", "20"] + (["--no-echo", "--channel", "inband"] if driver_offers else [])
+    answer_args = ["--role", "answer", "--timeout", "20"] + ([] if driver_offers else ["--no-echo"])
+    offerer = Peer(f"offerer ({tag})", *offer_args)
+    answerer = Peer(f"answerer ({tag})", *answer_args)
+    driver, echoer = (offerer, answerer) if driver_offers else (answerer, offerer)
     try:
         offer = offerer.wait_for(lambda l: "type" in l, what="the offer")
         offer_sdp = check_description("offer", offer)
@@ -190,22 +200,26 @@ def session() -> None:
 
         up_o = offerer.wait_for(event("state", connectionState="connected"), what="connected")
         up_a = answerer.wait_for(event("state", connectionState="connected"), what="connected")
-        check(up_o is not None and up_a is not None, "both peers reach connectionState connected")
+        check(up_o is not None and up_a is not None, f"{tag}: both peers reach connectionState connected")
         if up_o and up_a:
             check(up_o.get("iceRole") == "controlling" and up_o.get("dtlsRole") == "server",
                   f"the offerer is ICE controlling and DTLS server: {up_o}")
             check(up_a.get("iceRole") == "controlled" and up_a.get("dtlsRole") == "client",
                   f"the answerer is ICE controlled and DTLS client: {up_a}")
 
-        # The in-band channel: open on the offerer; "datachannel" then "open" on the answerer.
-        check(offerer.wait_for(event("open", label="inband"), what="inband open") is not None,
-              "the in-band channel opens on the offerer")
-        remote = answerer.wait_for(event("datachannel", label="inband"), what="inband datachannel")
-        check(remote is not None and remote.get("negotiated") is False, "the answerer gets the in-band channel (DCEP)")
-        opened = answerer.wait_for(event("open", label="inband"), what="inband open")
-        check(opened is not None and opened.get("id") == (remote or {}).get("id"), "then its open event, same id")
-        # The offerer is DTLS server here, so its in-band channel takes an odd stream id.
-        check(opened is not None and opened.get("id", 0) % 2 == 1, f"the DTLS server's channel has an odd id: {opened}")
+        # The in-band channel: open on the driver; "datachannel" then "open" on the echoer.
+        if not driver_offers:
+            driver.send({"cmd": "create", "label": "inband"})
+        check(driver.wait_for(event("open", label="inband"), what="inband open") is not None,
+              f"{tag}: the in-band channel opens on the driver")
+        remote = echoer.wait_for(event("datachannel", label="inband"), what="inband datachannel")
+        check(remote is not None and remote.get("negotiated") is False, f"{tag}: the echoer gets the in-band channel (DCEP)")
+        opened = echoer.wait_for(event("open", label="inband"), what="inband open")
+        check(opened is not None and opened.get("id") == (remote or {}).get("id"), f"{tag}: then its open event, same id")
+        # RFC 8832: the DTLS server (here the offerer) takes odd stream ids, the client even ones.
+        parity = 1 if driver_offers else 0
+        check(opened is not None and isinstance(opened.get("id"), int) and opened["id"] % 2 == parity,
+              f"{tag}: the in-band channel's id is {'odd (DTLS server)' if parity else 'even (DTLS client)'}: {opened}")
 
         # A negotiated channel, both sides.
         for peer in (offerer, answerer):
@@ -215,53 +229,53 @@ def session() -> None:
                   f"the negotiated channel 7 opens on the {peer.name}")
 
         # A refused command does not end the peer.
-        offerer.send({"cmd": "send", "label": "nosuch", "text": "x"})
-        check(offerer.wait_for(event("error"), what="error") is not None, "a send on an unknown label is an error line")
-        offerer.send({"cmd": "frobnicate"})
-        check(offerer.wait_for(event("error"), what="error") is not None, "an unknown command is an error line")
+        driver.send({"cmd": "send", "label": "nosuch", "text": "x"})
+        check(driver.wait_for(event("error"), what="error") is not None, "a send on an unknown label is an error line")
+        driver.send({"cmd": "frobnicate"})
+        check(driver.wait_for(event("error"), what="error") is not None, "an unknown command is an error line")
 
         # Messages and their echoes.
         for label in ("inband", "neg"):
             for message in messages:
-                offerer.send(command_for(label, message))
+                driver.send(command_for(label, message))
             for index, message in enumerate(messages):
                 kind = "text" if isinstance(message, str) else "binary"
-                what = f"{label} #{index} ({kind}, {len(message.encode() if isinstance(message, str) else message)} bytes)"
-                sent = offerer.wait_for(event("sent", label=label), what=f"sent {what}")
                 size = len(message.encode()) if isinstance(message, str) else len(message)
+                what = f"{tag}: {label} #{index} ({kind}, {size} bytes)"
+                sent = driver.wait_for(event("sent", label=label), what=f"sent {what}")
                 check(sent is not None and sent.get("size") == size, f"sent {what}")
-                received = answerer.wait_for(event("message", label=label), what=f"message {what}")
+                received = echoer.wait_for(event("message", label=label), what=f"message {what}")
                 check(received is not None and payload(received) == message and received.get("echoed") is True
-                      and received.get("size") == size, f"the answerer receives and echoes {what}")
-                echo = offerer.wait_for(event("message", label=label), what=f"echo {what}")
+                      and received.get("size") == size, f"the echoer receives and echoes {what}")
+                echo = driver.wait_for(event("message", label=label), what=f"echo {what}")
                 check(echo is not None and kind in echo and payload(echo) == message and echo.get("echoed") is False,
                       f"the echo of {what} comes back as {kind}, unchanged, in order")
 
         # Closing one channel.
-        offerer.send({"cmd": "close", "label": "neg"})
-        check(offerer.wait_for(event("close", label="neg", id=7), what="neg close") is not None,
-              "the closed channel's close event on the offerer")
-        check(answerer.wait_for(event("close", label="neg", id=7), what="neg close") is not None,
-              "the closed channel's close event on the answerer")
-        offerer.send({"cmd": "send", "label": "neg", "text": "too late"})
-        check(offerer.wait_for(event("error"), what="error") is not None, "a send on a closed channel is an error line")
-        answerer.send({"cmd": "status"})
-        status = answerer.wait_for(event("status"), what="status")
+        driver.send({"cmd": "close", "label": "neg"})
+        check(driver.wait_for(event("close", label="neg", id=7), what="neg close") is not None,
+              f"{tag}: the closed channel's close event on the driver")
+        check(echoer.wait_for(event("close", label="neg", id=7), what="neg close") is not None,
+              f"{tag}: the closed channel's close event on the echoer")
+        driver.send({"cmd": "send", "label": "neg", "text": "too late"})
+        check(driver.wait_for(event("error"), what="error") is not None, "a send on a closed channel is an error line")
+        echoer.send({"cmd": "status"})
+        status = echoer.wait_for(event("status"), what="status")
         channels = {c["label"]: c["readyState"] for c in (status or {}).get("channels", [])}
         check(channels == {"inband": "open", "neg": "closed"}, f"status lists the channels: {status}")
         check(status is not None and status.get("remoteMaxMessageSize") == 262144 and status.get("remoteSctpPort") == 5000,
               f"status: remote max-message-size 262144, sctp-port 5000: {status}")
 
         # Stop.
-        offerer.send({"cmd": "stop"})
-        check(offerer.wait_for(event("closed", reason="stop"), what="closed") is not None, "stop: closed/stop")
-        check(offerer.exit_status() == 0, "the offerer exits 0 after stop")
-        closed = answerer.wait_for(event("closed"), seconds=10, what="the answerer's end")
+        driver.send({"cmd": "stop"})
+        check(driver.wait_for(event("closed", reason="stop"), what="closed") is not None, f"{tag}: stop: closed/stop")
+        check(driver.exit_status() == 0, f"{tag}: the driver exits 0 after stop")
+        closed = echoer.wait_for(event("closed"), seconds=10, what="the echoer's end")
         if closed is None:
-            answerer.close_stdin()
-            closed = answerer.wait_for(event("closed"), seconds=10, what="the answerer's end")
-        check(closed is not None and closed.get("reason") in ("remote", "stdin-eof"), f"the answerer ends cleanly: {closed}")
-        check(answerer.exit_status() == 0, "the answerer exits 0")
+            echoer.close_stdin()
+            closed = echoer.wait_for(event("closed"), seconds=10, what="the echoer's end")
+        check(closed is not None and closed.get("reason") in ("remote", "stdin-eof"), f"{tag}: the echoer ends cleanly: {closed}")
+        check(echoer.exit_status() == 0, f"{tag}: the echoer exits 0")
         for peer in (offerer, answerer):
             stray = [line for line in peer.stderr.decode(errors="replace").splitlines()
                      if "Task was destroyed" in line or "Traceback" in line or "never awaited" in line]
@@ -310,7 +324,8 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true")
     verbose = parser.parse_args().verbose
     started = time.monotonic()
-    session()
+    session(driver_offers=True)
+    session(driver_offers=False)
     bounded()
     print(f"aiortc_peer self-test in {time.monotonic() - started:.1f} s")
     print(f"{passed} passed, {failed} failed")
