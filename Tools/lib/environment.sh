@@ -34,20 +34,27 @@ ensure_packages() {
 
 # The aioice version the ICE interop peer (Tools/Interop/aioice_peer.py) is written and tested against.
 SPECRTC_AIOICE_VERSION=0.13.0
+# The aiortc version the WebRTC interop peer and benchmark (Tools/Interop/aiortc_peer.py,
+# aiortc_bench.py) are written and tested against. It brings av, cryptography, pylibsrtp,
+# pyopenssl and google-crc32c, all as binary wheels (manylinux, x86-64 and aarch64) for Debian's
+# python3: no compiler nor -dev package is needed.
+SPECRTC_AIORTC_VERSION=1.16.0
 
 # ensure_interop_venv: makes the Python virtual environment of the interop peers, .build-venv/ at
 # the repository root (ignored by git through `.build*/`), with aioice pinned to
-# SPECRTC_AIOICE_VERSION, and exports SPECRTC_PYTHON=<repo>/.build-venv/bin/python. A no-op when the
-# venv already has that aioice. Returns non-zero, with the reason on stderr, when it cannot (no
-# python3 or venv module, PyPI out of reach), so callers decide whether that is fatal; the tests
-# that need the peer skip loudly when SPECRTC_PYTHON is unset.
+# SPECRTC_AIOICE_VERSION and aiortc to SPECRTC_AIORTC_VERSION, and exports
+# SPECRTC_PYTHON=<repo>/.build-venv/bin/python. A no-op when the venv already has that aioice and
+# that aiortc. Returns non-zero, with the reason on stderr, when it cannot (no python3 or venv
+# module, PyPI out of reach), so callers decide whether that is fatal; the tests that need the
+# peers skip loudly when SPECRTC_PYTHON is unset.
 ensure_interop_venv() {
   local root venv python requirement
+  local requirements=("aioice==$SPECRTC_AIOICE_VERSION" "aiortc==$SPECRTC_AIORTC_VERSION")
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || return 1
   venv="$root/.build-venv"
   python="$venv/bin/python"
-  requirement="aioice==$SPECRTC_AIOICE_VERSION"
-  local check="import importlib.metadata as m, aioice, sys; sys.exit(m.version('aioice') != '$SPECRTC_AIOICE_VERSION')"
+  requirement="${requirements[*]}"
+  local check="import importlib.metadata as m, aioice, aiortc, sys; sys.exit(m.version('aioice') != '$SPECRTC_AIOICE_VERSION' or m.version('aiortc') != '$SPECRTC_AIORTC_VERSION')"
   if [ -x "$python" ] && "$python" -c "$check" >/dev/null 2>&1; then
     export SPECRTC_PYTHON="$python"
     return 0
@@ -63,7 +70,10 @@ ensure_interop_venv() {
   echo "Making the interop venv $venv with $requirement"
   "$base" -m venv "${clear[@]}" "$venv" >&2 ||
     { echo "cannot make $venv: '$base -m venv' failed (is python3-venv installed?)" >&2; return 1; }
-  "$python" -m pip install --quiet --disable-pip-version-check "$requirement" >&2 ||
+  # --prefer-binary: aiortc's dependencies are not pinned; should their newest release have no
+  # wheel for this python yet, an older one with a wheel beats building it (av needs FFmpeg's
+  # headers, cryptography a Rust toolchain).
+  "$python" -m pip install --quiet --disable-pip-version-check --prefer-binary "${requirements[@]}" >&2 ||
     { echo "cannot install $requirement into $venv (is PyPI reachable?)" >&2; return 1; }
   "$python" -c "$check" >&2 ||
     { echo "$venv has no importable $requirement after installing it" >&2; return 1; }
