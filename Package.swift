@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "specrtc",
             dependencies: [
-                "SpecTrace", "Capture", "Wire", "STUN", "DTLS",
+                "SpecTrace", "Capture", "Wire", "STUN", "DTLS", "ICE", "PeerConnection", "DataChannel", "SpecRTC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/specrtc"

@@ -34,6 +34,10 @@ public struct PeerTransport {
     var iceDeadline: Duration?
     var sctpDeadline: Duration?
     var closed = false
+    /// DTLS datagrams that came before the parameters (at most 8).
+    var earlyDTLS: [[UInt8]] = []
+    /// DTLS datagrams made before ICE had a pair to send them on (at most 16).
+    var awaitingPair: [[UInt8]] = []
 
     // Channels: handles the application holds, mapped to stream identifiers once known.
     var nextHandle = 0
@@ -95,6 +99,11 @@ public struct PeerTransport {
         if parameters.dtlsRole == .server { connection.start(now: now) }
         dtls = connection
         setDTLSState(.connecting)
+        for datagram in earlyDTLS {
+            statistics.dtlsDatagramsReceived += 1
+            dtls!.receive(datagram, now: now)
+        }
+        earlyDTLS.removeAll()
 
         if parameters.localSCTPPort != nil, parameters.remoteSCTPPort != nil {
             // spec: RFC8832-6-5 the DTLS role decides the stream parity of this side's channels
@@ -218,6 +227,11 @@ public struct PeerTransport {
         case .gatheringComplete: emit(.gatheringComplete)
         case .stateChanged(let iceState):
             emit(.iceStateChanged(iceState))
+            if iceState == .connected || iceState == .completed, !awaitingPair.isEmpty {
+                let waiting = awaitingPair
+                awaitingPair.removeAll()
+                for datagram in waiting { sendDTLS(datagram) }
+            }
             if iceState == .connected || iceState == .completed, let connection = dtls, connection.state == .idle {
                 // spec: RFC8842-5.3-7 the active side (the DTLS client) starts the handshake
                 // spec: RFC8827-6.3-3 and only once ICE has verified the peer is reachable
@@ -229,7 +243,13 @@ public struct PeerTransport {
         case .received(let bytes, _, _):
             switch MultiplexedPacketKind(firstByte: bytes[0]) {
             case .dtls:
-                guard dtls != nil else { statistics.unclassifiedDropped += 1; return }
+                guard dtls != nil else {
+                    // spec: RFC8842-5.2-3 the offerer is ready for a ClientHello before the answer arrives
+                    // A few are kept, not dropped: the answerer's client starts as soon as its
+                    // ICE connects, which can be before our answer is applied.
+                    if earlyDTLS.count < 8 { earlyDTLS.append(bytes) } else { statistics.unclassifiedDropped += 1 }
+                    return
+                }
                 statistics.dtlsDatagramsReceived += 1
                 dtls!.receive(bytes, now: now)
             case .rtp:
@@ -253,7 +273,7 @@ public struct PeerTransport {
         var progress = false
         while let datagram = dtls!.pollDatagram() {
             progress = true
-            do { try ice.send(datagram) } catch { statistics.dtlsDatagramsNotSent += 1 }
+            sendDTLS(datagram)
         }
         while let event = dtls!.pollEvent() {
             progress = true
@@ -281,6 +301,19 @@ public struct PeerTransport {
             }
         }
         return progress
+    }
+
+    /// Sends a DTLS datagram on the selected (or a valid) pair. Before ICE has one, a few wait
+    /// for it: a server answering an early ClientHello must not lose its flight.
+    mutating func sendDTLS(_ datagram: [UInt8]) {
+        do {
+            try ice.send(datagram)
+        } catch .notConnected where awaitingPair.count < 16 {
+            // spec: RFC8827-6.3-3 nothing but ICE goes to the peer before ICE has verified it is reachable
+            awaitingPair.append(datagram)
+        } catch {
+            statistics.dtlsDatagramsNotSent += 1
+        }
     }
 
     mutating func startSCTP(at now: Duration) {

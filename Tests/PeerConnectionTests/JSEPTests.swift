@@ -164,6 +164,27 @@ import Testing
         #expect(throws: JSEPError.self) { try call.a.addICECandidate(ICECandidateInit(candidate: "candidate:x", sdpMid: "9"), at: .zero) }
     }
 
+    @Test(.spec("RFC8842-5.2-3"))
+    func aClientHelloBeforeTheAnswerIsKeptNotDropped() throws {
+        var call = JSEPCall(seed: 29)
+        _ = try call.a.createDataChannel(label: "x")
+        let offer = try call.a.createOffer()
+        try call.a.setLocalDescription(offer, at: .zero)
+        try call.b.setRemoteDescription(call.a.localDescription!, at: .zero)
+        let answer = try call.b.createAnswer()
+        try call.b.setLocalDescription(answer, at: .zero)
+        // B's ICE connects (A answers checks without B's credentials) and B, the DTLS client,
+        // sends its ClientHello while A has not seen the answer yet.
+        call.run(limit: .milliseconds(100)) { _ in false }
+        #expect(call.a.transport.dtls == nil)
+        let answerApplied = call.now
+        try call.a.setRemoteDescription(call.b.localDescription!, at: call.now)
+        #expect(call.run { !JSEPCall.opened($0.eventsA).isEmpty })
+        // Opened without waiting for B's one-second retransmission of the ClientHello.
+        #expect(call.now - answerApplied < .milliseconds(500))
+        #expect(call.a.transport.statistics.unclassifiedDropped == 0)
+    }
+
     @Test(.spec("RFC8122-5.1-6"))
     func aFingerprintThatDoesNotMatchFailsTheConnection() throws {
         var call = JSEPCall(seed: 28)

@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// `specrtc`: the SpecRTC command-line tool.
 @main
-struct SpecRTCCommand: ParsableCommand {
+struct SpecRTCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "specrtc",
         abstract: "SpecRTC: a WebRTC stack in Swift that is its own conformance proof.",
-        subcommands: [SpecsCommand.self, MatrixCommand.self, ExplainCommand.self]
+        subcommands: [LoopbackCommand.self, SpecsCommand.self, MatrixCommand.self, ExplainCommand.self]
     )
 }
