@@ -64,6 +64,8 @@ seed() { # target corpus-dir
       printf '\x03\x00\x01\x00\x00\x00\x00\x00\x00\x04\x00\x00chat' > "$2/open"
       printf '\x02' > "$2/ack"
       printf '\x00\x01\x00\x0c\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x02hi' > "$2/script" ;;
+    FuzzSDP)
+      cp Tests/Vectors/webrtc-rs-rtc-sdp/*.sdp "$2"/ ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac

@@ -104,6 +104,7 @@ struct SDPParser {
             return
         }
         if inMedia {
+            // spec: RFC8866-5.6-2 e= and p= (like v, o, s, u, t, r, z) may not follow the first m=
             guard let newRank = Self.mediaRank[type] else {
                 throw error(1, .unexpectedLine(type: typeText, context: "only i, c, b, k and a lines may follow \"m=\""))
             }
@@ -162,7 +163,6 @@ struct SDPParser {
             try requireText(value, "u", "uri")
             description.uri = value
         case UInt8(ascii: "e"):
-            // spec: RFC8866-5.6-2 e= and p= only at session level (the order check rejects them after m=)
             try requireText(value, "e", "email-address")
             description.emails.append(value)
         case UInt8(ascii: "p"):
@@ -233,7 +233,6 @@ struct SDPParser {
             throw error(3, .malformedField(type: "b", field: "bandwidth", detail: "expected <bwtype>:<bandwidth>"))
         }
         let type = value[..<colon]
-        // spec: RFC8866-5.8-8 bwtype names are tokens (alphanumeric in practice)
         guard SDPSyntax.isToken(type) else { throw error(3, .malformedField(type: "b", field: "bwtype", detail: "not a token")) }
         guard let amount = SDPSyntax.number(value[value.index(after: colon)...], as: UInt64.self) else {
             throw error(4 + type.utf8.count, .malformedField(type: "b", field: "bandwidth", detail: "not a decimal number"))
