@@ -15,6 +15,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzDTLS", ["DTLS", "RTCCrypto"]),
     ("FuzzSCTP", ["SCTP"]),
     ("FuzzDataChannel", ["DataChannel"]),
+    ("FuzzSDP", ["SDP"]),
 ]
 
 let package = Package(
