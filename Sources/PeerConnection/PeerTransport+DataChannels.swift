@@ -103,7 +103,7 @@ extension PeerTransport {
                 case .maxLifetime(let milliseconds): reliability = .lifetime(.milliseconds(Int64(milliseconds)))
                 }
                 do {
-                    guard sctp != nil else { throw SCTPSendError.notEstablished(.closed) }
+                    guard hasSCTP else { throw SCTPSendError.notEstablished(.closed) }
                     // spec: RFC8831-6.6-1 each message goes as one SCTP user message on the channel's stream
                     try sctp!.send(message.payload, stream: message.stream, payloadProtocolIdentifier: message.ppid.rawValue,
                                    options: SCTPSendOptions(unordered: !message.ordered, reliability: reliability), at: now)
@@ -113,7 +113,7 @@ extension PeerTransport {
                 }
             case .resetStreams(let streams):
                 do {
-                    guard sctp != nil else { throw SCTPSendError.notEstablished(.closed) }
+                    guard hasSCTP else { throw SCTPSendError.notEstablished(.closed) }
                     try sctp!.resetOutgoingStreams(streams, at: now)
                 } catch {
                     emit(.sendFailed(nil, "SCTP could not reset streams \(streams): \(error)"))

@@ -34,6 +34,9 @@ public struct PeerTransport {
     var iceDeadline: Duration?
     var sctpDeadline: Duration?
     var closed = false
+    // Whether `dtls` and `sctp` exist, kept apart so the hot path never copies them to ask.
+    var hasDTLS = false
+    var hasSCTP = false
     /// DTLS datagrams that came before the parameters (at most 8).
     var earlyDTLS: [[UInt8]] = []
     /// DTLS datagrams made before ICE had a pair to send them on (at most 16).
@@ -98,6 +101,7 @@ public struct PeerTransport {
         // spec: RFC8842-5.2-3 the actpass offerer that became server is ready for a ClientHello
         if parameters.dtlsRole == .server { connection.start(now: now) }
         dtls = connection
+        hasDTLS = true
         setDTLSState(.connecting)
         for datagram in earlyDTLS {
             statistics.dtlsDatagramsReceived += 1
@@ -127,9 +131,9 @@ public struct PeerTransport {
     /// Closes everything at once: SCTP ABORT, DTLS close_notify, then ICE stops (W3C close()).
     public mutating func close(at now: Duration) {
         guard !closed else { return }
-        if sctp != nil { sctp!.abort(reason: "peer connection closed", at: now) }
+        if hasSCTP { sctp!.abort(reason: "peer connection closed", at: now) }
         pump(at: now)
-        dtls?.close()
+        if hasDTLS { dtls!.close() }
         pump(at: now)
         closed = true
         ice.close()
@@ -162,8 +166,8 @@ public struct PeerTransport {
             }
         case .timeout:
             ice.handle(.timeout, at: now)
-            if let deadline = dtls?.nextTimeout, deadline <= now { dtls!.handleTimeout(now: now) }
-            if let deadline = sctpDeadline, deadline <= now, sctp != nil { sctp!.handle(.timeout, at: now) }
+            if hasDTLS, let deadline = dtls!.nextTimeout, deadline <= now { dtls!.handleTimeout(now: now) }
+            if hasSCTP, let deadline = sctpDeadline, deadline <= now { sctp!.handle(.timeout, at: now) }
         }
     }
 
@@ -172,7 +176,7 @@ public struct PeerTransport {
         if let output = dequeue() { return output }
         pump(at: now)
         if let output = dequeue() { return output }
-        let deadlines = [iceDeadline, dtls?.nextTimeout, sctp == nil ? nil : sctpDeadline].compactMap { $0 }
+        let deadlines = [iceDeadline, hasDTLS ? dtls!.nextTimeout : nil, hasSCTP ? sctpDeadline : nil].compactMap { $0 }
         return .timeout(deadlines.min())
     }
 
@@ -232,7 +236,7 @@ public struct PeerTransport {
                 awaitingPair.removeAll()
                 for datagram in waiting { sendDTLS(datagram) }
             }
-            if iceState == .connected || iceState == .completed, let connection = dtls, connection.state == .idle {
+            if iceState == .connected || iceState == .completed, hasDTLS, dtls!.state == .idle {
                 // spec: RFC8842-5.3-7 the active side (the DTLS client) starts the handshake
                 // spec: RFC8827-6.3-3 and only once ICE has verified the peer is reachable
                 dtls!.start(now: now)
@@ -243,7 +247,7 @@ public struct PeerTransport {
         case .received(let bytes, _, _):
             switch MultiplexedPacketKind(firstByte: bytes[0]) {
             case .dtls:
-                guard dtls != nil else {
+                guard hasDTLS else {
                     // spec: RFC8842-5.2-3 the offerer is ready for a ClientHello before the answer arrives
                     // A few are kept, not dropped: the answerer's client starts as soon as its
                     // ICE connects, which can be before our answer is applied.
@@ -269,7 +273,7 @@ public struct PeerTransport {
 
     @discardableResult
     mutating func drainDTLS(at now: Duration) -> Bool {
-        guard dtls != nil else { return false }
+        guard hasDTLS else { return false }
         var progress = false
         while let datagram = dtls!.pollDatagram() {
             progress = true
@@ -287,10 +291,11 @@ public struct PeerTransport {
                 updateState()
             case .applicationData(let bytes):
                 // SCTP packets are DTLS application data (RFC 8261 §3).
-                sctp?.handle(.packet(bytes), at: now)
+                if hasSCTP { sctp!.handle(.packet(bytes), at: now) }
             case .closed:
                 setDTLSState(.closed)
                 sctp = nil
+                hasSCTP = false
                 channels?.handle(.associationClosed)
                 updateState()
             case .failed(let error):
@@ -317,29 +322,35 @@ public struct PeerTransport {
     }
 
     mutating func startSCTP(at now: Duration) {
-        guard let parameters, let local = parameters.localSCTPPort, let remote = parameters.remoteSCTPPort, sctp == nil else { return }
+        guard let parameters, let local = parameters.localSCTPPort, let remote = parameters.remoteSCTPPort, !hasSCTP else { return }
         var sctpConfiguration = configuration.sctp
         sctpConfiguration.localPort = local
         sctpConfiguration.remotePort = remote
         // One SCTP packet fills one DTLS record that fits the datagram (RFC 8261 §5).
-        if let dtls { sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, dtls.maximumApplicationDataSize) }
+        if hasDTLS { sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, dtls!.maximumApplicationDataSize) }
         var association = SCTPAssociation(configuration: sctpConfiguration, random: DerivedRandom(&random))
         // Both sides send INIT; SCTP resolves the collision (RFC 9260 §5.2.4).
         association.connect(at: now)
         sctp = association
+        hasSCTP = true
     }
 
     // MARK: SCTP
 
     @discardableResult
     mutating func drainSCTP(at now: Duration) -> Bool {
-        guard sctp != nil else { return false }
+        guard hasSCTP else { return false }
         var progress = false
         while true {
             switch sctp!.poll(at: now) {
             case .transmit(let packet):
                 progress = true
-                do { try dtls?.send(packet) } catch { statistics.sctpPacketsNotSent += 1 }
+                do {
+                    guard hasDTLS else { throw DTLSError.notConnected }
+                    try dtls!.send(packet)
+                } catch {
+                    statistics.sctpPacketsNotSent += 1
+                }
             case .event(let event):
                 progress = true
                 handleSCTPEvent(event)
@@ -347,7 +358,7 @@ public struct PeerTransport {
                 sctpDeadline = deadline
                 return progress
             }
-            if sctp == nil { return progress }
+            if !hasSCTP { return progress }
         }
     }
 
