@@ -343,19 +343,31 @@ struct AiortcInteropTests {
         await session.end()
     }
 
-    @Test("Our offer with a tampered a=fingerprint given to aiortc: aiortc refuses the connection, we never connect")
+    /// aiortc checks the remote fingerprint only after its DTLS handshake has completed
+    /// (`RTCDtlsTransport._validate_peer_identity` after `_do_handshake`), then goes to `failed`
+    /// without an alert or close_notify (its `stop()` sends close_notify only when `connecting` or
+    /// `connected`). We are the DTLS server: the handshake completed on our side, so we do reach
+    /// `connected`; no SCTP association and no channel ever comes up, and we find out that the
+    /// peer is gone only when consent expires (RFC 7675 §5.1: 30 s without a response).
+    @Test("Our offer with a tampered a=fingerprint given to aiortc: aiortc fails (fingerprint mismatch), no channel opens, our consent expires")
     func wrongFingerprintTheyCheck() async throws {
         var chat: RTCDataChannel!
-        let session = try await Self.weOffer(tamperOffer: true) { chat = try await $0.createDataChannel("chat") }
+        let session = try await Self.weOffer(peerArguments: ["--debug"], tamperOffer: true) { chat = try await $0.createDataChannel("chat") }
         let channel = ChannelRecorder(chat)
         do {
+            let started = ContinuousClock.now
             let failed = try await session.peer.waitEvent("failed", seconds: 40)
             #expect(!session.peer.events("state").contains { $0["connectionState"] as? String == "connected" })
-            // Give our side a moment to see the alert (or nothing).
-            try await Task.sleep(for: .seconds(1))
-            #expect(!session.recorder.states.contains(.connected))
-            #expect(!channel.events.contains(.open))
-            print("aiortc interop (tampered offer): aiortc failed with \"\(failed["error"] ?? "")\"; our states \(session.recorder.states), failures \(session.recorder.failures)")
+            #expect(session.peer.stderr.contains("fingerprint mismatch"), "aiortc's debug log names the mismatch")
+            #expect(session.peer.events("open").isEmpty)
+            // Our side: the handshake completed, then nothing; consent expires within 30 s (+ one check).
+            let ended: PeerConnectionState = try await session.recorder.wait("failed after consent expiry", seconds: 45) { _ in
+                session.recorder.states.last.flatMap { [PeerConnectionState.failed, .disconnected, .closed].contains($0) ? $0 : nil }
+            }
+            let after = ContinuousClock.now - started
+            #expect(ended == .failed)
+            #expect(!channel.events.contains(.open), "no channel may open over a connection the peer refused")
+            print("aiortc interop (tampered offer): aiortc failed with \"\(failed["error"] ?? "")\" (fingerprint mismatch in its log); our states \(session.recorder.states) after \(after), failures \(session.recorder.failures)")
         } catch {
             Issue.record("\(error)")
         }
