@@ -19,10 +19,8 @@ extension PeerConnection {
             throw .invalidState("createOffer", signalingState)
         }
         if iceRestart || pendingRestart {
-            transport.restartICE(at: now)
-            localCandidates = []
-            gatheringComplete = false
-            pendingRestart = false
+            // spec: RFC8839-4.4.1.1.1-3 a restart changes both ufrag and pwd
+            restartICE(at: now)
         }
         let previous = currentLocalDescription
         var sections: [JSEPMediaSection] = []
@@ -55,11 +53,15 @@ extension PeerConnection {
     }
 
     /// Answers the remote offer (RFC 8829 §5.3.1).
-    public mutating func createAnswer() throws(JSEPError) -> RTCSessionDescription {
+    public mutating func createAnswer(at now: Duration = .zero) throws(JSEPError) -> RTCSessionDescription {
         guard signalingState != .closed else { throw .closed }
         // spec: RFC8829-5.3.1-1 no answer without a remote offer
         guard signalingState == .haveRemoteOffer || signalingState == .haveLocalPranswer, let offer = pendingRemoteDescription else {
             throw .invalidState("createAnswer", signalingState)
+        }
+        if pendingRestart {
+            // spec: RFC8839-4.4.1.1.1-3 a restart changes both ufrag and pwd (the answer's too)
+            restartICE(at: now)
         }
         var sections: [JSEPMediaSection] = []
         var acceptedData = false
@@ -88,6 +90,15 @@ extension PeerConnection {
         let sdp = model.sdpText
         lastCreated = (.answer, sdp, model)
         return RTCSessionDescription(type: .answer, sdp: sdp)
+    }
+
+    /// Restarts ICE; the candidates that stay (host and relayed) are the new generation's at once,
+    /// so a description read right away carries them.
+    mutating func restartICE(at now: Duration) {
+        transport.restartICE(at: now)
+        localCandidates = transport.ice.localCandidates.filter { $0.type == .host || $0.type == .relay }
+        gatheringComplete = transport.ice.gatheringState == .complete
+        pendingRestart = false
     }
 
     /// The answer's `a=setup` for an offered one.

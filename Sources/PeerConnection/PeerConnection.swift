@@ -88,7 +88,7 @@ public struct PeerConnection {
     mutating func observe(_ event: PeerTransportEvent) {
         switch event {
         case .localCandidate(let candidate):
-            localCandidates.append(candidate)
+            if !localCandidates.contains(candidate) { localCandidates.append(candidate) }
             if let description = currentLocalDescription ?? pendingLocalDescription, let first = description.sections.first {
                 emit(.localCandidate(ICECandidateInit(candidate: candidate.sdpAttribute, sdpMid: first.mid, sdpMLineIndex: 0)))
             }

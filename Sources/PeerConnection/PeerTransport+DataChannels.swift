@@ -31,6 +31,8 @@ extension PeerTransport {
         do { try channels!.send(message, on: DataChannelID(stream)) } catch { throw .dataChannel(error) }
         statistics.messagesSent += 1
         statistics.messageBytesSent += message.byteCount
+        channelCounters[channel, default: DataChannelCounters()].messagesSent += 1
+        channelCounters[channel, default: DataChannelCounters()].bytesSent += message.byteCount
     }
 
     /// Starts closing `channel` (its streams are reset, RFC 8831 §6.7).
@@ -131,9 +133,15 @@ extension PeerTransport {
             let known = handleOfStream[id.stream] != nil
             let handle = handle(for: id)
             if !known { emit(.dataChannelCreated(handle, label: label, protocol: protocolName, options: options)) }
+            statistics.dataChannelsOpened += 1
+            channelCounters[handle, default: DataChannelCounters()].label = label
+            channelCounters[handle, default: DataChannelCounters()].protocolName = protocolName
             emit(.dataChannelOpened(handle, id: id.stream))
         case let .message(id, message):
-            emit(.dataChannelMessage(handle(for: id), message))
+            let handle = handle(for: id)
+            channelCounters[handle, default: DataChannelCounters()].messagesReceived += 1
+            channelCounters[handle, default: DataChannelCounters()].bytesReceived += message.byteCount
+            emit(.dataChannelMessage(handle, message))
         case .bufferedAmountLow(let id):
             emit(.bufferedAmountLow(handle(for: id)))
         case .closing(let id):
@@ -142,6 +150,8 @@ extension PeerTransport {
             let handle = handle(for: id)
             streamOfHandle[handle] = nil
             handleOfStream[id.stream] = nil
+            statistics.dataChannelsClosed += 1
+            channelCounters[handle] = nil
             emit(.dataChannelClosed(handle))
         case let .error(id, error):
             emit(.dataChannelError(id.map { handleOfStream[$0.stream] } ?? nil, error))

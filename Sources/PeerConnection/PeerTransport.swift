@@ -22,6 +22,8 @@ public struct PeerTransport {
     public internal(set) var parameters: PeerTransportParameters?
     public internal(set) var state: PeerConnectionState = .new
     public internal(set) var dtlsState: DTLSTransportState = .new
+    /// What the DTLS handshake agreed, once it completed.
+    public internal(set) var dtlsInfo: DTLSConnectionInfo?
     /// SRTP master keys and salts from DTLS-SRTP, for media, once DTLS is up.
     public internal(set) var srtpKeyingMaterial: DTLSSRTPKeyingMaterial?
     public internal(set) var statistics = PeerTransportStatistics()
@@ -47,6 +49,8 @@ public struct PeerTransport {
     var pendingChannels: [(handle: DataChannelHandle, label: String, options: DataChannelOptions)] = []
     var streamOfHandle: [DataChannelHandle: UInt16] = [:]
     var handleOfStream: [UInt16: DataChannelHandle] = [:]
+    /// Counters of the open channels, for statistics.
+    public internal(set) var channelCounters: [DataChannelHandle: DataChannelCounters] = [:]
 
     /// A transport whose ICE agent has fresh credentials; randomness comes from `random` only.
     public init(configuration: PeerTransportConfiguration, random: any RandomNumberGenerator) {
@@ -283,6 +287,7 @@ public struct PeerTransport {
             progress = true
             switch event {
             case .connected(let info):
+                dtlsInfo = info
                 setDTLSState(.connected)
                 emit(.dtlsConnected(info))
                 srtpKeyingMaterial = try? dtls!.srtpKeyingMaterial()

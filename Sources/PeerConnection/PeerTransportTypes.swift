@@ -154,5 +154,19 @@ public struct PeerTransportStatistics: Sendable, Equatable {
     public var messagesReceived = 0
     public var messageBytesSent = 0
     public var messageBytesReceived = 0
+    /// Channels that reached open, and channels that closed, over the transport's life.
+    public var dataChannelsOpened = 0
+    public var dataChannelsClosed = 0
+    public init() {}
+}
+
+/// Per-channel counters (W3C `RTCDataChannelStats`).
+public struct DataChannelCounters: Sendable, Equatable {
+    public var label = ""
+    public var protocolName = ""
+    public var messagesSent = 0
+    public var bytesSent = 0
+    public var messagesReceived = 0
+    public var bytesReceived = 0
     public init() {}
 }

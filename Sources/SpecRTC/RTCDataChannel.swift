@@ -18,9 +18,6 @@ public final class RTCDataChannel: @unchecked Sendable {
     unowned let connection: RTCPeerConnection
     // Event-loop confined.
     var streamIdentifier: UInt16?
-    var isOpen = false
-    var isClosed = false
-    var messagesSent = 0, bytesSent = 0, messagesReceived = 0, bytesReceived = 0
 
     init(handle: DataChannelHandle, label: String, protocol: String, options: DataChannelOptions, connection: RTCPeerConnection) {
         self.handle = handle
@@ -43,8 +40,6 @@ public final class RTCDataChannel: @unchecked Sendable {
     public func send(_ message: DataChannelMessage) async throws {
         try await connection.onLoop {
             try self.connection.core.send(message, on: self.handle)
-            self.messagesSent += 1
-            self.bytesSent += message.byteCount
             self.connection.drain()
         }
     }
@@ -65,17 +60,17 @@ public final class RTCDataChannel: @unchecked Sendable {
         }
     }
 
+    /// W3C `readyState`: connecting, open, closing or closed.
+    public var readyState: String {
+        get async {
+            (try? await connection.onLoop {
+                self.connection.core.transport.state(of: self.handle).map(PeerConnection.channelState) ?? "closed"
+            }) ?? "closed"
+        }
+    }
+
     /// Delivers one event (on the loop).
     func deliver(_ event: RTCDataChannelEvent) {
-        switch event {
-        case .open: isOpen = true
-        case .message(let message):
-            messagesReceived += 1
-            bytesReceived += message.byteCount
-        case .close:
-            isClosed = true
-        default: break
-        }
         continuation.yield(event)
         if case .close = event { continuation.finish() }
     }

@@ -79,7 +79,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
     }
 
     public func createAnswer() async throws -> RTCSessionDescription {
-        try await onLoop { try self.core.createAnswer() }
+        try await onLoop { try self.core.createAnswer(at: self.now) }
     }
 
     public func setLocalDescription(_ description: RTCSessionDescription) async throws {
@@ -120,6 +120,12 @@ public final class RTCPeerConnection: @unchecked Sendable {
             self.drain()
             return channel
         }
+    }
+
+    /// The statistics report (W3C `getStats()`): peer-connection, transport, candidate pairs and
+    /// candidates, certificates, data channels, with the webrtc-stats member names.
+    public func getStats() async -> [RTCStats] {
+        (try? await onLoop { self.core.statistics(timestamp: Date().timeIntervalSince1970 * 1000) }) ?? []
     }
 
     /// Closes the connection and its sockets; writes the pcap and key log when asked for.

@@ -209,3 +209,77 @@ extension SimulatedOutput {
         return false
     }
 }
+
+@Suite struct JSEPRenegotiationTests {
+    static func line(_ prefix: String, in sdp: String) -> String? {
+        sdp.components(separatedBy: "\r\n").first { $0.hasPrefix(prefix) }
+    }
+
+    @Test(.spec("RFC8839-4.4.1.1.1-3", "RFC8829-5.2.2-2", "RFC8829-5.2.2-3", "RFC8829-5.2.2-11", "RFC8829-5.2.2-12"))
+    func anICERestartChangesBothCredentialsAndTheCallGoesOn() throws {
+        var call = JSEPCall(seed: 31)
+        let chat = try call.a.createDataChannel(label: "chat")
+        try call.negotiate()
+        #expect(call.run { !JSEPCall.opened($0.eventsA).isEmpty && !JSEPCall.opened($0.eventsB).isEmpty })
+        let first = call.a.currentLocalDescription!.sdpText
+
+        // A re-offer without a restart keeps the credentials, the mid and the o= version.
+        let same = try call.a.createOffer(at: call.now)
+        #expect(Self.line("a=ice-ufrag", in: same.sdp) == Self.line("a=ice-ufrag", in: first))
+        #expect(Self.line("o=", in: same.sdp) == Self.line("o=", in: first))
+
+        let restart = try call.a.createOffer(iceRestart: true, at: call.now)
+        #expect(Self.line("a=ice-ufrag", in: restart.sdp) != Self.line("a=ice-ufrag", in: first))
+        #expect(Self.line("a=ice-pwd", in: restart.sdp) != Self.line("a=ice-pwd", in: first))
+        #expect(Self.line("a=mid", in: restart.sdp) == Self.line("a=mid", in: first))
+        #expect(Self.line("s=", in: restart.sdp) == Self.line("s=", in: first) && Self.line("t=", in: restart.sdp) == Self.line("t=", in: first))
+        let oldOrigin = Self.line("o=", in: first)!.split(separator: " "), newOrigin = Self.line("o=", in: restart.sdp)!.split(separator: " ")
+        #expect(oldOrigin[1] == newOrigin[1] && UInt64(newOrigin[2]) == UInt64(oldOrigin[2])! + 1)
+
+        try call.a.setLocalDescription(restart, at: call.now)
+        let bUfragBefore = call.b.transport.ice.localCredentials
+        try call.b.setRemoteDescription(call.a.localDescription!, at: call.now)
+        let answer = try call.b.createAnswer(at: call.now)
+        try call.b.setLocalDescription(answer, at: call.now)
+        // The answerer restarts too.
+        #expect(call.b.transport.ice.localCredentials != bUfragBefore)
+        try call.a.setRemoteDescription(call.b.localDescription!, at: call.now)
+        #expect(call.a.signalingState == .stable && call.b.signalingState == .stable)
+        let remote = try #require(JSEPCall.opened(call.eventsB).first)
+        try call.a.send(.string("after the restart"), on: chat)
+        #expect(call.run { JSEPCall.messages($0.eventsB, on: remote) == [.string("after the restart")] })
+        #expect(call.a.transport.state == .connected)
+    }
+
+    @Test func statisticsUseTheWebRTCStatsNames() throws {
+        var call = JSEPCall(seed: 32)
+        let chat = try call.a.createDataChannel(label: "chat")
+        try call.negotiate()
+        #expect(call.run { !JSEPCall.opened($0.eventsA).isEmpty })
+        try call.a.send(.binary([1, 2, 3]), on: chat)
+        // Nomination follows the first valid pair by the nomination delay.
+        #expect(call.run { $0.a.transport.ice.selectedPair != nil && !JSEPCall.messages($0.eventsB, on: JSEPCall.opened($0.eventsB)[0]).isEmpty })
+        let report = call.a.statistics(timestamp: 1000)
+        let transport = try #require(report.first { $0.type == "transport" })
+        #expect(transport["dtlsState"] == .string("connected"))
+        #expect(transport["dtlsCipher"] == .string("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+        #expect(transport["dtlsRole"] == .string("server"))
+        #expect(transport["iceRole"] == .string("controlling"))
+        guard case .string(let pairID)? = transport["selectedCandidatePairId"] else { Issue.record("no selected pair"); return }
+        let pair = try #require(report.first { $0.id == pairID })
+        #expect(pair.type == "candidate-pair" && pair["nominated"] == .bool(true) && pair["state"] == .string("succeeded"))
+        let channel = try #require(report.first { $0.type == "data-channel" })
+        #expect(channel["label"] == .string("chat") && channel["messagesSent"] == .int(1) && channel["bytesSent"] == .int(3))
+        #expect(channel["state"] == .string("open") && channel["dataChannelIdentifier"] == .int(1))
+        let certificates = report.filter { $0.type == "certificate" }
+        #expect(certificates.count == 2)
+        #expect(report.first { $0.type == "peer-connection" }?["dataChannelsOpened"] == .int(1))
+        // Every id a member names exists in the report.
+        let ids = Set(report.map(\.id))
+        for stats in report {
+            for (name, value) in stats.values where name.hasSuffix("Id") {
+                if case .string(let id) = value { #expect(ids.contains(id), "\(stats.id).\(name) names \(id)") }
+            }
+        }
+    }
+}
