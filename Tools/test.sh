@@ -57,6 +57,10 @@ expect_failure "missing capture file" "no such file: /nonexistent/x.pcap" $cli e
 expect_failure "malformed hex" "'z' is not a hex digit" $cli explain 00zz
 expect_failure "unknown subcommand" "Unexpected argument" $cli frobnicate
 expect_failure "missing RFC directory" "RFC text directory not found" $cli specs extract --specs /nonexistent
+expect_failure "offer without an answer" "no remote description in /nonexistent/answer.sdp" $cli offer --local /dev/null --remote /nonexistent/answer.sdp --timeout 1
+expect_failure "answer to a malformed offer" "malformed SDP" $cli answer --remote Tools/test.sh --local /dev/null --timeout 1
+echo "== the main job: a loopback call (debug build, small)"
+$cli loopback --messages 60 --megabytes 2 --quiet
 expect_failure "matrix of a tree without Specs" "cannot list directory" $cli matrix --root /nonexistent
 tmp=$(mktemp -d)
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00' > "$tmp/cut.pcap"

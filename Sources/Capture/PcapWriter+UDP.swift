@@ -8,14 +8,22 @@ extension PcapWriter {
         let udp: [UInt8] = [UInt8(source.port >> 8), UInt8(source.port & 0xff),
                             UInt8(destination.port >> 8), UInt8(destination.port & 0xff),
                             UInt8(truncatingIfNeeded: udpLength >> 8), UInt8(truncatingIfNeeded: udpLength), 0, 0]
+        appendIP(udp + payload, protocol: 17, source: source.address, destination: destination.address,
+                 seconds: seconds, nanoseconds: nanoseconds)
+    }
+
+    /// Appends `payload` (a transport header and its data: SCTP is protocol 132) inside an IPv4 or
+    /// IPv6 header, for link type `.raw`.
+    public mutating func appendIP(_ payload: [UInt8], protocol number: UInt8, source: [UInt8], destination: [UInt8],
+                                  seconds: UInt32, nanoseconds: UInt32) {
         var header: [UInt8]
-        if source.address.count == 16 {
-            header = [0x60, 0, 0, 0, UInt8(truncatingIfNeeded: udpLength >> 8), UInt8(truncatingIfNeeded: udpLength), 17, 64]
-            header += source.address + destination.address
+        if source.count == 16 {
+            header = [0x60, 0, 0, 0, UInt8(truncatingIfNeeded: payload.count >> 8), UInt8(truncatingIfNeeded: payload.count), number, 64]
+            header += source + destination
         } else {
-            let total = 20 + udpLength
-            header = [0x45, 0, UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total), 0, 0, 0x40, 0, 64, 17, 0, 0]
-            header += source.address + destination.address
+            let total = 20 + payload.count
+            header = [0x45, 0, UInt8(truncatingIfNeeded: total >> 8), UInt8(truncatingIfNeeded: total), 0, 0, 0x40, 0, 64, number, 0, 0]
+            header += source + destination
             var sum: UInt32 = 0
             for index in stride(from: 0, to: 20, by: 2) { sum += UInt32(header[index]) << 8 | UInt32(header[index + 1]) }
             while sum > 0xffff { sum = (sum & 0xffff) + (sum >> 16) }
@@ -23,6 +31,6 @@ extension PcapWriter {
             header[10] = UInt8(checksum >> 8)
             header[11] = UInt8(checksum & 0xff)
         }
-        append(header + udp + payload, seconds: seconds, nanoseconds: nanoseconds)
+        append(header + payload, seconds: seconds, nanoseconds: nanoseconds)
     }
 }

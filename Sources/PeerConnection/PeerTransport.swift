@@ -296,6 +296,7 @@ public struct PeerTransport {
                 updateState()
             case .applicationData(let bytes):
                 // SCTP packets are DTLS application data (RFC 8261 §3).
+                if configuration.tapsSCTP { emit(.sctpPacket(bytes, sent: false)) }
                 if hasSCTP { sctp!.handle(.packet(bytes), at: now) }
             case .closed:
                 setDTLSState(.closed)
@@ -350,6 +351,7 @@ public struct PeerTransport {
             switch sctp!.poll(at: now) {
             case .transmit(let packet):
                 progress = true
+                if configuration.tapsSCTP { emit(.sctpPacket(packet, sent: true)) }
                 do {
                     guard hasDTLS else { throw DTLSError.notConnected }
                     try dtls!.send(packet)

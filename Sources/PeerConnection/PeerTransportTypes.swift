@@ -20,6 +20,9 @@ public struct PeerTransportConfiguration: Sendable {
     public var maximumTransmissionUnit = 1200
     /// Emit NSS key log lines (`PeerTransportEvent.keyLog`) for Wireshark.
     public var keyLog = false
+    /// Emit every SCTP packet in plaintext (`PeerTransportEvent.sctpPacket`), for a capture of
+    /// the layers DTLS encrypts.
+    public var tapsSCTP = false
     /// Stream identifiers data channels may use.
     public var maximumDataChannelStreams = 65535
 
@@ -116,6 +119,8 @@ public enum PeerTransportEvent: Sendable, Equatable {
     case failed(String)
     /// An NSS key log line, when asked for.
     case keyLog(String)
+    /// An SCTP packet as it went into DTLS (`sent`) or came out of it, when asked for.
+    case sctpPacket([UInt8], sent: Bool)
 }
 
 /// What the owner feeds the transport.

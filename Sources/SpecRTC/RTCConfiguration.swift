@@ -13,6 +13,10 @@ public struct RTCConfiguration: Sendable {
     public var maxMessageSize = 262_144
     /// Write every datagram sent and received to this pcap file when the connection closes.
     public var pcapPath: String?
+    /// Write the SCTP packets DTLS carries, in plaintext, to this pcap file (as SCTP over IP,
+    /// between the selected pair's addresses) when the connection closes: Wireshark dissects
+    /// their chunks and the data channel messages (DCEP is PPID 50).
+    public var plaintextPcapPath: String?
     /// Write NSS key log lines (for Wireshark to decrypt DTLS) to this file.
     public var keyLogPath: String?
     /// SCTP association settings.

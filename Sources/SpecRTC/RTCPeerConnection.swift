@@ -29,11 +29,12 @@ public final class RTCPeerConnection: @unchecked Sendable {
     var timerDeadline: Duration?
     var channels: [DataChannelHandle: RTCDataChannel] = [:]
     var capture: PcapWriter?
+    var plaintextCapture: PcapWriter?
     var keyLog: [String] = []
     var socketAddresses: [STUNTransportAddress: SocketAddress] = [:]
     var transportAddresses: [SocketAddress: STUNTransportAddress] = [:]
+    var lastAddresses: (STUNTransportAddress, STUNTransportAddress)?
     var closed = false
-    var dataChannelsOpened = 0, dataChannelsClosed = 0
 
     /// Makes a connection: a fresh P-256 certificate and one UDP socket per host address.
     public static func make(configuration: RTCConfiguration = RTCConfiguration(),
@@ -49,6 +50,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         ice.allowsLoopback = configuration.hostAddresses.contains { $0 == "127.0.0.1" || $0 == "::1" || $0.hasPrefix("127.") }
         var transport = PeerTransportConfiguration(certificate: certificate, privateKey: privateKey, ice: ice, sctp: configuration.sctp)
         transport.keyLog = configuration.keyLogPath != nil
+        transport.tapsSCTP = configuration.plaintextPcapPath != nil
         var core = PeerConnectionConfiguration(transport: transport)
         core.bundlePolicy = configuration.bundlePolicy
         core.maxMessageSize = configuration.maxMessageSize
@@ -68,6 +70,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         self.configuration = configuration
         self.eventLoop = eventLoop
         if configuration.pcapPath != nil { capture = PcapWriter(linkType: .raw) }
+        if configuration.plaintextPcapPath != nil { plaintextCapture = PcapWriter(linkType: .raw) }
         (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -194,6 +197,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
     func send(_ transmit: ICETransmit) {
         guard let channel = sockets[transmit.source], let destination = socketAddress(transmit.destination) else { return }
         record(transmit.bytes, from: transmit.source, to: transmit.destination)
+        if plaintextCapture != nil { lastAddresses = (transmit.source, transmit.destination) }
         var buffer = channel.allocator.buffer(capacity: transmit.bytes.count)
         buffer.writeBytes(transmit.bytes)
         channel.write(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
@@ -217,6 +221,8 @@ public final class RTCPeerConnection: @unchecked Sendable {
 
     func dispatch(_ event: PeerConnectionEvent, at time: Duration) {
         switch event {
+        case .transport(.sctpPacket(let packet, let sent)):
+            recordPlaintext(packet, sent: sent)
         case .transport(let event):
             continuation.yield(.trace(event, at: time))
             dispatchTransport(event)
@@ -236,14 +242,12 @@ public final class RTCPeerConnection: @unchecked Sendable {
             channels[handle] = channel
             continuation.yield(.dataChannel(channel))
         case let .dataChannelOpened(handle, id):
-            dataChannelsOpened += 1
             channels[handle]?.streamIdentifier = id
             channels[handle]?.deliver(.open)
         case let .dataChannelMessage(handle, message): channels[handle]?.deliver(.message(message))
         case .bufferedAmountLow(let handle): channels[handle]?.deliver(.bufferedAmountLow)
         case .dataChannelClosing(let handle): channels[handle]?.deliver(.closing)
         case .dataChannelClosed(let handle):
-            dataChannelsClosed += 1
             channels.removeValue(forKey: handle)?.deliver(.close)
         case let .dataChannelError(handle, error):
             if let handle { channels[handle]?.deliver(.error("\(error)")) }
@@ -267,6 +271,9 @@ public final class RTCPeerConnection: @unchecked Sendable {
         if let path = configuration.pcapPath, let capture {
             FileManager.default.createFile(atPath: path, contents: Data(capture.bytes))
         }
+        if let path = configuration.plaintextPcapPath, let plaintextCapture {
+            FileManager.default.createFile(atPath: path, contents: Data(plaintextCapture.bytes))
+        }
         if let path = configuration.keyLogPath {
             FileManager.default.createFile(atPath: path, contents: Data(keyLog.map { $0 + "\n" }.joined().utf8))
         }
@@ -279,6 +286,17 @@ public final class RTCPeerConnection: @unchecked Sendable {
         let seconds = UInt32(time), nanoseconds = UInt32((time - Double(seconds)) * 1e9)
         capture!.appendUDP(bytes, source: (source.address, source.port), destination: (destination.address, destination.port),
                            seconds: seconds, nanoseconds: nanoseconds)
+    }
+
+    /// Records a plaintext SCTP packet as SCTP over IP between the selected pair's addresses.
+    func recordPlaintext(_ packet: [UInt8], sent: Bool) {
+        // Before nomination there is no selected pair: the addresses of the last datagram sent do.
+        let pair = core.transport.ice.selectedPair.map { ($0.source, $0.destination) } ?? lastAddresses
+        guard plaintextCapture != nil, let (local, remote) = pair else { return }
+        let time = Date().timeIntervalSince1970
+        let seconds = UInt32(time), nanoseconds = UInt32((time - Double(seconds)) * 1e9)
+        let (source, destination) = sent ? (local.address, remote.address) : (remote.address, local.address)
+        plaintextCapture!.appendIP(packet, protocol: 132, source: source, destination: destination, seconds: seconds, nanoseconds: nanoseconds)
     }
 
     // MARK: Addresses

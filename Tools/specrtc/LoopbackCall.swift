@@ -23,6 +23,7 @@ struct LoopbackCall {
         var answererConfiguration = configuration
         answererConfiguration.pcapPath = nil
         answererConfiguration.keyLogPath = nil
+        answererConfiguration.plaintextPcapPath = nil
         let b = try await RTCPeerConnection.make(configuration: answererConfiguration)
         let clock = ContinuousClock()
         let start = clock.now

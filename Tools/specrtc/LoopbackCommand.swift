@@ -29,6 +29,9 @@ struct LoopbackCommand: AsyncParsableCommand {
     @Option(help: "Write the offerer's DTLS secrets to this NSS key log file (for Wireshark).")
     var keylog: String?
 
+    @Option(help: "Write the offerer's SCTP packets, decrypted, to this pcap file (SCTP over IP).")
+    var plaintextPcap: String?
+
     @Flag(help: "Print only the summary.")
     var quiet = false
 
@@ -37,6 +40,7 @@ struct LoopbackCommand: AsyncParsableCommand {
         configuration.hostAddresses = [ipv6 ? "::1" : "127.0.0.1"]
         configuration.pcapPath = pcap
         configuration.keyLogPath = keylog
+        configuration.plaintextPcapPath = plaintextPcap
         let quiet = self.quiet
         if !quiet { print("time      peer  step") }
         let call = try await LoopbackCall.connect(configuration: configuration) { peer, time, event in
@@ -59,6 +63,7 @@ struct LoopbackCommand: AsyncParsableCommand {
         if let throughput { print(String(format: "  throughput (reliable, ordered, one way): %.1f MB/s (%.2f Gbit/s)", throughput / 1e6, throughput * 8 / 1e9)) }
         print("  states before close: offerer \(states.0.rawValue), answerer \(states.1.rawValue)")
         if let pcap { print("  capture: \(pcap)\(keylog.map { ", key log: \($0)" } ?? "")") }
+        if let plaintextPcap { print("  decrypted SCTP capture: \(plaintextPcap)") }
     }
 }
 

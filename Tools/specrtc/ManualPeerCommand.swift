@@ -23,6 +23,9 @@ struct ManualPeerOptions: ParsableArguments {
 
     @Option(help: "Write the DTLS key log to this file.")
     var keylog: String?
+
+    @Option(help: "Write the SCTP packets, decrypted, to this pcap file.")
+    var plaintextPcap: String?
 }
 
 struct OfferCommand: AsyncParsableCommand {
@@ -50,6 +53,7 @@ struct ManualPeer {
         configuration.hostAddresses = [options.bind]
         configuration.pcapPath = options.pcap
         configuration.keyLogPath = options.keylog
+        configuration.plaintextPcapPath = options.plaintextPcap
         let peer = try await RTCPeerConnection.make(configuration: configuration)
         let done = AsyncStream<String>.makeStream()
         Task {
@@ -111,7 +115,10 @@ struct ManualPeer {
             // The other side may write the file after reading ours: wait for it, bounded.
             let deadline = Date().addingTimeInterval(Double(options.timeout))
             while !FileManager.default.fileExists(atPath: path), Date() < deadline { usleep(50_000) }
-            return try String(contentsOfFile: path, encoding: .utf8)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("no remote description in \(path) after \(options.timeout) s")
+            }
+            return text
         }
         log("paste the remote description, then an empty line:")
         var lines: [String] = []
