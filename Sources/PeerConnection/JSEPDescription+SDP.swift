@@ -42,6 +42,7 @@ extension JSEPDescription {
             let fingerprints = try media.attributes(named: "fingerprint").compactMap(Self.fingerprint)
             section.fingerprints = fingerprints.isEmpty ? sessionFingerprints : fingerprints
             section.setup = try (media.setup ?? sessionSetup).flatMap { DTLSSetupRole(rawValue: $0.rawValue) }
+            section.tlsID = media.attributes(named: "tls-id").first?.value ?? sdp.attributes(named: "tls-id").first?.value
             for attribute in media.attributes(named: "candidate") {
                 let candidate: ICECandidate
                 do {
@@ -55,6 +56,10 @@ extension JSEPDescription {
             section.endOfCandidates = media.endOfCandidates || sdp.endOfCandidates
             section.bundleOnly = media.hasAttribute("bundle-only")
             section.sctpPort = try media.sctpPort
+            // The old DTLS/SCTP form carries the port as the fmt (draft-ietf-mmusic-sctp-sdp-05).
+            if section.sctpPort == nil, media.proto == "DTLS/SCTP", let port = media.formats.first.flatMap({ UInt16($0) }) {
+                section.sctpPort = port
+            }
             section.maxMessageSize = try media.maxMessageSize.map { Int(clamping: $0) }
             section.direction = try media.direction?.rawValue
             section.rtcpMux = media.rtcpMux
@@ -83,6 +88,7 @@ extension JSEPDescription {
         // spec: RFC8829-5.2.1-9 never k=
         var sdp = SDP.SessionDescription(origin: SDPOrigin(sessionID: sessionID, sessionVersion: sessionVersion))
         for group in bundleGroups { sdp.attributes.append(SDPAttribute(name: "group", value: (["BUNDLE"] + group).joined(separator: " "))) }
+        // spec: RFC8839-4.2.1.4-2 a full agent writes no ice-lite (only a peer's description has it)
         if iceLite { sdp.attributes.append(SDPAttribute(name: "ice-lite")) }
         for section in sections {
             var media = MediaDescription(media: section.media, port: section.port, proto: section.proto, formats: section.formats)
@@ -103,6 +109,7 @@ extension JSEPDescription {
                 if !section.iceOptions.isEmpty { add("ice-options", section.iceOptions.joined(separator: " ")) }
                 for fingerprint in section.fingerprints { add("fingerprint", fingerprint.description) }
                 if let setup = section.setup { add("setup", setup.rawValue) }
+                if let tlsID = section.tlsID { add("tls-id", tlsID) }
             }
             if let mid = section.mid { add("mid", mid) }
             if !section.isRejected {
@@ -112,6 +119,7 @@ extension JSEPDescription {
                 if let port = section.sctpPort { add("sctp-port", String(port)) }
                 if let size = section.maxMessageSize { add("max-message-size", String(size)) }
                 for candidate in section.candidates { add("candidate", String(candidate.sdpAttribute.dropFirst("candidate:".count))) }
+                // (A rejected section, port 0, gets no candidates: RFC 8839 §4.4.1.1.2.)
                 if section.endOfCandidates { add("end-of-candidates") }
             }
             sdp.media.append(media)

@@ -46,6 +46,8 @@ public struct JSEPMediaSection: Sendable, Equatable {
     public var iceOptions: [String]
     public var fingerprints: [Fingerprint]
     public var setup: DTLSSetupRole?
+    /// `a=tls-id` (RFC 8842 §4): names the DTLS association.
+    public var tlsID: String?
     public var candidates: [ICECandidate]
     public var endOfCandidates: Bool
     public var bundleOnly: Bool
@@ -62,7 +64,7 @@ public struct JSEPMediaSection: Sendable, Equatable {
 
     public init(kind: MediaKind, media: String? = nil, port: UInt16 = 9, proto: String, formats: [String], mid: String? = nil,
                 iceCredentials: ICECredentials? = nil, iceOptions: [String] = [], fingerprints: [Fingerprint] = [],
-                setup: DTLSSetupRole? = nil, candidates: [ICECandidate] = [], endOfCandidates: Bool = false,
+                setup: DTLSSetupRole? = nil, tlsID: String? = nil, candidates: [ICECandidate] = [], endOfCandidates: Bool = false,
                 bundleOnly: Bool = false, sctpPort: UInt16? = nil, maxMessageSize: Int? = nil,
                 direction: String? = nil, rtcpMux: Bool = false) {
         self.kind = kind
@@ -75,6 +77,7 @@ public struct JSEPMediaSection: Sendable, Equatable {
         self.iceOptions = iceOptions
         self.fingerprints = fingerprints
         self.setup = setup
+        self.tlsID = tlsID
         self.candidates = candidates
         self.endOfCandidates = endOfCandidates
         self.bundleOnly = bundleOnly
@@ -84,11 +87,21 @@ public struct JSEPMediaSection: Sendable, Equatable {
         self.rtcpMux = rtcpMux
     }
 
-    /// Whether this is a data channel section JSEP can accept (RFC 8829 §5.1.2).
+    /// Whether this is a data channel section (RFC 8829 §5.1.2), valid or not.
     public var isDataChannel: Bool {
         // spec: RFC8829-5.1.2-7 UDP/DTLS/SCTP, TCP/DTLS/SCTP and the old DTLS/SCTP are all received
         kind == .application && ["UDP/DTLS/SCTP", "TCP/DTLS/SCTP", "DTLS/SCTP"].contains(proto)
             && (formats.contains("webrtc-datachannel") || proto == "DTLS/SCTP")
+    }
+
+    /// Why a data channel section cannot be accepted as it is, or nil when it can.
+    public var dataChannelDefect: String? {
+        guard isDataChannel else { return "not a data channel m-section" }
+        // spec: RFC8841-4.3-2 exactly one fmt value on the m-line
+        guard formats.count == 1 else { return "\(formats.count) fmt values, not one" }
+        // spec: RFC8841-5.1-1 without a=sctp-port the m-line is invalid
+        guard sctpPort != nil else { return "no a=sctp-port" }
+        return nil
     }
 
     /// Rejected: port 0 without bundle-only (RFC 3264 §6, RFC 8843 §6).

@@ -149,8 +149,21 @@ extension PeerConnection {
                 throw .invalidDescription("the answer has \(model.sections.count) m-sections, the offer \(offer.sections.count)")
             }
         }
+        if type != .offer, let offer = pendingLocalDescription {
+            // spec: RFC8843-7.4-1 every mid the answer bundles was in the offer's BUNDLE group
+            let offered = Set(offer.bundleGroups.joined())
+            for mid in model.bundleGroups.joined() where !offered.contains(mid) {
+                throw .invalidDescription("the answer bundles mid \(mid), which the offer did not")
+            }
+        }
+        for section in model.sections where section.isDataChannel {
+            // spec: RFC8841-9.5-1 holdconn is not used with SCTP over DTLS
+            // spec: RFC8842-5.1-5 nor with any DTLS association
+            if section.setup == .holdconn { throw .invalidDescription("a=setup:holdconn on a DTLS m-section") }
+        }
         for (index, section) in model.sections.enumerated() where section.isDataChannel && !section.isRejected {
             let transportSection = transportSection(of: section, in: model) ?? section
+            // spec: RFC8839-5.4-1 ice-ufrag and ice-pwd for every data stream
             guard transportSection.iceCredentials != nil else {
                 throw .invalidDescription("m-section \(index) has no a=ice-ufrag and a=ice-pwd")
             }
@@ -192,6 +205,8 @@ extension PeerConnection {
 
     /// Starts (or restarts ICE on) the transport once the local and remote descriptions agree.
     mutating func startTransportIfReady(local: JSEPDescription?, remote: JSEPDescription?, at now: Duration) throws(JSEPError) {
+        // spec: RFC8841-10.4-6 a data m-line the answer rejected (port 0) starts no DTLS or SCTP
+        // spec: RFC8841-10.3-13 nor does the answerer that rejected it
         guard let local, let remote, let mid = dataMid ?? local.sections.first(where: \.isDataChannel)?.mid,
               let localIndex = local.index(ofMid: mid), let remoteIndex = remote.index(ofMid: mid),
               !local.sections[localIndex].isRejected, !remote.sections[remoteIndex].isRejected,
@@ -209,12 +224,17 @@ extension PeerConnection {
         let weAreClient = isOfferer == true ? !answererIsClient : answererIsClient
         // spec: RFC8829-5.1.1-4 a lite peer is handled: this side controls
         let role: ICERole = remote.iceLite || isOfferer == true ? .controlling : .controlled
+        // spec: RFC8841-10.3-10 an sctp-port of zero: no SCTP association
+        // spec: RFC8841-10.4-4 on either side
+        let remotePort = remote.sections[remoteIndex].sctpPort ?? 5000
+        let sctpPorts: (local: UInt16?, remote: UInt16?) = remotePort == 0 || localSection.sctpPort == 0
+            ? (nil, nil) : (localSection.sctpPort, remotePort)
         // No max-message-size means 64K (RFC 8841 §6.1).
         let remoteMaximum = remote.sections[remoteIndex].maxMessageSize ?? 65536
         let parameters = PeerTransportParameters(
             iceRole: role, remoteCredentials: credentials, remoteIsLite: remote.iceLite,
             dtlsRole: weAreClient ? .client : .server, remoteFingerprints: remoteSection.fingerprints,
-            localSCTPPort: localSection.sctpPort, remoteSCTPPort: remote.sections[remoteIndex].sctpPort ?? 5000,
+            localSCTPPort: sctpPorts.local, remoteSCTPPort: sctpPorts.remote,
             remoteMaxMessageSize: remoteMaximum)
         do {
             try transport.start(parameters, at: now)

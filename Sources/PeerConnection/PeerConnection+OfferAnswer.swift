@@ -29,7 +29,7 @@ extension PeerConnection {
         if let current = currentRemoteDescription ?? currentLocalDescription {
             for section in current.sections {
                 if section.isDataChannel, let mid = section.mid, mid == dataMid {
-                    sections.append(makeDataSection(mid: mid, setup: .actpass))
+                    sections.append(makeDataSection(mid: mid, setup: .actpass, tlsID: localTLSID))
                 } else {
                     sections.append(rejected(section))
                 }
@@ -39,7 +39,7 @@ extension PeerConnection {
             let mid = dataMid ?? takeMid()
             dataMid = mid
             // spec: RFC8829-5.2.1-37 a data channel exists, so there is a data m-section
-            sections.append(makeDataSection(mid: mid, setup: .actpass))
+            sections.append(makeDataSection(mid: mid, setup: .actpass, tlsID: localTLSID))
         }
         let accepted = sections.filter { !$0.isRejected }.compactMap(\.mid)
         // spec: RFC8829-5.2.1-41 a session-level group attribute
@@ -67,22 +67,32 @@ extension PeerConnection {
         var acceptedData = false
         for section in offer.sections {
             // spec: RFC8829-5.3.1-27 an offered data m-section gets a data m-section in the answer
-            if section.isDataChannel, !acceptedData, !section.isRejected || section.bundleOnly {
+            // spec: RFC8829-5.3.1-2 a section missing what is mandatory is rejected
+            if section.dataChannelDefect == nil, !acceptedData, !section.isRejected || section.bundleOnly {
                 acceptedData = true
                 // spec: RFC8829-5.3.1-18 the answer's mid is the offer's
-                var answer = makeDataSection(mid: section.mid ?? "", setup: answerSetup(for: section.setup))
+                // spec: RFC8842-5.3-6 a tls-id only when the offer had one
+                var answer = makeDataSection(mid: section.mid ?? "", setup: answerSetup(for: section.setup),
+                                             tlsID: section.tlsID == nil ? nil : localTLSID)
                 // spec: RFC8829-5.3.1-28 the answer's data proto and fmt match the offer's exactly
+                // spec: RFC8841-10.3-1 the answer's proto is the offer's
                 answer.proto = section.proto
                 answer.formats = section.formats
+                // spec: RFC8841-10.3-5 an offered SCTP port of zero is answered with zero
+                if section.sctpPort == 0 { answer.sctpPort = 0 }
                 sections.append(answer)
             } else {
                 // spec: RFC8829-5.3.1-5 what cannot be accepted (media, for now) is rejected with port 0
+                // spec: RFC8841-10.3-12 a data m-line not accepted gets port zero
+                // spec: RFC8843-7.3.3-2 a rejected bundled section gets port zero
                 sections.append(rejected(section))
             }
         }
         let accepted = Set(sections.filter { !$0.isRejected }.compactMap(\.mid))
         // spec: RFC8829-5.3.1-30 an offered BUNDLE group gets a group in the answer
         // spec: RFC8829-5.3.1-31 naming the offered mids that were not rejected
+        // spec: RFC8843-7.3.3-3 a rejected section's mid leaves the BUNDLE group
+        // spec: RFC8843-14.2-1 no group names an m-line with port zero
         let groups = offer.bundleGroups.map { $0.filter(accepted.contains) }.filter { !$0.isEmpty }
         let previous = currentLocalDescription
         let version = nextVersion(changedFrom: previous, sections: sections, groups: groups)
@@ -113,19 +123,25 @@ extension PeerConnection {
         }
     }
 
-    func makeDataSection(mid: String, setup: DTLSSetupRole) -> JSEPMediaSection {
+    func makeDataSection(mid: String, setup: DTLSSetupRole, tlsID: String?) -> JSEPMediaSection {
         // spec: RFC8829-5.2.1-38 application, UDP/DTLS/SCTP
         // spec: RFC8829-5.2.1-39 with the format webrtc-datachannel
         // spec: RFC8829-5.2.1-40 an a=mid and an a=sctp-port
+        // spec: RFC8841-10.2-2 the offer's data m-line has an a=sctp-port
         // spec: RFC8829-5.2.1-11 ice-options trickle and ice2
+        // spec: RFC8839-4.2.1.5-1 ice-options carries ice2
+        // spec: RFC8839-4.3.1-2 with ice-ufrag and ice-pwd
         // spec: RFC8829-5.2.1-36 an offer's setup is actpass
+        // spec: RFC8841-10.2-1 the data m-line has an a=setup
+        // spec: RFC8841-10.1-1 and the certificate's fingerprint
         JSEPMediaSection(kind: .application, proto: Self.dataProto, formats: [Self.dataFormat], mid: mid,
                          iceCredentials: transport.ice.localCredentials, iceOptions: ["trickle", "ice2"],
-                         fingerprints: [localFingerprint], setup: setup, sctpPort: configuration.sctpPort,
+                         fingerprints: [localFingerprint], setup: setup, tlsID: tlsID, sctpPort: configuration.sctpPort,
                          maxMessageSize: configuration.maxMessageSize)
     }
 
     /// A rejected copy of `section`: port 0, the same media, proto and formats (RFC 3264 §6).
+    // spec: RFC8843-7.3.3-4 no bundle-only on a rejected section
     func rejected(_ section: JSEPMediaSection) -> JSEPMediaSection {
         JSEPMediaSection(kind: section.kind, media: section.media, port: 0, proto: section.proto, formats: section.formats,
                          mid: section.mid)

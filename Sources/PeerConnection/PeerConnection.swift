@@ -34,6 +34,8 @@ public struct PeerConnection {
     var localCandidates: [ICECandidate] = []
     var gatheringComplete = false
     var pendingRestart = false
+    /// This side's `a=tls-id`: one DTLS association for the connection's life (RFC 8842 §4).
+    let localTLSID: String
 
     /// A peer connection; all randomness (ICE credentials, DTLS, SCTP, session id) comes from `random`.
     public init(configuration: PeerConnectionConfiguration, random: any RandomNumberGenerator) {
@@ -41,6 +43,9 @@ public struct PeerConnection {
         self.random = random
         // spec: RFC8829-5.2.1-4 the session id fits a signed 64-bit integer, below 2^63 - 1
         sessionID = self.random.next() & 0x3FFF_FFFF_FFFF_FFFF
+        // spec: RFC8842-4-2 the tls-id has at least 120 random bits (here 128, as 32 hex digits)
+        let high = self.random.next(), low = self.random.next()
+        localTLSID = [high, low].map { String(repeating: "0", count: 16 - String($0, radix: 16).count) + String($0, radix: 16) }.joined()
         transport = PeerTransport(configuration: configuration.transport, random: DerivedRandom(&self.random))
     }
 

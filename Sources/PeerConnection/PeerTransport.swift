@@ -330,12 +330,13 @@ public struct PeerTransport {
     mutating func startSCTP(at now: Duration) {
         guard let parameters, let local = parameters.localSCTPPort, let remote = parameters.remoteSCTPPort, !hasSCTP else { return }
         var sctpConfiguration = configuration.sctp
+        // spec: RFC8841-9.3-2 each side's a=sctp-port is its port in both directions
         sctpConfiguration.localPort = local
         sctpConfiguration.remotePort = remote
         // One SCTP packet fills one DTLS record that fits the datagram (RFC 8261 §5).
         if hasDTLS { sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, dtls!.maximumApplicationDataSize) }
         var association = SCTPAssociation(configuration: sctpConfiguration, random: DerivedRandom(&random))
-        // Both sides send INIT; SCTP resolves the collision (RFC 9260 §5.2.4).
+        // spec: RFC8841-9.3-1 both endpoints initiate: both send INIT (SCTP resolves the collision)
         association.connect(at: now)
         sctp = association
         hasSCTP = true
