@@ -63,8 +63,50 @@ extension JSEPDescription {
             section.maxMessageSize = try media.maxMessageSize.map { Int(clamping: $0) }
             section.direction = try media.direction?.rawValue
             section.rtcpMux = media.rtcpMux
+            section.rtcpMuxOnly = media.rtcpMuxOnly
+            section.rtcpReducedSize = media.rtcpRsize
+            // A rejected section's formats are only kept (RFC 3264 §6: no rtpmap needed for them).
+            if section.kind == .audio || section.kind == .video, !section.isRejected {
+                section.codecs = try Self.codecs(of: media)
+                section.headerExtensions = media.attributes(named: "extmap").compactMap { attribute in
+                    let fields = (attribute.value ?? "").split(separator: " ")
+                    guard fields.count >= 2, let id = Int(fields[0].split(separator: "/")[0]) else { return nil }
+                    return RTPHeaderExtension(id: id, uri: String(fields[1]))
+                }
+            }
             sections.append(section)
         }
+    }
+
+    /// The codecs of a media section: one per payload type on the m-line, from its rtpmap (or the
+    /// static table), fmtp and rtcp-fb lines. A dynamic payload type without rtpmap is an error
+    /// (RFC 8829 §5.10: a referenced primary payload type must be present).
+    static func codecs(of media: MediaDescription) throws -> [RTPCodec] {
+        var maps: [UInt8: RTPCodec] = [:]
+        for attribute in media.attributes(named: "rtpmap") {
+            let value = attribute.value ?? ""
+            let parts = value.split(separator: " ", maxSplits: 1)
+            let encoding = parts.count == 2 ? parts[1].split(separator: "/") : []
+            guard let payloadType = parts.first.flatMap({ UInt8($0) }), encoding.count >= 2, let rate = Int(encoding[1]) else {
+                throw JSEPError.malformedSDP("a=rtpmap:\(value)")
+            }
+            maps[payloadType] = RTPCodec(payloadType: payloadType, name: String(encoding[0]), clockRate: rate,
+                                         channels: encoding.count > 2 ? Int(encoding[2]) : nil)
+        }
+        var codecs: [RTPCodec] = []
+        for format in media.formats {
+            guard let payloadType = UInt8(format) else { continue }
+            // spec: RFC8829-5.10-7 a payload type with neither rtpmap nor a static meaning is an error
+            guard var codec = maps[payloadType] ?? RTPCodec.staticCodec(payloadType) else {
+                throw JSEPError.invalidDescription("payload type \(payloadType) has no a=rtpmap")
+            }
+            codec.parameters = media.attributes(named: "fmtp").compactMap(\.value)
+                .first { $0.hasPrefix("\(payloadType) ") }.map { String($0.dropFirst("\(payloadType) ".count)) }
+            codec.feedback = media.attributes(named: "rtcp-fb").compactMap(\.value)
+                .filter { $0.hasPrefix("\(payloadType) ") }.map { String($0.dropFirst("\(payloadType) ".count)) }
+            codecs.append(codec)
+        }
+        return codecs
     }
 
     /// A fingerprint attribute's value; hash functions this side cannot compute are skipped
@@ -115,7 +157,15 @@ extension JSEPDescription {
             if !section.isRejected {
                 if section.bundleOnly { add("bundle-only") }
                 if let direction = section.direction { add(direction) }
+                for extensionHeader in section.headerExtensions { add("extmap", "\(extensionHeader.id) \(extensionHeader.uri)") }
                 if section.rtcpMux { add("rtcp-mux") }
+                if section.rtcpMuxOnly { add("rtcp-mux-only") }
+                if section.rtcpReducedSize { add("rtcp-rsize") }
+                for codec in section.codecs {
+                    add("rtpmap", "\(codec.payloadType) \(codec.name)/\(codec.clockRate)" + (codec.channels.map { "/\($0)" } ?? ""))
+                    if let parameters = codec.parameters { add("fmtp", "\(codec.payloadType) \(parameters)") }
+                    for feedback in codec.feedback { add("rtcp-fb", "\(codec.payloadType) \(feedback)") }
+                }
                 if let port = section.sctpPort { add("sctp-port", String(port)) }
                 if let size = section.maxMessageSize { add("max-message-size", String(size)) }
                 for candidate in section.candidates { add("candidate", String(candidate.sdpAttribute.dropFirst("candidate:".count))) }

@@ -58,6 +58,15 @@ public struct JSEPMediaSection: Sendable, Equatable {
     /// The direction attribute, for media sections.
     public var direction: String?
     public var rtcpMux: Bool
+    /// `a=rtcp-mux-only` (RFC 8858) and `a=rtcp-rsize` (RFC 5506).
+    public var rtcpMuxOnly = false
+    public var rtcpReducedSize = false
+    /// The codecs of a media section, in the m-line's order.
+    public var codecs: [RTPCodec] = []
+    /// `a=extmap` lines.
+    public var headerExtensions: [RTPHeaderExtension] = []
+    /// The transceiver this side made the section for (not written to SDP).
+    public var transceiver: TransceiverHandle?
     /// The default candidate's address for `m=`'s port and `c=` (RFC 8839 §4.2.1.2); nil writes
     /// port 9 and `IN IP4 0.0.0.0`, the values for no candidate yet.
     public var defaultAddress: STUNTransportAddress?
@@ -102,6 +111,14 @@ public struct JSEPMediaSection: Sendable, Equatable {
         // spec: RFC8841-5.1-1 without a=sctp-port the m-line is invalid
         guard sctpPort != nil else { return "no a=sctp-port" }
         return nil
+    }
+
+    /// Whether this is an RTP m-section with a profile JSEP accepts (RFC 8829 §5.1.2).
+    public var isMedia: Bool {
+        // spec: RFC8829-5.1.2-4 the RTP profiles an offer may use are all accepted
+        (kind == .audio || kind == .video)
+            && ["UDP/TLS/RTP/SAVPF", "TCP/DTLS/RTP/SAVPF", "UDP/TLS/RTP/SAVP", "TCP/DTLS/RTP/SAVP",
+                "RTP/SAVPF", "RTP/SAVP", "RTP/AVPF", "RTP/AVP"].contains(proto)
     }
 
     /// Rejected: port 0 without bundle-only (RFC 3264 §6, RFC 8843 §6).

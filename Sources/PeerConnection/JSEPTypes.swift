@@ -68,6 +68,8 @@ public enum JSEPError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCandidate(String)
     /// The peer connection is closed.
     case closed
+    /// Something this implementation does not do (yet), said plainly.
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -77,6 +79,7 @@ public enum JSEPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .modifiedDescription: return "the description differs from the one createOffer/createAnswer made (SDP munging is not supported)"
         case .invalidCandidate(let why): return "invalid candidate: \(why)"
         case .closed: return "the peer connection is closed"
+        case .unsupported(let what): return "unsupported: \(what)"
         }
     }
 }

@@ -26,6 +26,7 @@ extension PeerConnection {
         }
         let model = created.model
         sessionVersion = model.sessionVersion
+        associateTransceivers(with: model)
         switch description.type {
         case .offer:
             pendingLocalDescription = model
@@ -42,6 +43,7 @@ extension PeerConnection {
             pendingRemoteDescription = nil
             isOfferer = false
             if let section = model.sections.first(where: \.isDataChannel), !section.isRejected { dataMid = section.mid }
+            settleTransceivers(answer: model, answerIsLocal: true)
             setSignalingState(.stable)
             try startTransportIfReady(local: model, remote: currentRemoteDescription, at: now)
         }
@@ -82,6 +84,7 @@ extension PeerConnection {
         case .offer:
             pendingRemoteDescription = model
             isOfferer = false
+            addTransceivers(for: model)
             if let active = currentRemoteDescription, let restart = iceRestarted(from: active, to: model), restart {
                 pendingRestart = true
             }
@@ -99,6 +102,7 @@ extension PeerConnection {
                model.sections.contains(where: { $0.mid == mid && !$0.isRejected }) {
                 dataMid = mid
             }
+            settleTransceivers(answer: model, answerIsLocal: false)
             setSignalingState(.stable)
             try startTransportIfReady(local: currentLocalDescription, remote: model, at: now)
         }
@@ -134,6 +138,16 @@ extension PeerConnection {
             throw .invalidState("rollback", signalingState)
         }
         // spec: RFC8829-5.7-2 the same effect from either setter
+        if let offer = pendingRemoteDescription {
+            // spec: RFC8829-5.7-4 transceivers the rolled-back remote offer made are removed
+            transceivers.removeAll { $0.createdByRemoteOffer && $0.currentDirection == nil && offer.index(ofMid: $0.mid ?? "") != nil }
+        }
+        if let offer = pendingLocalDescription {
+            // spec: RFC8829-5.7-3 transceivers the rolled-back offer associated lose their mid
+            for index in transceivers.indices where transceivers[index].currentDirection == nil {
+                if let mid = transceivers[index].mid, offer.index(ofMid: mid) != nil { transceivers[index].mid = nil }
+            }
+        }
         pendingLocalDescription = nil
         pendingRemoteDescription = nil
         isOfferer = currentLocalDescription == nil ? nil : isOfferer
@@ -161,7 +175,7 @@ extension PeerConnection {
             // spec: RFC8842-5.1-5 nor with any DTLS association
             if section.setup == .holdconn { throw .invalidDescription("a=setup:holdconn on a DTLS m-section") }
         }
-        for (index, section) in model.sections.enumerated() where section.isDataChannel && !section.isRejected {
+        for (index, section) in model.sections.enumerated() where (section.isDataChannel || section.isMedia) && !section.isRejected {
             let transportSection = transportSection(of: section, in: model) ?? section
             // spec: RFC8839-5.4-1 ice-ufrag and ice-pwd for every data stream
             guard transportSection.iceCredentials != nil else {
@@ -190,14 +204,14 @@ extension PeerConnection {
 
     /// Whether the peer's offer changed its ICE credentials (an ICE restart, RFC 8839 §4.4.1.1.1).
     func iceRestarted(from old: JSEPDescription, to new: JSEPDescription) -> Bool? {
-        guard let before = old.sections.first(where: \.isDataChannel).flatMap({ transportSection(of: $0, in: old) })?.iceCredentials,
-              let after = new.sections.first(where: \.isDataChannel).flatMap({ transportSection(of: $0, in: new) })?.iceCredentials
+        guard let before = old.sections.first(where: { !$0.isRejected }).flatMap({ transportSection(of: $0, in: old) })?.iceCredentials,
+              let after = new.sections.first(where: { !$0.isRejected }).flatMap({ transportSection(of: $0, in: new) })?.iceCredentials
         else { return nil }
         return before != after
     }
 
     mutating func addRemoteCandidates(of model: JSEPDescription, at now: Duration) {
-        guard let section = model.sections.first(where: { $0.isDataChannel && !$0.isRejected }),
+        guard let section = model.sections.first(where: { !$0.isRejected || $0.bundleOnly }),
               let transportSection = transportSection(of: section, in: model) else { return }
         for candidate in transportSection.candidates { transport.addRemoteCandidate(candidate) }
         if transportSection.endOfCandidates { transport.endOfRemoteCandidates(at: now) }
@@ -207,9 +221,10 @@ extension PeerConnection {
     mutating func startTransportIfReady(local: JSEPDescription?, remote: JSEPDescription?, at now: Duration) throws(JSEPError) {
         // spec: RFC8841-10.4-6 a data m-line the answer rejected (port 0) starts no DTLS or SCTP
         // spec: RFC8841-10.3-13 nor does the answerer that rejected it
-        guard let local, let remote, let mid = dataMid ?? local.sections.first(where: \.isDataChannel)?.mid,
-              let localIndex = local.index(ofMid: mid), let remoteIndex = remote.index(ofMid: mid),
-              !local.sections[localIndex].isRejected, !remote.sections[remoteIndex].isRejected,
+        guard let local, let remote,
+              let localIndex = local.sections.firstIndex(where: { !$0.isRejected && $0.iceCredentials != nil }),
+              let mid = local.sections[localIndex].mid, let remoteIndex = remote.index(ofMid: mid),
+              !remote.sections[remoteIndex].isRejected || remote.sections[remoteIndex].bundleOnly,
               let remoteSection = transportSection(of: remote.sections[remoteIndex], in: remote),
               let credentials = remoteSection.iceCredentials else { return }
         let localSection = local.sections[localIndex]
@@ -226,11 +241,15 @@ extension PeerConnection {
         let role: ICERole = remote.iceLite || isOfferer == true ? .controlling : .controlled
         // spec: RFC8841-10.3-10 an sctp-port of zero: no SCTP association
         // spec: RFC8841-10.4-4 on either side
-        let remotePort = remote.sections[remoteIndex].sctpPort ?? 5000
-        let sctpPorts: (local: UInt16?, remote: UInt16?) = remotePort == 0 || localSection.sctpPort == 0
-            ? (nil, nil) : (localSection.sctpPort, remotePort)
+        let localData = local.sections.first { $0.isDataChannel && !$0.isRejected }
+        let remoteData = localData?.mid.flatMap(remote.index(ofMid:)).map { remote.sections[$0] }
+        var sctpPorts: (local: UInt16?, remote: UInt16?) = (nil, nil)
+        if let localData, let remoteData, !remoteData.isRejected || remoteData.bundleOnly {
+            let remotePort = remoteData.sctpPort ?? 5000
+            if remotePort != 0, localData.sctpPort != 0 { sctpPorts = (localData.sctpPort, remotePort) }
+        }
         // No max-message-size means 64K (RFC 8841 §6.1).
-        let remoteMaximum = remote.sections[remoteIndex].maxMessageSize ?? 65536
+        let remoteMaximum = remoteData?.maxMessageSize ?? 65536
         let parameters = PeerTransportParameters(
             iceRole: role, remoteCredentials: credentials, remoteIsLite: remote.iceLite,
             dtlsRole: weAreClient ? .client : .server, remoteFingerprints: remoteSection.fingerprints,
@@ -240,6 +259,44 @@ extension PeerConnection {
             try transport.start(parameters, at: now)
         } catch {
             throw .invalidDescription("the transport could not start: \(error)")
+        }
+    }
+
+    // MARK: Transceivers
+
+    /// A description this side applies gives its transceivers their mids (W3C: set on apply).
+    mutating func associateTransceivers(with model: JSEPDescription) {
+        for section in model.sections {
+            guard let handle = section.transceiver, let index = transceivers.firstIndex(where: { $0.handle == handle }) else { continue }
+            transceivers[index].mid = section.mid
+            pendingMids[handle] = nil
+        }
+    }
+
+    /// A remote offer's new media sections get transceivers that receive (W3C: recvonly).
+    mutating func addTransceivers(for offer: JSEPDescription) {
+        for section in offer.sections where section.isMedia && (!section.isRejected || section.bundleOnly) {
+            guard let mid = section.mid, !transceivers.contains(where: { $0.mid == mid }) else { continue }
+            let kind: MediaKind = section.kind
+            transceivers.append(RTPTransceiver(handle: TransceiverHandle(nextTransceiver), kind: kind, direction: .recvonly,
+                                               mid: mid, createdByRemoteOffer: true))
+            nextTransceiver += 1
+        }
+    }
+
+    /// An answer settles each transceiver's direction and codecs; a rejected section stops it.
+    mutating func settleTransceivers(answer: JSEPDescription, answerIsLocal: Bool) {
+        for index in transceivers.indices {
+            guard let mid = transceivers[index].mid, let section = answer.index(ofMid: mid).map({ answer.sections[$0] }) else { continue }
+            if section.isRejected {
+                transceivers[index].stopped = true
+                transceivers[index].currentDirection = nil
+                continue
+            }
+            let direction = section.direction.flatMap(RTPTransceiverDirection.init(rawValue:)) ?? .sendrecv
+            transceivers[index].currentDirection = answerIsLocal ? direction : direction.reversed
+            transceivers[index].negotiatedCodecs = section.codecs
+            transceivers[index].createdByRemoteOffer = false
         }
     }
 }

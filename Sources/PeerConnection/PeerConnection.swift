@@ -34,6 +34,11 @@ public struct PeerConnection {
     var localCandidates: [ICECandidate] = []
     var gatheringComplete = false
     var pendingRestart = false
+    /// The media transceivers, in the order they were made.
+    public internal(set) var transceivers: [RTPTransceiver] = []
+    var nextTransceiver = 0
+    /// Mids given to new transceivers by an offer not applied yet.
+    var pendingMids: [TransceiverHandle: String] = [:]
     /// This side's `a=tls-id`: one DTLS association for the connection's life (RFC 8842 §4).
     let localTLSID: String
 
@@ -117,6 +122,37 @@ public struct PeerConnection {
             if dataMid == nil { emit(.negotiationNeeded) }
         }
         return handle
+    }
+
+    // MARK: Transceivers
+
+    /// Adds a transceiver for `kind` (audio or video) media (W3C `addTransceiver`); the next
+    /// offer gives it an m-section. Media over it lands with the media issues.
+    public mutating func addTransceiver(_ kind: MediaKind, direction: RTPTransceiverDirection = .sendrecv)
+        throws(JSEPError) -> TransceiverHandle {
+        guard signalingState != .closed else { throw .closed }
+        guard kind == .audio || kind == .video else { throw .unsupported("a transceiver for \(kind.rawValue)") }
+        let handle = TransceiverHandle(nextTransceiver)
+        nextTransceiver += 1
+        transceivers.append(RTPTransceiver(handle: handle, kind: kind, direction: direction))
+        emit(.negotiationNeeded)
+        return handle
+    }
+
+    /// Changes what the application wants of a transceiver; negotiation is needed when it differs.
+    public mutating func setDirection(_ direction: RTPTransceiverDirection, of handle: TransceiverHandle) {
+        guard let index = transceivers.firstIndex(where: { $0.handle == handle }), !transceivers[index].stopped,
+              transceivers[index].direction != direction else { return }
+        transceivers[index].direction = direction
+        emit(.negotiationNeeded)
+    }
+
+    /// Stops a transceiver: its m-section is rejected in the next offer and may be recycled.
+    public mutating func stopTransceiver(_ handle: TransceiverHandle) {
+        guard let index = transceivers.firstIndex(where: { $0.handle == handle }), !transceivers[index].stopped else { return }
+        transceivers[index].stopped = true
+        transceivers[index].currentDirection = nil
+        emit(.negotiationNeeded)
     }
 
     /// Sends a message on `channel`.

@@ -7,11 +7,13 @@ typealias JSEPCall = SimulatedCall<PeerConnection>
 
 extension SimulatedCall where Peer == PeerConnection {
     /// Two peer connections on loopback, each with one host candidate.
-    init(seed: UInt64, loss: Double = 0) {
-        self.init(a: PeerConnection(configuration: PeerConnectionConfiguration(transport: testTransportConfiguration(TestIdentity(seed: 1))),
-                                    random: SeededGenerator(seed: seed)),
-                  b: PeerConnection(configuration: PeerConnectionConfiguration(transport: testTransportConfiguration(TestIdentity(seed: 2))),
-                                    random: SeededGenerator(seed: seed + 1)),
+    init(seed: UInt64, loss: Double = 0, bundlePolicy: BundlePolicy = .balanced) {
+        var configurationA = PeerConnectionConfiguration(transport: testTransportConfiguration(TestIdentity(seed: 1)))
+        var configurationB = PeerConnectionConfiguration(transport: testTransportConfiguration(TestIdentity(seed: 2)))
+        configurationA.bundlePolicy = bundlePolicy
+        configurationB.bundlePolicy = bundlePolicy
+        self.init(a: PeerConnection(configuration: configurationA, random: SeededGenerator(seed: seed)),
+                  b: PeerConnection(configuration: configurationB, random: SeededGenerator(seed: seed + 1)),
                   seed: seed + 2, loss: loss)
         try! a.addHostCandidate(TestAddresses.a)
         try! b.addHostCandidate(TestAddresses.b)

@@ -110,32 +110,139 @@ import Testing
         #expect(call.b.signalingState == .stable)
     }
 
-    @Test(.spec("RFC8829-5.3.1-5", "RFC8829-5.3.1-9", "RFC8829-5.3.1-24", "RFC8829-5.3.1-28", "RFC8829-5.3.1-30", "RFC8829-5.3.1-31",
-                "RFC3264-6-3", "RFC8829-5.1.2-7", "RFC8829-5.2.1-45"))
-    func anOfferWithMediaIsAnsweredWithMediaRejectedAndDataAccepted() throws {
+    @Test(.spec("RFC8829-5.3.1-9", "RFC8829-5.3.1-11", "RFC8829-5.3.1-13", "RFC8829-5.3.1-24", "RFC8829-5.3.1-28",
+                "RFC8829-5.3.1-30", "RFC8829-5.3.1-31", "RFC8829-5.3.1-32", "RFC3264-6-3", "RFC8829-5.1.2-7", "RFC8829-5.2.1-45",
+                "RFC8843-7.3.1-2", "RFC8829-5.1.2-4"))
+    func aBrowserOfferWithAudioAndDataIsAnsweredOnOneBundle() throws {
         var call = JSEPCall(seed: 26)
         // A browser-shaped offer: audio, then data, bundled, transport attributes at session level.
         let offer = [
             "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",
             "a=ice-ufrag:EsAw", "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1",
             "a=fingerprint:sha-256 \(TestIdentity(seed: 1).fingerprint.description.dropFirst("sha-256 ".count))",
-            "m=audio 9 UDP/TLS/RTP/SAVPF 111 0", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:0", "a=sendrecv", "a=rtcp-mux",
-            "a=rtpmap:111 opus/48000/2", "a=rtpmap:0 PCMU/8000",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 13", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:0", "a=sendrecv", "a=rtcp-mux",
+            "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid", "a=rtpmap:111 opus/48000/2", "a=fmtp:111 minptime=10;useinbandfec=1",
+            "a=rtpmap:0 PCMU/8000", "a=rtpmap:13 CN/8000",
             "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0", "a=setup:actpass", "a=mid:1", "a=sctp-port:5000",
             "a=candidate:1 1 udp 2130706431 127.0.0.1 40001 typ host", "",
         ].joined(separator: "\r\n")
         try call.b.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: offer), at: .zero)
+        // The remote offer made a transceiver that receives.
+        #expect(call.b.transceivers.map(\.mid) == ["0"] && call.b.transceivers.first?.direction == .recvonly)
         let answer = try call.b.createAnswer()
         let parsed = try SessionDescription(parsing: answer.sdp)
         #expect(parsed.media.count == 2)
-        #expect(parsed.media[0].port == 0 && parsed.media[0].proto == "UDP/TLS/RTP/SAVPF" && parsed.media[0].media == "audio")
-        #expect(try parsed.media[0].mid == "0")
-        #expect(parsed.media[1].proto == "UDP/DTLS/SCTP" && parsed.media[1].formats == ["webrtc-datachannel"])
-        #expect(try parsed.media[1].mid == "1")
-        #expect(try parsed.media[1].setup == .active)
-        #expect(try parsed.bundleGroup?.identificationTags == ["1"])
+        let audio = parsed.media[0], data = parsed.media[1]
+        // Accepted, the offered codecs this side knows in the offered order (CN left out).
+        #expect(audio.port == 9 && audio.proto == "UDP/TLS/RTP/SAVPF" && audio.formats == ["111", "0"])
+        #expect(try audio.mid == "0" && audio.direction == .recvonly && audio.rtcpMux)
+        #expect(try audio.extmaps.map(\.uri) == ["urn:ietf:params:rtp-hdrext:sdes:mid"] && audio.extmaps.first?.id == 4)
+        // The offerer-tagged section carries the transport; the bundled data section none.
+        #expect(try audio.setup == .active && audio.iceUfrag != nil && !audio.fingerprints.isEmpty)
+        #expect(try data.iceUfrag == nil && data.setup == nil && !data.hasAttribute("bundle-only"))
+        #expect(data.proto == "UDP/DTLS/SCTP" && data.formats == ["webrtc-datachannel"] && data.port == 9)
+        #expect(try data.mid == "1")
+        #expect(try parsed.bundleGroup?.identificationTags == ["0", "1"])
+        try call.b.setLocalDescription(answer, at: .zero)
+        #expect(call.b.transceivers.first?.currentDirection == .recvonly)
+        #expect(call.b.transceivers.first?.negotiatedCodecs.map(\.name) == ["opus", "PCMU"])
     }
 
+    @Test(.spec("RFC8829-5.3.1-5", "RFC8829-4.1.1-4"))
+    func mediaWithoutRTCPMuxOrACommonCodecIsRejected() throws {
+        var call = JSEPCall(seed: 33)
+        let offer = [
+            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1 2",
+            "a=ice-ufrag:EsAw", "a=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1",
+            "a=fingerprint:sha-256 \(TestIdentity(seed: 1).fingerprint.description.dropFirst("sha-256 ".count))", "a=setup:actpass",
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111", "c=IN IP4 0.0.0.0", "a=mid:0", "a=rtpmap:111 opus/48000/2",
+            "m=video 9 UDP/TLS/RTP/SAVPF 100", "c=IN IP4 0.0.0.0", "a=mid:1", "a=rtcp-mux", "a=rtpmap:100 AV1/90000",
+            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0", "a=mid:2", "a=sctp-port:5000", "",
+        ].joined(separator: "\r\n")
+        try call.b.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: offer), at: .zero)
+        let parsed = try SessionDescription(parsing: try call.b.createAnswer().sdp)
+        #expect(parsed.media.map(\.port) == [0, 0, 9])
+        #expect(try parsed.bundleGroup?.identificationTags == ["2"])
+    }
+}
+
+@Suite struct JSEPTransceiverTests {
+    @Test(.spec("RFC8829-5.2.1-14", "RFC8829-5.2.1-18", "RFC8829-5.2.1-20", "RFC8829-5.2.1-22", "RFC8843-9.1-3", "RFC8843-7.2.1-1",
+                "RFC8843-7.1.3-2"))
+    func audioVideoAndDataOfferAsOneBundleAndConnect() throws {
+        var call = JSEPCall(seed: 34, bundlePolicy: .maxBundle)
+        let audio = try call.a.addTransceiver(.audio)
+        _ = try call.a.addTransceiver(.video, direction: .sendonly)
+        let chat = try call.a.createDataChannel(label: "chat")
+        let offer = try call.a.createOffer()
+        let parsed = try SessionDescription(parsing: offer.sdp)
+        #expect(parsed.media.map(\.media) == ["audio", "video", "application"])
+        #expect(parsed.media.map(\.port) == [9, 0, 0])
+        #expect(parsed.media.map { $0.hasAttribute("bundle-only") } == [false, true, true])
+        #expect(try parsed.media.map { try $0.iceUfrag != nil } == [true, false, false])
+        #expect(try parsed.bundleGroup?.identificationTags == ["0", "1", "2"])
+        #expect(parsed.media[0].proto == "UDP/TLS/RTP/SAVPF" && parsed.media[0].formats == ["111", "0", "8"])
+        #expect(try parsed.media[1].rtpMaps.map(\.encodingName) == ["VP8", "H264"])
+        #expect(try parsed.media[1].direction == .sendonly)
+        #expect(try parsed.media[0].extmaps.map(\.uri) == ["urn:ietf:params:rtp-hdrext:sdes:mid"])
+        #expect(parsed.media[0].rtcpMux && parsed.media[0].rtcpMuxOnly)
+
+        try call.a.setLocalDescription(offer, at: .zero)
+        #expect(call.a.transceivers.first { $0.handle == audio }?.mid == "0")
+        try call.b.setRemoteDescription(call.a.localDescription!, at: .zero)
+        try call.b.setLocalDescription(try call.b.createAnswer(), at: .zero)
+        try call.a.setRemoteDescription(call.b.localDescription!, at: .zero)
+        // B's transceivers only receive: A's audio ends up sendonly, its video stays sendonly.
+        #expect(call.a.transceivers.map(\.currentDirection) == [.sendonly, .sendonly])
+        #expect(call.b.transceivers.map(\.currentDirection) == [.recvonly, .recvonly])
+        #expect(call.run { JSEPCall.opened($0.eventsA).contains(chat) })
+    }
+
+    @Test func balancedBundlingWithMediaIsRefusedPlainly() throws {
+        var call = JSEPCall(seed: 35)
+        _ = try call.a.addTransceiver(.audio)
+        _ = try call.a.createDataChannel(label: "x")
+        #expect(throws: JSEPError.self) { try call.a.createOffer() }
+    }
+
+    @Test(.spec("RFC8829-5.2.2-4", "RFC8829-5.2.2-6", "RFC8829-5.2.2-11"))
+    func aStoppedTransceiversSectionIsRejectedThenRecycled() throws {
+        var call = JSEPCall(seed: 36, bundlePolicy: .maxBundle)
+        _ = try call.a.createDataChannel(label: "x")
+        let audio = try call.a.addTransceiver(.audio)
+        try call.negotiate()
+        let audioMid = try #require(call.a.transceivers.first?.mid)
+        call.a.stopTransceiver(audio)
+        let second = try SessionDescription(parsing: try call.a.createOffer().sdp)
+        #expect(second.media.map(\.port) == [9, 0] || second.media.map(\.port) == [0, 9])
+        let audioIndex = try #require(second.media.firstIndex { $0.media == "audio" })
+        #expect(second.media[audioIndex].port == 0)
+        #expect(try second.media[audioIndex].mid == audioMid)
+        try call.negotiate()
+        // A new video transceiver takes the rejected audio section's place.
+        _ = try call.a.addTransceiver(.video)
+        let third = try SessionDescription(parsing: try call.a.createOffer().sdp)
+        #expect(third.media.count == 2 && third.media[audioIndex].media == "video")
+        #expect(try third.media[1 - audioIndex].mid == second.media[1 - audioIndex].mid)
+    }
+
+    @Test(.spec("RFC8829-5.7-3", "RFC8829-5.7-4"))
+    func rollbackUndoesTransceiverAssociations() throws {
+        var call = JSEPCall(seed: 37, bundlePolicy: .maxBundle)
+        _ = try call.a.addTransceiver(.audio)
+        let offer = try call.a.createOffer()
+        try call.a.setLocalDescription(offer, at: .zero)
+        #expect(call.a.transceivers.first?.mid == "0")
+        try call.a.setLocalDescription(RTCSessionDescription(type: .rollback, sdp: ""), at: .zero)
+        #expect(call.a.transceivers.first?.mid == nil)
+        try call.b.setRemoteDescription(offer, at: .zero)
+        #expect(call.b.transceivers.count == 1)
+        try call.b.setRemoteDescription(RTCSessionDescription(type: .rollback, sdp: ""), at: .zero)
+        #expect(call.b.transceivers.isEmpty)
+    }
+}
+
+extension JSEPTests {
     @Test(.spec("RFC8838-13-6"))
     func trickledCandidatesConnectWithoutCandidatesInTheSDP() throws {
         var call = JSEPCall(seed: 27)
