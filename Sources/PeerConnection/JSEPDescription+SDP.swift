@@ -132,6 +132,23 @@ extension JSEPDescription {
         for group in bundleGroups { sdp.attributes.append(SDPAttribute(name: "group", value: (["BUNDLE"] + group).joined(separator: " "))) }
         // spec: RFC8839-4.2.1.4-2 a full agent writes no ice-lite (only a peer's description has it)
         if iceLite { sdp.attributes.append(SDPAttribute(name: "ice-lite")) }
+        // With several live sections on one bundle, the transport attributes go to session level,
+        // where every section inherits them and none repeats them (RFC 8829 §5.2.1 allows it;
+        // RFC 8843 §7.1.3 forbids them in the other bundled sections; peers such as aiortc read
+        // the credentials of every section, rejected ones too).
+        let live = sections.filter { !$0.isRejected }
+        let transport = live.count > 1 ? live.first { $0.iceCredentials != nil } : nil
+        if let transport {
+            // spec: RFC8829-5.2.1-45 transport attributes may be aggregated at session level
+            if let credentials = transport.iceCredentials {
+                sdp.attributes.append(SDPAttribute(name: "ice-ufrag", value: credentials.usernameFragment))
+                sdp.attributes.append(SDPAttribute(name: "ice-pwd", value: credentials.password))
+            }
+            if !transport.iceOptions.isEmpty { sdp.attributes.append(SDPAttribute(name: "ice-options", value: transport.iceOptions.joined(separator: " "))) }
+            for fingerprint in transport.fingerprints { sdp.attributes.append(SDPAttribute(name: "fingerprint", value: fingerprint.description)) }
+            if let setup = transport.setup { sdp.attributes.append(SDPAttribute(name: "setup", value: setup.rawValue)) }
+            if let tlsID = transport.tlsID { sdp.attributes.append(SDPAttribute(name: "tls-id", value: tlsID)) }
+        }
         for section in sections {
             var media = MediaDescription(media: section.media, port: section.port, proto: section.proto, formats: section.formats)
             if let address = section.defaultAddress, !section.isRejected, !section.bundleOnly {
@@ -143,7 +160,7 @@ extension JSEPDescription {
                 media.connections = [SDPConnection()]
             }
             func add(_ name: String, _ value: String? = nil) { media.attributes.append(SDPAttribute(name: name, value: value)) }
-            if !section.isRejected {
+            if !section.isRejected, transport == nil {
                 if let credentials = section.iceCredentials {
                     add("ice-ufrag", credentials.usernameFragment)
                     add("ice-pwd", credentials.password)

@@ -131,6 +131,19 @@ public final class RTCPeerConnection: @unchecked Sendable {
         (try? await onLoop { self.core.statistics(timestamp: Date().timeIntervalSince1970 * 1000) }) ?? []
     }
 
+    /// Adds an audio or video transceiver (W3C `addTransceiver`); media over it lands with the
+    /// media issues, its negotiation works now (it needs the max-bundle policy).
+    public func addTransceiver(_ kind: MediaKind, direction: RTPTransceiverDirection = .sendrecv) async throws -> TransceiverHandle {
+        try await onLoop {
+            let handle = try self.core.addTransceiver(kind, direction: direction)
+            self.drain()
+            return handle
+        }
+    }
+
+    /// The transceivers, with their mids and negotiated directions.
+    public var transceivers: [RTPTransceiver] { get async { (try? await onLoop { self.core.transceivers }) ?? [] } }
+
     /// Closes the connection and its sockets; writes the pcap and key log when asked for.
     public func close() async {
         try? await onLoop { self.closeOnLoop() }

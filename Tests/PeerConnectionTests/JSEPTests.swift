@@ -112,7 +112,7 @@ import Testing
 
     @Test(.spec("RFC8829-5.3.1-9", "RFC8829-5.3.1-11", "RFC8829-5.3.1-13", "RFC8829-5.3.1-24", "RFC8829-5.3.1-28",
                 "RFC8829-5.3.1-30", "RFC8829-5.3.1-31", "RFC8829-5.3.1-32", "RFC3264-6-3", "RFC8829-5.1.2-7", "RFC8829-5.2.1-45",
-                "RFC8843-7.3.1-2", "RFC8829-5.1.2-4"))
+                "RFC8843-7.3.1-2", "RFC8829-5.1.2-4", "RFC8843-7.1.3-5"))
     func aBrowserOfferWithAudioAndDataIsAnsweredOnOneBundle() throws {
         var call = JSEPCall(seed: 26)
         // A browser-shaped offer: audio, then data, bundled, transport attributes at session level.
@@ -137,13 +137,18 @@ import Testing
         #expect(audio.port == 9 && audio.proto == "UDP/TLS/RTP/SAVPF" && audio.formats == ["111", "0"])
         #expect(try audio.mid == "0" && audio.direction == .recvonly && audio.rtcpMux)
         #expect(try audio.extmaps.map(\.uri) == ["urn:ietf:params:rtp-hdrext:sdes:mid"] && audio.extmaps.first?.id == 4)
-        // The offerer-tagged section carries the transport; the bundled data section none.
-        #expect(try audio.setup == .active && audio.iceUfrag != nil && !audio.fingerprints.isEmpty)
+        // The transport attributes are at session level; the offerer-tagged audio section carries
+        // the candidates; no bundled section repeats the transport attributes.
+        #expect(try parsed.setup == .active && parsed.iceUfrag != nil && !parsed.fingerprints.isEmpty)
+        #expect(try audio.iceUfrag == nil && audio.setup == nil)
         #expect(try data.iceUfrag == nil && data.setup == nil && !data.hasAttribute("bundle-only"))
         #expect(data.proto == "UDP/DTLS/SCTP" && data.formats == ["webrtc-datachannel"] && data.port == 9)
         #expect(try data.mid == "1")
         #expect(try parsed.bundleGroup?.identificationTags == ["0", "1"])
         try call.b.setLocalDescription(answer, at: .zero)
+        call.pump()
+        let withCandidates = try SessionDescription(parsing: call.b.localDescription!.sdp)
+        #expect(withCandidates.media[0].hasAttribute("candidate") && !withCandidates.media[1].hasAttribute("candidate"))
         #expect(call.b.transceivers.first?.currentDirection == .recvonly)
         #expect(call.b.transceivers.first?.negotiatedCodecs.map(\.name) == ["opus", "PCMU"])
     }
@@ -179,7 +184,9 @@ import Testing
         #expect(parsed.media.map(\.media) == ["audio", "video", "application"])
         #expect(parsed.media.map(\.port) == [9, 0, 0])
         #expect(parsed.media.map { $0.hasAttribute("bundle-only") } == [false, true, true])
-        #expect(try parsed.media.map { try $0.iceUfrag != nil } == [true, false, false])
+        // The transport attributes sit at session level: no bundled section repeats them.
+        #expect(try parsed.media.map { try $0.iceUfrag != nil } == [false, false, false])
+        #expect(try parsed.iceUfrag != nil && parsed.setup == .actpass && !parsed.fingerprints.isEmpty)
         #expect(try parsed.bundleGroup?.identificationTags == ["0", "1", "2"])
         #expect(parsed.media[0].proto == "UDP/TLS/RTP/SAVPF" && parsed.media[0].formats == ["111", "0", "8"])
         #expect(try parsed.media[1].rtpMaps.map(\.encodingName) == ["VP8", "H264"])

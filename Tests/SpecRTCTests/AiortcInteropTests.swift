@@ -27,8 +27,10 @@ struct AiortcInteropTests {
         }
     }
 
-    static func makeConnection() async throws -> (RTCPeerConnection, ConnectionRecorder) {
-        let connection = try await RTCPeerConnection.make(configuration: RTCConfiguration())
+    static func makeConnection(bundlePolicy: BundlePolicy = .balanced) async throws -> (RTCPeerConnection, ConnectionRecorder) {
+        var configuration = RTCConfiguration()
+        configuration.bundlePolicy = bundlePolicy
+        let connection = try await RTCPeerConnection.make(configuration: configuration)
         return (connection, ConnectionRecorder(connection))
     }
 
@@ -43,9 +45,10 @@ struct AiortcInteropTests {
 
     /// SpecRTC offers (after `prepare` made its channels), aiortc answers.
     static func weOffer(peerArguments: [String] = [], tamperOffer: Bool = false, tamperAnswer: Bool = false,
+                        bundlePolicy: BundlePolicy = .balanced,
                         prepare: (RTCPeerConnection) async throws -> Void) async throws -> Session {
         let peer = try AiortcPeer(["--role", "answer", "--timeout", "30"] + peerArguments)
-        let (connection, recorder) = try await makeConnection()
+        let (connection, recorder) = try await makeConnection(bundlePolicy: bundlePolicy)
         let session = Session(connection: connection, recorder: recorder, peer: peer)
         do {
             try await prepare(connection)
@@ -64,8 +67,9 @@ struct AiortcInteropTests {
     }
 
     /// aiortc offers (with `--channel` for each of `channels`), SpecRTC answers.
-    static func theyOffer(channels: [String]) async throws -> Session {
-        let peer = try AiortcPeer(["--role", "offer", "--timeout", "30"] + channels.flatMap { ["--channel", $0] })
+    static func theyOffer(channels: [String], transceivers: [String] = []) async throws -> Session {
+        let peer = try AiortcPeer(["--role", "offer", "--timeout", "30"] + channels.flatMap { ["--channel", $0] }
+                                  + transceivers.flatMap { ["--transceiver", $0] })
         let (connection, recorder) = try await makeConnection()
         let session = Session(connection: connection, recorder: recorder, peer: peer)
         do {
@@ -219,6 +223,51 @@ struct AiortcInteropTests {
             try await replyEvents.waitMessages(1)
             #expect(replyEvents.messages == [.string("on reply")])
             print("aiortc interop (they offer): aiortc is DTLS \(theirRole); its channel id \(theirID), ours \(ourID)")
+        } catch {
+            Issue.record("\(error)")
+        }
+        await session.end()
+    }
+
+    // MARK: 2b. Media sections
+
+    @Test("aiortc offers audio and video beside its channel; SpecRTC answers them recvonly on the one bundle",
+          .spec("RFC8829-5.3.1-11", "RFC8843-7.3.1-2"))
+    func theyOfferMedia() async throws {
+        let session = try await Self.theyOffer(channels: ["chat"], transceivers: ["audio", "video"])
+        do {
+            try await Self.waitConnected(session)
+            let chat = try await session.recorder.wait("remote channel") { _ in session.recorder.dataChannels.first }
+            try await ChannelRecorder(chat).waitOpen()
+            let ours = await session.connection.transceivers
+            #expect(ours.map(\.kind) == [.audio, .video])
+            #expect(ours.map(\.currentDirection) == [.recvonly, .recvonly])
+            #expect(ours.allSatisfy { !$0.negotiatedCodecs.isEmpty })
+            session.peer.send(["cmd": "status"])
+            let status = try await session.peer.waitEvent("status") { $0["transceivers"] != nil }
+            let theirs = try #require(status["transceivers"] as? [[String: Any]])
+            #expect(theirs.compactMap { $0["currentDirection"] as? String } == ["sendonly", "sendonly"], "\(theirs)")
+            print("aiortc interop (they offer media): ours \(ours.map { "\($0.kind.rawValue) \($0.currentDirection?.rawValue ?? "-") \($0.negotiatedCodecs.map(\.name))" }), theirs \(theirs)")
+        } catch {
+            Issue.record("\(error)")
+        }
+        await session.end()
+    }
+
+    @Test("SpecRTC offers audio, video and a channel (max-bundle); aiortc answers and the channel opens")
+    func weOfferMedia() async throws {
+        let session = try await Self.weOffer(bundlePolicy: .maxBundle) { connection in
+            _ = try await connection.addTransceiver(.audio)
+            _ = try await connection.addTransceiver(.video, direction: .recvonly)
+            _ = try await connection.createDataChannel("chat")
+        }
+        do {
+            try await Self.waitConnected(session)
+            let open = try await session.peer.waitEvent("open") { $0["label"] as? String == "chat" }
+            #expect(open["id"] != nil)
+            let ours = await session.connection.transceivers
+            print("aiortc interop (we offer media): ours \(ours.map { "\($0.kind.rawValue) mid \($0.mid ?? "-") \($0.currentDirection?.rawValue ?? "-") \($0.negotiatedCodecs.map(\.name))" })")
+            #expect(ours.allSatisfy { $0.currentDirection != nil } || ours.allSatisfy(\.stopped), "\(ours)")
         } catch {
             Issue.record("\(error)")
         }

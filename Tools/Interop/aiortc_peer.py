@@ -5,7 +5,7 @@ A test (or a person) starts it as a child process with the Python of the interop
 (SPECRTC_PYTHON, made by `ensure_interop_venv` in Tools/lib/environment.sh, aiortc pinned there):
 
     python aiortc_peer.py --role offer|answer [--timeout SECONDS] [--idle-timeout SECONDS]
-                          [--no-echo] [--channel LABEL]... [--debug]
+                          [--no-echo] [--channel LABEL]... [--transceiver KIND[:DIRECTION]]... [--debug]
 
 Both directions carry one JSON object per line (UTF-8, "\\n"-terminated; stdout is flushed after
 every line; logs go to stderr only). Tools/Interop/README.md documents the protocol in full, with
@@ -164,6 +164,10 @@ class Peer:
         # set AND a channel exists before the first offer.
         always = self.role == "offer" and not args.channel
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[], alwaysNegotiateDataChannels=always))
+        # Media sections only (no tracks: aiortc sends nothing on them), to check negotiation.
+        for spec in args.transceiver:
+            kind, _, direction = spec.partition(":")
+            self.pc.addTransceiver(kind, direction=direction or "sendrecv")
         self.channels: list[RTCDataChannel] = []
         self.reported_open: set[int] = set()  # id() of the channels whose "open" was printed
         self.wake = asyncio.Event()  # set by the callbacks: state changes and channel activity
@@ -347,6 +351,8 @@ class Peer:
             **self.roles(),
             "channels": [{**channel_info(c), "readyState": c.readyState, "negotiated": c.negotiated,
                           "bufferedAmount": c.bufferedAmount} for c in self.channels],
+            "transceivers": [{"mid": t.mid, "kind": t.kind, "direction": t.direction,
+                              "currentDirection": t.currentDirection} for t in self.pc.getTransceivers()],
         }
         sctp = self.pc.sctp
         if sctp is not None:  # private attributes of aiortc 1.16, best effort
@@ -519,6 +525,8 @@ def main() -> int:
     parser.add_argument("--no-echo", action="store_true", help="do not send received messages back")
     parser.add_argument("--channel", action="append", default=[], metavar="LABEL",
                         help="offer role: create an in-band (DCEP) channel LABEL before the offer (repeatable)")
+    parser.add_argument("--transceiver", action="append", default=[], metavar="KIND[:DIRECTION]",
+                        help="offer role: add an audio or video transceiver (no track) before the offer")
     parser.add_argument("--debug", action="store_true", help="aiortc's and aioice's debug logs on stderr")
     args = parser.parse_args()
     if args.channel and args.role != "offer":
