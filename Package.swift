@@ -16,6 +16,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzSCTP", ["SCTP"]),
     ("FuzzDataChannel", ["DataChannel"]),
     ("FuzzSDP", ["SDP"]),
+    ("FuzzJSEP", ["PeerConnection", "ICE", "STUN", "RTCCrypto"]),
 ]
 
 let package = Package(

@@ -66,6 +66,9 @@ seed() { # target corpus-dir
       printf '\x00\x01\x00\x0c\x03\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x01\x02hi' > "$2/script" ;;
     FuzzSDP)
       cp Tests/Vectors/webrtc-rs-rtc-sdp/*.sdp "$2"/ ;;
+    FuzzJSEP)
+      cp Tests/Vectors/webrtc-rs-rtc-sdp/*.sdp "$2"/
+      [ -f Tests/Vectors/jsep/aiortc-offer.sdp ] && cp Tests/Vectors/jsep/*.sdp "$2"/ ;;
     FuzzWire)
       [ -d "$shared/rfc5769" ] && cp "$shared"/rfc5769/* "$2"/ 2>/dev/null || true ;;
   esac
