@@ -23,6 +23,9 @@ public struct JSEPDescription: Sendable, Equatable {
         self.sections = sections
     }
 
+    /// The index of the section whose transport the others share: the first live one.
+    public var bundleTagIndex: Int? { sections.firstIndex { !$0.isRejected } }
+
     /// The index of the section with `mid`.
     public func index(ofMid mid: String) -> Int? { sections.firstIndex { $0.mid == mid } }
 }

@@ -48,11 +48,12 @@ extension PeerConnection {
             try startTransportIfReady(local: model, remote: currentRemoteDescription, at: now)
         }
         // Gathering starts when a local description is first applied (RFC 8829 §5.5).
-        transport.gather(at: now)
-        // Candidates gathered before now go out as trickle events too.
-        if let first = model.sections.first {
+        if transport.ice.gatheringState == .new { transport.gather(at: now) }
+        // Candidates gathered before the first local description go out as trickle events now.
+        if !announcedCandidates, let tag = model.bundleTagIndex {
+            announcedCandidates = true
             for candidate in localCandidates {
-                emit(.localCandidate(ICECandidateInit(candidate: candidate.sdpAttribute, sdpMid: first.mid, sdpMLineIndex: 0)))
+                emit(.localCandidate(ICECandidateInit(candidate: candidate.sdpAttribute, sdpMid: model.sections[tag].mid, sdpMLineIndex: tag)))
             }
             if gatheringComplete { emit(.endOfLocalCandidates) }
         }

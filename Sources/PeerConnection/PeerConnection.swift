@@ -33,6 +33,8 @@ public struct PeerConnection {
     var nextMid = 0
     var localCandidates: [ICECandidate] = []
     var gatheringComplete = false
+    /// Whether the candidates gathered before the first local description were trickled.
+    var announcedCandidates = false
     var pendingRestart = false
     /// The media transceivers, in the order they were made.
     public internal(set) var transceivers: [RTPTransceiver] = []
@@ -99,12 +101,14 @@ public struct PeerConnection {
         switch event {
         case .localCandidate(let candidate):
             if !localCandidates.contains(candidate) { localCandidates.append(candidate) }
-            if let description = currentLocalDescription ?? pendingLocalDescription, let first = description.sections.first {
-                emit(.localCandidate(ICECandidateInit(candidate: candidate.sdpAttribute, sdpMid: first.mid, sdpMLineIndex: 0)))
+            if let description = pendingLocalDescription ?? currentLocalDescription, let tag = description.bundleTagIndex {
+                announcedCandidates = true
+                emit(.localCandidate(ICECandidateInit(candidate: candidate.sdpAttribute, sdpMid: description.sections[tag].mid,
+                                                      sdpMLineIndex: tag)))
             }
         case .gatheringComplete:
             gatheringComplete = true
-            emit(.endOfLocalCandidates)
+            if pendingLocalDescription ?? currentLocalDescription != nil { emit(.endOfLocalCandidates) }
         default:
             break
         }

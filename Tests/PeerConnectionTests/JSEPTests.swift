@@ -365,6 +365,19 @@ extension SimulatedOutput {
         #expect(call.a.transport.state == .connected)
     }
 
+    @Test func aRenegotiationNeitherGathersNorTricklesAgain() throws {
+        var call = JSEPCall(seed: 38)
+        _ = try call.a.createDataChannel(label: "x")
+        try call.negotiate()
+        #expect(call.run { !JSEPCall.opened($0.eventsA).isEmpty })
+        try call.negotiate()
+        call.pump()
+        let trickled = call.eventsA.filter { if case .localCandidate = $0 { return true } else { return false } }
+        let ends = call.eventsA.filter { $0 == .endOfLocalCandidates }
+        #expect(trickled.count == 1 && ends.count == 1)
+        #expect(call.a.signalingState == .stable && call.a.transport.state == .connected)
+    }
+
     @Test func statisticsUseTheWebRTCStatsNames() throws {
         var call = JSEPCall(seed: 32)
         let chat = try call.a.createDataChannel(label: "chat")
