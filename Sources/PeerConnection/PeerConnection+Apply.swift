@@ -229,11 +229,7 @@ extension PeerConnection {
               let remoteSection = transportSection(of: remote.sections[remoteIndex], in: remote),
               let credentials = remoteSection.iceCredentials else { return }
         let localSection = local.sections[localIndex]
-        if transport.parameters != nil {
-            // A renegotiation: only new remote credentials (an ICE restart) matter to the transport.
-            if transport.ice.remoteCredentials != credentials { transport.setRemoteCredentials(credentials, at: now) }
-            return
-        }
+
         // The answer decides the DTLS roles: its active side is the client (RFC 8842 §5.3).
         let answerSetup = isOfferer == true ? remoteSection.setup : localSection.setup
         let answererIsClient = answerSetup != .passive
@@ -251,6 +247,15 @@ extension PeerConnection {
         }
         // No max-message-size means 64K (RFC 8841 §6.1).
         let remoteMaximum = remoteData?.maxMessageSize ?? 65536
+        if transport.parameters != nil {
+            // A renegotiation: new remote credentials (an ICE restart) and a data m-section added
+            // since are what matter to the transport.
+            if transport.ice.remoteCredentials != credentials { transport.setRemoteCredentials(credentials, at: now) }
+            if let local = sctpPorts.local, let remote = sctpPorts.remote {
+                transport.startDataChannels(localPort: local, remotePort: remote, remoteMaxMessageSize: remoteMaximum, at: now)
+            }
+            return
+        }
         let parameters = PeerTransportParameters(
             iceRole: role, remoteCredentials: credentials, remoteIsLite: remote.iceLite,
             dtlsRole: weAreClient ? .client : .server, remoteFingerprints: remoteSection.fingerprints,

@@ -113,23 +113,36 @@ public struct PeerTransport {
         }
         earlyDTLS.removeAll()
 
-        if parameters.localSCTPPort != nil, parameters.remoteSCTPPort != nil {
-            // spec: RFC8832-6-5 the DTLS role decides the stream parity of this side's channels
-            let role: DataChannelRole = parameters.dtlsRole == .client ? .client : .server
-            var endpoint = DataChannelEndpoint(role: role, maximumStreams: configuration.maximumDataChannelStreams,
-                                               maxMessageSize: parameters.remoteMaxMessageSize)
-            for pending in pendingChannels {
-                do {
-                    let id = try endpoint.createChannel(label: pending.label, options: pending.options)
-                    bind(pending.handle, to: id.stream)
-                } catch {
-                    emit(.dataChannelFailed(pending.handle, error))
-                }
-            }
-            pendingChannels.removeAll()
-            channels = endpoint
+        if let local = parameters.localSCTPPort, let remote = parameters.remoteSCTPPort {
+            startDataChannels(localPort: local, remotePort: remote, remoteMaxMessageSize: parameters.remoteMaxMessageSize, at: now)
         }
         updateState()
+    }
+
+    /// Adds the data channels (an SCTP association over DTLS) to a started transport: at start,
+    /// or when a renegotiation adds the data m-section. Channels created before now are made.
+    public mutating func startDataChannels(localPort: UInt16, remotePort: UInt16, remoteMaxMessageSize: Int, at now: Duration) {
+        guard !closed, channels == nil, var parameters else { return }
+        parameters.localSCTPPort = localPort
+        parameters.remoteSCTPPort = remotePort
+        parameters.remoteMaxMessageSize = remoteMaxMessageSize
+        self.parameters = parameters
+        // spec: RFC8832-6-5 the DTLS role decides the stream parity of this side's channels
+        let role: DataChannelRole = parameters.dtlsRole == .client ? .client : .server
+        var endpoint = DataChannelEndpoint(role: role, maximumStreams: configuration.maximumDataChannelStreams,
+                                           maxMessageSize: remoteMaxMessageSize)
+        for pending in pendingChannels {
+            do {
+                let id = try endpoint.createChannel(label: pending.label, options: pending.options)
+                bind(pending.handle, to: id.stream)
+            } catch {
+                emit(.dataChannelFailed(pending.handle, error))
+            }
+        }
+        pendingChannels.removeAll()
+        channels = endpoint
+        // Over a DTLS connection that is already up, the association starts at once.
+        if dtlsState == .connected { startSCTP(at: now) }
     }
 
     /// Closes everything at once: SCTP ABORT, DTLS close_notify, then ICE stops (W3C close()).

@@ -205,6 +205,22 @@ import Testing
         #expect(call.run { JSEPCall.opened($0.eventsA).contains(chat) })
     }
 
+    @Test(.spec("RFC8829-5.2.2-31", "RFC8829-5.2.2-13"))
+    func aDataChannelAddedByARenegotiationOpensOverTheRunningTransport() throws {
+        var call = JSEPCall(seed: 39, bundlePolicy: .maxBundle)
+        _ = try call.a.addTransceiver(.audio)
+        try call.negotiate()
+        #expect(call.run { $0.a.transport.dtlsState == .connected && $0.b.transport.dtlsState == .connected })
+        #expect(call.a.transport.sctp == nil)
+        let chat = try call.a.createDataChannel(label: "late")
+        let offer = try SessionDescription(parsing: try call.a.createOffer().sdp)
+        // A section added to a running bundle: no bundle-only, no transport attributes of its own.
+        #expect(offer.media.count == 2 && !offer.media[1].hasAttribute("bundle-only"))
+        #expect(try offer.media[1].iceUfrag == nil)
+        try call.negotiate()
+        #expect(call.run { JSEPCall.opened($0.eventsA).contains(chat) && !JSEPCall.opened($0.eventsB).isEmpty })
+    }
+
     @Test func balancedBundlingWithMediaIsRefusedPlainly() throws {
         var call = JSEPCall(seed: 35)
         _ = try call.a.addTransceiver(.audio)
