@@ -164,4 +164,30 @@ import Testing
         #expect(p.association.state == .shutdownAckSent)
         #expect(p.association.localVerificationTag == oldLocal && p.association.peerTag == p.peerTag)
     }
+
+    @Test(.spec("RFC9260-9.2-7"))
+    func anyPacketFromThePeerRestartsT2AndItsCount() {
+        var configuration = SCTPAssociationConfiguration()
+        configuration.maximumAssociationRetransmissions = 2
+        var p = SCTPScriptedPeer(seed: 107, configuration: configuration)
+        p.association.shutdown(at: p.now)
+        _ = SCTPScriptedPeer.collect(&p.association, at: p.now)
+        guard let first = p.nextTimer() else { Issue.record("no T2"); return }
+        #expect(first.time == .seconds(1) && first.output.chunks.contains(where: \.isShutdown))
+        // A HEARTBEAT from the peer at 2 s: the count clears and T2 restarts (RTO now 2 s).
+        p.now = .seconds(2)
+        let answer = p.send([.heartbeat(info: [1, 2, 3, 4])])
+        #expect(answer.chunks.contains(.heartbeatAck(info: [1, 2, 3, 4])))
+        #expect(p.association.t2Deadline == .seconds(4))
+        var shutdownTimes: [Duration] = []
+        var closedAt: Duration?
+        for _ in 0..<20 where closedAt == nil {
+            guard let timer = p.nextTimer() else { break }
+            if timer.output.chunks.contains(where: \.isShutdown) { shutdownTimes.append(timer.time) }
+            if timer.output.events.contains(.closed(.timedOut)) { closedAt = timer.time }
+        }
+        // Two more retransmissions (Max.Retrans 2) counted afresh, then the peer is unreachable.
+        #expect(shutdownTimes == [.seconds(4), .seconds(8)])
+        #expect(closedAt == .seconds(16))
+    }
 }
