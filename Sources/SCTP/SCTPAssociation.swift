@@ -296,6 +296,8 @@ public struct SCTPAssociation {
         if state == .shutdownSent || state == .shutdownAckSent {
             // spec: RFC9260-9.2-7 any packet from the peer restarts the T2-shutdown count
             t2Retransmissions = 0
+            // (and, in SHUTDOWN-SENT, the timer, so the peer can finish sending)
+            if state == .shutdownSent, t2Deadline != nil { t2Deadline = now + sender.rto }
         }
         burstBudget = configuration.maximumBurst
         var dataPacket = false

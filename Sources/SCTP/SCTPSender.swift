@@ -296,9 +296,13 @@ extension SCTPAssociation {
         let headerSize = SCTPDataChunk.headerSize(iData: usesInterleaving)
         var addedData = false
         var retransmitted = false
+        var retransmittedEarliest = false
         // spec: RFC9260-6.1-14 chunks marked for retransmission go before new data
         if sender.retransmitMarked > 0 {
             let fast = sender.fastRetransmitPending
+            // The earliest (lowest TSN) chunk still outstanding, for the T3-rtx restart rule.
+            var earliest = sender.head
+            while earliest < sender.chunks.count, sender.chunks[earliest].acked || sender.chunks[earliest].abandoned { earliest += 1 }
             var i = sender.head
             while i < sender.chunks.count, sender.retransmitMarked > 0 {
                 defer { i += 1 }
@@ -321,6 +325,7 @@ extension SCTPAssociation {
                 size += count
                 addedData = true
                 retransmitted = true
+                if i == earliest { retransmittedEarliest = true }
                 statistics.dataChunksRetransmitted += 1
             }
             sender.fastRetransmitPending = false
@@ -432,7 +437,7 @@ extension SCTPAssociation {
         if addedData {
             // spec: RFC9260-6.1-23 T3-rtx starts with a transmission when it is not running
             // spec: RFC9260-6.1-25 otherwise it keeps running
-            if sender.t3Deadline == nil || retransmitted && sender.chunks[sender.head].transmissions > 1 {
+            if sender.t3Deadline == nil || retransmittedEarliest {
                 // spec: RFC9260-6.1-24 restarted when the earliest outstanding chunk is retransmitted
                 sender.t3Deadline = now + sender.rto
             }
