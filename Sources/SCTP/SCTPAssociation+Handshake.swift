@@ -251,6 +251,7 @@ extension SCTPAssociation {
         sender.start(configuration: configuration)
         burstBudget = configuration.maximumBurst
         scheduleHeartbeat()
+        startPathMTUSearch()
         if !connectedReported {
             connectedReported = true
             emit(.connected(outboundStreams: outboundStreamCount, inboundStreams: inboundStreamCount,

@@ -70,6 +70,7 @@ extension SCTPAssociation {
         if newlyAcked > 0 || advanced {
             // spec: RFC9260-8.1-5 an acknowledgement resets the error counter
             sender.errorCount = 0
+            notePathAcknowledged()
         }
         // Miss indications (HTNA, §7.2.4).
         if let htna = highestNewlyAcked, !sack.gapBlocks.isEmpty {
@@ -92,7 +93,7 @@ extension SCTPAssociation {
         }
         // Congestion window (§7.2.1, §7.2.2), not while in Fast Recovery.
         if advanced, sender.fastRecoveryExit == nil, newlyAcked > 0 {
-            let mtu = configuration.maximumPacketSize
+            let mtu = packetSizeLimit
             if sender.cwnd <= sender.ssthresh {
                 // spec: RFC9260-7.2-1 slow start and congestion avoidance control what is sent
                 // spec: RFC9260-7.2.1-5 slow start only while the window is fully used
@@ -143,7 +144,7 @@ extension SCTPAssociation {
         if sender.fastRecoveryExit == nil {
             // spec: RFC9260-7.2.3-1 on loss: ssthresh = max(cwnd/2, 4 MTU), cwnd = ssthresh
             // spec: RFC9260-7.2.4-5 only once per Fast Recovery
-            let mtu = configuration.maximumPacketSize
+            let mtu = packetSizeLimit
             sender.ssthresh = max(sender.cwnd / 2, 4 * mtu)
             sender.cwnd = sender.ssthresh
             sender.partialBytesAcked = 0
@@ -157,6 +158,7 @@ extension SCTPAssociation {
         guard canSendData || state == .shutdownSent else { return }
         guard sender.outstandingCount > 0 || sender.forwardTSNNeeded else { return }
         statistics.retransmissionTimeouts += 1
+        noteRetransmissionTimeout()
         sender.errorCount += 1
         // spec: RFC9260-8.1-1 consecutive retransmissions are counted
         if sender.errorCount > configuration.maximumAssociationRetransmissions {
@@ -165,7 +167,7 @@ extension SCTPAssociation {
             close(.timedOut)
             return
         }
-        let mtu = configuration.maximumPacketSize
+        let mtu = packetSizeLimit
         // spec: RFC9260-7.2.3-2 T3 expiry: ssthresh = max(cwnd/2, 4 MTU), cwnd = 1 MTU
         // spec: RFC9260-7.2.1-2 one packet in flight after a timeout
         sender.ssthresh = max(sender.cwnd / 2, 4 * mtu)

@@ -57,6 +57,8 @@ public struct SCTPAssociation {
     var t2Retransmissions = 0
     var heartbeatDeadline: Duration?
     var heartbeatOutstanding: [UInt8]?
+    // Packetization layer path MTU discovery (SCTPAssociation+PathMTU.swift).
+    var pathMTU = PathMTUSearch()
     var now: Duration = .zero
     /// New DATA packets still allowed in this burst (Max.Burst, RFC 9260 §6.1).
     var burstBudget = 0
@@ -216,6 +218,8 @@ public struct SCTPAssociation {
         t1Deadline = nil
         t2Deadline = nil
         heartbeatDeadline = nil
+        pathMTU.probeDeadline = nil
+        pathMTU.raiseDeadline = nil
         sender.t3Deadline = nil
         receiver.delayedAckDeadline = nil
         reconfig.deadline = nil
@@ -225,7 +229,8 @@ public struct SCTPAssociation {
 
     func nextDeadline() -> Duration? {
         var earliest: Duration?
-        for deadline in [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline] {
+        for deadline in [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline,
+                         pathMTU.probeDeadline, pathMTU.raiseDeadline] {
             if let deadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
         }
         return earliest
@@ -240,6 +245,8 @@ public struct SCTPAssociation {
             receiver.sackNeeded = true
         }
         if let deadline = heartbeatDeadline, deadline <= now { heartbeatTimerExpired() }
+        if let deadline = pathMTU.probeDeadline, deadline <= now { probeTimerExpired() }
+        if let deadline = pathMTU.raiseDeadline, deadline <= now { raiseTimerExpired() }
         if let deadline = reconfig.deadline, deadline <= now { reconfigTimerExpired() }
         abandonExpiredMessages()
     }
@@ -319,7 +326,7 @@ public struct SCTPAssociation {
                 // spec: RFC9260-3.3.6-1 HEARTBEAT ACK answers HEARTBEAT
                 // spec: RFC9260-3.3.6-2 echoing the Heartbeat Info
                 if state != .closed && state != .cookieWait { pendingControl.append(.heartbeatAck(info: info)) }
-            case .heartbeatAck(let info): handleHeartbeatAck(info)
+            case .heartbeatAck(let info): if !handleProbeAck(info) { handleHeartbeatAck(info) }
             case .abort(_, let causes):
                 // spec: RFC9260-9.1-6 after the tag check the association is removed and the ULP told
                 // spec: RFC9260-3.3.7-5 an ABORT is never answered with an ABORT

@@ -12,6 +12,10 @@ public struct SCTPAssociationConfiguration: Sendable {
     /// The largest SCTP packet we send (before DTLS).
     // spec: RFC8261-5-7 a safe packet size of 1200 bytes or less
     public var maximumPacketSize: Int = 1200
+    /// The largest packet path MTU discovery probes for (RFC 8261 §4, RFC 4821); at or below
+    /// `maximumPacketSize` there is no probing. The owner sets it to what its lower layers can
+    /// carry in one datagram (a DTLS record holds at most 16 KiB).
+    public var maximumProbePacketSize: Int = 1200
     /// Bytes of user messages that may wait in the send queue (not yet acknowledged).
     public var sendQueueLimit: Int = 16 * 1024 * 1024
     /// The largest user message accepted, in either direction.

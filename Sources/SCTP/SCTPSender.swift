@@ -231,7 +231,7 @@ extension SCTPAssociation {
     /// The next packet to send, bundling control chunks then DATA up to the packet size.
     mutating func nextPacket() -> [UInt8]? {
         guard !terminated, state != .closed, state != .cookieWait, peerTag != 0 else { return nil }
-        let mtu = configuration.maximumPacketSize
+        let mtu = packetSizeLimit
         var chunks: [SCTPChunk] = []
         var size = SCTPPacket.headerSize
         if cookieAckPending {
@@ -350,7 +350,9 @@ extension SCTPAssociation {
             // spec: RFC9260-6.9-2 messages larger than a packet are fragmented
             // spec: RFC9260-6.9-8 the fragment size counts the common and DATA chunk headers
             // spec: RFC9260-6.9-10 a message becomes a series of DATA chunks
-            let maximumFragment = (mtu - SCTPPacket.headerSize - headerSize) & ~3
+            // Fragments fit the configured size, not the discovered path MTU: numbered chunks
+            // must still fit if the path shrinks back (SCTPAssociation+PathMTU.swift).
+            let maximumFragment = (min(mtu, configuration.maximumPacketSize) - SCTPPacket.headerSize - headerSize) & ~3
             let fragment = min(remaining, maximumFragment)
             // Do not cut a fragment short just to fill this packet; start a new packet.
             // spec: RFC9260-6.10-1 a packet never exceeds the packet size

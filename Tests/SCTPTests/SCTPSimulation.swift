@@ -11,6 +11,8 @@ struct SCTPPath {
     var duplication = 0.0
     /// Probability that a packet is held back an extra delay (arrives after later ones).
     var reordering = 0.0
+    /// Packets larger than this are dropped (a path MTU with no ICMP to say so).
+    var mtu = Int.max
 }
 
 struct SCTPSimulation {
@@ -83,6 +85,7 @@ struct SCTPSimulation {
     }
 
     private mutating func send(_ bytes: [UInt8], toB: Bool) {
+        if bytes.count > path.mtu { return }
         if path.loss > 0, Double.random(in: 0..<1, using: &random) < path.loss { return }
         var copies = 1
         if path.duplication > 0, Double.random(in: 0..<1, using: &random) < path.duplication { copies = 2 }
