@@ -27,6 +27,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
     let startUptime = NIODeadline.now().uptimeNanoseconds
     var timer: Scheduled<Void>?
     var timerDeadline: Duration?
+    var wantedDeadline: Duration?
     var channels: [DataChannelHandle: RTCDataChannel] = [:]
     var capture: PcapWriter?
     var keyLog: [String] = []
@@ -142,6 +143,10 @@ public final class RTCPeerConnection: @unchecked Sendable {
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: 4 << 20)
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 32)
+            // recvmmsg: up to 16 datagrams per system call, each in a 2048-byte slot.
+            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
+            .channelOption(ChannelOptions.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(connection: self))
@@ -158,17 +163,28 @@ public final class RTCPeerConnection: @unchecked Sendable {
         }
     }
 
-    /// One datagram from a socket (on the loop).
+    static let datagramsPerRead = 16
+
+    /// One datagram from a socket (on the loop). What it makes is written but flushed only when
+    /// the socket's read burst ends (``flushWritten()``), so one sendmmsg carries the answers
+    /// to many datagrams.
     func receive(_ bytes: [UInt8], from source: SocketAddress, on channel: any Channel) {
         guard !closed, let from = transportAddress(source), let localAddress = channel.localAddress,
               let to = transportAddress(localAddress) else { return }
         record(bytes, from: from, to: to)
         core.handle(.datagram(bytes, from: from, to: to), at: now)
-        drain()
+        drain(flush: false)
+    }
+
+    /// Flushes the sockets written since the last flush.
+    func flushWritten() {
+        guard !written.isEmpty else { return }
+        for local in written { sockets[local]?.flush() }
+        written.removeAll(keepingCapacity: true)
     }
 
     /// Drains the core: datagrams to sockets, events to streams, the next timeout to the timer.
-    func drain() {
+    func drain(flush: Bool = true) {
         let time = now
         loop: while true {
             switch core.poll(at: time) {
@@ -181,8 +197,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
                 break loop
             }
         }
-        for local in written { sockets[local]?.flush() }
-        written.removeAll(keepingCapacity: true)
+        if flush { flushWritten() }
     }
 
     func send(_ transmit: ICETransmit) {
@@ -194,18 +209,27 @@ public final class RTCPeerConnection: @unchecked Sendable {
         written.insert(transmit.source)
     }
 
+    /// Keeps the timer at or before the core's next deadline. A deadline that moves later (the
+    /// SCTP T3-rtx timer restarts with every SACK) leaves the armed timer alone: it fires, finds
+    /// nothing due and re-arms, instead of a cancel and a new task per datagram.
     func schedule(_ deadline: Duration?) {
-        guard deadline != timerDeadline else { return }
+        wantedDeadline = deadline
+        guard let deadline, !closed else { return }
+        if timer != nil, let armed = timerDeadline, armed <= deadline { return }
         timer?.cancel()
         timerDeadline = deadline
-        guard let deadline, !closed else { timer = nil; return }
         let (seconds, attoseconds) = deadline.components
         let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds / 1_000_000_000))
         timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startUptime + nanoseconds)) { [self] in
+            timer = nil
             timerDeadline = nil
-            guard !closed else { return }
-            core.handle(.timeout, at: now)
-            drain()
+            guard !closed, let wanted = wantedDeadline else { return }
+            if wanted <= now {
+                core.handle(.timeout, at: now)
+                drain()
+            } else {
+                schedule(wanted)
+            }
         }
     }
 
@@ -319,6 +343,10 @@ final class DatagramHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         connection.receive(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, on: context.channel)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        connection.flushWritten()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
