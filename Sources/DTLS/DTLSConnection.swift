@@ -19,6 +19,9 @@ public struct DTLSConnection {
     private var random: any RandomNumberGenerator
     private var outgoing: [[UInt8]] = []
     private var events: [DTLSEvent] = []
+    // Taken from the front by index: removeFirst() would shift the rest on every poll.
+    private var outgoingHead = 0
+    private var eventsHead = 0
 
     // Record layer.
     private var writeEpoch: UInt16 = 0
@@ -82,10 +85,24 @@ public struct DTLSConnection {
     }
 
     /// The next datagram to send, if any.
-    public mutating func pollDatagram() -> [UInt8]? { outgoing.isEmpty ? nil : outgoing.removeFirst() }
+    public mutating func pollDatagram() -> [UInt8]? {
+        guard outgoingHead < outgoing.count else {
+            if !outgoing.isEmpty { outgoing.removeAll(keepingCapacity: true); outgoingHead = 0 }
+            return nil
+        }
+        defer { outgoingHead += 1 }
+        return outgoing[outgoingHead]
+    }
 
     /// The next event, if any.
-    public mutating func pollEvent() -> DTLSEvent? { events.isEmpty ? nil : events.removeFirst() }
+    public mutating func pollEvent() -> DTLSEvent? {
+        guard eventsHead < events.count else {
+            if !events.isEmpty { events.removeAll(keepingCapacity: true); eventsHead = 0 }
+            return nil
+        }
+        defer { eventsHead += 1 }
+        return events[eventsHead]
+    }
 
     /// Bytes a protected record adds to its payload (header, explicit nonce, tag).
     // spec: RFC6347-4.1.1.1-5 the record expansion is discoverable by the upper layer
