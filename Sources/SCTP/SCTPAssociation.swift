@@ -224,10 +224,17 @@ public struct SCTPAssociation {
     // MARK: Timers
 
     func nextDeadline() -> Duration? {
+        // Asked after every packet: compared one by one, no array of the six.
         var earliest: Duration?
-        for deadline in [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline] {
+        func consider(_ deadline: Duration?) {
             if let deadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
         }
+        consider(t1Deadline)
+        consider(t2Deadline)
+        consider(heartbeatDeadline)
+        consider(sender.t3Deadline)
+        consider(receiver.delayedAckDeadline)
+        consider(reconfig.deadline)
         return earliest
     }
 
