@@ -24,6 +24,9 @@ public final class RTCPeerConnection: @unchecked Sendable {
     var core: PeerConnection
     var sockets: [STUNTransportAddress: any Channel] = [:]
     var written: Set<STUNTransportAddress> = []
+    /// The route of the last datagram sent, and whether its socket is in `written` already.
+    var lastRoute: Route?
+    var lastRouteWritten = false
     let startUptime = NIODeadline.now().uptimeNanoseconds
     var timer: Scheduled<Void>?
     var timerDeadline: Duration?
@@ -168,9 +171,8 @@ public final class RTCPeerConnection: @unchecked Sendable {
     /// One datagram from a socket (on the loop). What it makes is written but flushed only when
     /// the socket's read burst ends (``flushWritten()``), so one sendmmsg carries the answers
     /// to many datagrams.
-    func receive(_ bytes: [UInt8], from source: SocketAddress, on channel: any Channel) {
-        guard !closed, let from = transportAddress(source), let localAddress = channel.localAddress,
-              let to = transportAddress(localAddress) else { return }
+    func receive(_ bytes: [UInt8], from: STUNTransportAddress, to: STUNTransportAddress) {
+        guard !closed else { return }
         record(bytes, from: from, to: to)
         core.handle(.datagram(bytes, from: from, to: to), at: now)
         drain(flush: false)
@@ -181,6 +183,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         guard !written.isEmpty else { return }
         for local in written { sockets[local]?.flush() }
         written.removeAll(keepingCapacity: true)
+        lastRouteWritten = false
     }
 
     /// Drains the core: datagrams to sockets, events to streams, the next timeout to the timer.
@@ -201,12 +204,32 @@ public final class RTCPeerConnection: @unchecked Sendable {
     }
 
     func send(_ transmit: ICETransmit) {
-        guard let channel = sockets[transmit.source], let destination = socketAddress(transmit.destination) else { return }
+        // Every datagram of a call takes the same route: look it up once, not per datagram.
+        let route: Route
+        if let last = lastRoute, last.source == transmit.source, last.destination == transmit.destination {
+            route = last
+        } else {
+            guard let channel = sockets[transmit.source], let destination = socketAddress(transmit.destination) else { return }
+            route = Route(source: transmit.source, destination: transmit.destination, channel: channel, address: destination)
+            lastRoute = route
+            lastRouteWritten = false
+        }
         record(transmit.bytes, from: transmit.source, to: transmit.destination)
-        var buffer = channel.allocator.buffer(capacity: transmit.bytes.count)
+        var buffer = route.channel.allocator.buffer(capacity: transmit.bytes.count)
         buffer.writeBytes(transmit.bytes)
-        channel.write(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
-        written.insert(transmit.source)
+        route.channel.write(AddressedEnvelope(remoteAddress: route.address, data: buffer), promise: nil)
+        if !lastRouteWritten {
+            written.insert(transmit.source)
+            lastRouteWritten = true
+        }
+    }
+
+    /// A socket and the peer's address in NIO's form, for one (source, destination) pair.
+    struct Route {
+        var source: STUNTransportAddress
+        var destination: STUNTransportAddress
+        var channel: any Channel
+        var address: SocketAddress
     }
 
     /// Keeps the timer at or before the core's next deadline. A deadline that moves later (the
@@ -282,6 +305,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         channels.removeAll()
         for socket in sockets.values { socket.close(promise: nil) }
         sockets.removeAll()
+        lastRoute = nil
         if let path = configuration.pcapPath, let capture {
             FileManager.default.createFile(atPath: path, contents: Data(capture.bytes))
         }
@@ -337,12 +361,20 @@ public enum RTCError: Error, Sendable, CustomStringConvertible {
 final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let connection: RTCPeerConnection
+    /// This socket's address, and the last sender's, converted once rather than per datagram.
+    var local: STUNTransportAddress?
+    var lastSource: (socket: SocketAddress, transport: STUNTransportAddress)?
 
     init(connection: RTCPeerConnection) { self.connection = connection }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        connection.receive(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, on: context.channel)
+        if local == nil, let address = context.channel.localAddress { local = connection.transportAddress(address) }
+        if lastSource?.socket != envelope.remoteAddress {
+            lastSource = connection.transportAddress(envelope.remoteAddress).map { (envelope.remoteAddress, $0) }
+        }
+        guard let local, let from = lastSource?.transport else { return }
+        connection.receive(Array(envelope.data.readableBytesView), from: from, to: local)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
