@@ -178,7 +178,7 @@ public struct PeerTransport {
         if let output = dequeue() { return output }
         // The earliest of the layers' deadlines (no array: this runs once per datagram).
         var earliest = iceDeadline
-        if hasDTLS, let deadline = dtls!.nextTimeout, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        if hasDTLS, let deadline = dtls?.nextTimeout, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
         if hasSCTP, let deadline = sctpDeadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
         return .timeout(earliest)
     }
