@@ -27,6 +27,9 @@ public final class RTCPeerConnection: @unchecked Sendable {
     /// The route of the last datagram sent, and whether its socket is in `written` already.
     var lastRoute: Route?
     var lastRouteWritten = false
+    /// Datagrams coalesced for one GSO write, and whether the kernel offers UDP_SEGMENT.
+    var pendingBatch: Batch?
+    var usesSegmentationOffload = System.supportsUDPSegmentationOffload
     let startUptime = NIODeadline.now().uptimeNanoseconds
     var timer: Scheduled<Void>?
     var timerDeadline: Duration?
@@ -180,6 +183,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
 
     /// Flushes the sockets written since the last flush.
     func flushWritten() {
+        writePendingBatch()
         guard !written.isEmpty else { return }
         for local in written { sockets[local]?.flush() }
         written.removeAll(keepingCapacity: true)
@@ -215,13 +219,66 @@ public final class RTCPeerConnection: @unchecked Sendable {
             lastRouteWritten = false
         }
         record(transmit.bytes, from: transmit.source, to: transmit.destination)
-        var buffer = route.channel.allocator.buffer(capacity: transmit.bytes.count)
-        buffer.writeBytes(transmit.bytes)
-        route.channel.write(AddressedEnvelope(remoteAddress: route.address, data: buffer), promise: nil)
         if !lastRouteWritten {
             written.insert(transmit.source)
             lastRouteWritten = true
         }
+        let count = transmit.bytes.count
+        if usesSegmentationOffload, var batch = pendingBatch, batch.source == route.source, batch.destination == route.destination,
+           batch.segmentSize >= count, !batch.ended, batch.count < Self.maximumSegments,
+           batch.buffer.readableBytes + count <= Self.maximumBatchBytes {
+            // The same size again (or a last, shorter one): one more segment of the batch.
+            pendingBatch = nil   // keeps the buffer uniquely referenced while it grows
+            batch.buffer.writeBytes(transmit.bytes)
+            batch.count += 1
+            batch.ended = count < batch.segmentSize
+            pendingBatch = batch
+            return
+        }
+        writePendingBatch()
+        var buffer = route.channel.allocator.buffer(capacity: usesSegmentationOffload ? max(count, 8 * count) : count)
+        buffer.writeBytes(transmit.bytes)
+        pendingBatch = Batch(source: route.source, destination: route.destination, channel: route.channel, address: route.address,
+                             buffer: buffer, segmentSize: count)
+    }
+
+    /// Datagrams of one route waiting for the flush: equal sizes (the last may be shorter) go
+    /// to the kernel as one UDP GSO write (UDP_SEGMENT), which cuts them into datagrams of
+    /// `segmentSize` bytes, exactly the datagrams we made. The stack is traversed once per
+    /// batch instead of once per datagram.
+    struct Batch {
+        var source: STUNTransportAddress
+        var destination: STUNTransportAddress
+        var channel: any Channel
+        var address: SocketAddress
+        var buffer: ByteBuffer
+        var segmentSize: Int
+        var count = 1
+        /// A shorter datagram ended it: GSO allows only the last segment to be short.
+        var ended = false
+    }
+
+    /// At most this many datagrams, and bytes, per GSO write (the kernel takes up to 64
+    /// segments and 64 KiB).
+    static let maximumSegments = 32
+    static let maximumBatchBytes = 60_000
+
+    /// Writes the pending batch (not flushed: ``flushWritten()`` does that).
+    func writePendingBatch() {
+        guard let batch = pendingBatch else { return }
+        pendingBatch = nil
+        guard batch.count > 1 else {
+            batch.channel.write(AddressedEnvelope(remoteAddress: batch.address, data: batch.buffer), promise: nil)
+            return
+        }
+        let promise = batch.channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { [self] _ in
+            // A kernel or path that refuses UDP_SEGMENT: send datagram by datagram from now on
+            // (SCTP retransmits what this write lost).
+            usesSegmentationOffload = false
+        }
+        let metadata = AddressedEnvelope<ByteBuffer>.Metadata(ecnState: .transportNotCapable, packetInfo: nil, segmentSize: batch.segmentSize)
+        batch.channel.write(AddressedEnvelope(remoteAddress: batch.address, data: batch.buffer, metadata: metadata), promise: promise)
     }
 
     /// A socket and the peer's address in NIO's form, for one (source, destination) pair.
