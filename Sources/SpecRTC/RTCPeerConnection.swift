@@ -144,20 +144,29 @@ public final class RTCPeerConnection: @unchecked Sendable {
     var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - startUptime)) }
 
     func bind(_ host: String) async throws {
-        let bootstrap = DatagramBootstrap(group: eventLoop)
+        // UDP GRO: the kernel hands a train of equal datagrams from one sender over as one
+        // buffer with their size (the handler cuts it up again); each recvmmsg slot must then
+        // hold 64 KiB.
+        let receiveOffload = System.supportsUDPReceiveOffload
+        let slot = receiveOffload ? 65_536 : 2048
+        var bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: 4 << 20)
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 32)
-            // recvmmsg: up to 16 datagrams per system call, each in a 2048-byte slot.
+            // recvmmsg: up to 16 datagrams (or GRO trains) per system call.
             .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
             .channelOption(ChannelOptions.recvAllocator,
-                           value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * 2048))
+                           value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * slot))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(connection: self))
                 }
             }
+        if receiveOffload {
+            bootstrap = bootstrap.channelOption(ChannelOptions.datagramReceiveOffload, value: true)
+                .channelOption(ChannelOptions.datagramReceiveSegmentSize, value: true)
+        }
         let channel = try await bootstrap.bind(host: host, port: 0).get()
         try await onLoop {
             guard let address = channel.localAddress, let local = self.transportAddress(address) else {
@@ -431,7 +440,18 @@ final class DatagramHandler: ChannelInboundHandler {
             lastSource = connection.transportAddress(envelope.remoteAddress).map { (envelope.remoteAddress, $0) }
         }
         guard let local, let from = lastSource?.transport else { return }
-        connection.receive(Array(envelope.data.readableBytesView), from: from, to: local)
+        let bytes = envelope.data.readableBytesView
+        guard let size = envelope.metadata?.segmentSize, size > 0, size < bytes.count else {
+            connection.receive(Array(bytes), from: from, to: local)
+            return
+        }
+        // A GRO train: datagrams of `size` bytes, the last possibly shorter, one after another.
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = min(start + size, bytes.endIndex)
+            connection.receive(Array(bytes[start..<end]), from: from, to: local)
+            start = end
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
