@@ -186,8 +186,10 @@ public final class RTCPeerConnection: @unchecked Sendable {
     func receive(_ bytes: [UInt8], from: STUNTransportAddress, to: STUNTransportAddress) {
         guard !closed else { return }
         record(bytes, from: from, to: to)
-        core.handle(.datagram(bytes, from: from, to: to), at: now)
-        drain(flush: false)
+        // One clock reading for the datagram and the drain after it.
+        let time = now
+        core.handle(.datagram(bytes, from: from, to: to), at: time)
+        drain(flush: false, at: time)
     }
 
     /// Flushes the sockets written since the last flush.
@@ -200,8 +202,8 @@ public final class RTCPeerConnection: @unchecked Sendable {
     }
 
     /// Drains the core: datagrams to sockets, events to streams, the next timeout to the timer.
-    func drain(flush: Bool = true) {
-        let time = now
+    func drain(flush: Bool = true, at time: Duration? = nil) {
+        let time = time ?? now
         loop: while true {
             switch core.poll(at: time) {
             case .transmit(let transmit):
