@@ -145,19 +145,17 @@ public final class RTCPeerConnection: @unchecked Sendable {
 
     func bind(_ host: String) async throws {
         // UDP GRO: the kernel hands a train of equal datagrams from one sender over as one
-        // buffer with their size (the handler cuts it up again); each recvmmsg slot must then
-        // hold 64 KiB.
+        // buffer with their size (the handler cuts it up again), so one recvmsg into a 64 KiB
+        // buffer takes a whole train. Without GRO, recvmmsg takes up to 16 datagrams in
+        // 2048-byte slots. (Sixteen 64 KiB slots would hold a megabyte per idle socket.)
         let receiveOffload = System.supportsUDPReceiveOffload
-        let slot = receiveOffload ? 65_536 : 2048
         var bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: 4 << 20)
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 32)
-            // recvmmsg: up to 16 datagrams (or GRO trains) per system call.
-            .channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
             .channelOption(ChannelOptions.recvAllocator,
-                           value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * slot))
+                           value: FixedSizeRecvByteBufferAllocator(capacity: receiveOffload ? 65_536 : Self.datagramsPerRead * 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(connection: self))
@@ -166,6 +164,8 @@ public final class RTCPeerConnection: @unchecked Sendable {
         if receiveOffload {
             bootstrap = bootstrap.channelOption(ChannelOptions.datagramReceiveOffload, value: true)
                 .channelOption(ChannelOptions.datagramReceiveSegmentSize, value: true)
+        } else {
+            bootstrap = bootstrap.channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
         }
         let channel = try await bootstrap.bind(host: host, port: 0).get()
         try await onLoop {
