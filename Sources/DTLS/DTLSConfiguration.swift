@@ -50,8 +50,9 @@ public struct DTLSConfiguration: Sendable {
 
 /// What a connection reports to its owner.
 public enum DTLSEvent: Sendable, Equatable {
-    /// The handshake completed.
-    case connected(DTLSConnectionInfo)
+    /// The handshake completed. (Indirect: the certificate inside would otherwise make every
+    /// application-data event as large as itself.)
+    indirect case connected(DTLSConnectionInfo)
     /// Application data arrived.
     case applicationData([UInt8])
     /// The peer sent close_notify (and ours went back).

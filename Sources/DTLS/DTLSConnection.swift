@@ -19,6 +19,9 @@ public struct DTLSConnection {
     private var random: any RandomNumberGenerator
     private var outgoing: [[UInt8]] = []
     private var events: [DTLSEvent] = []
+    // Taken from the front by index: removeFirst() would shift the rest on every poll.
+    private var outgoingHead = 0
+    private var eventsHead = 0
 
     // Record layer.
     private var writeEpoch: UInt16 = 0
@@ -82,10 +85,24 @@ public struct DTLSConnection {
     }
 
     /// The next datagram to send, if any.
-    public mutating func pollDatagram() -> [UInt8]? { outgoing.isEmpty ? nil : outgoing.removeFirst() }
+    public mutating func pollDatagram() -> [UInt8]? {
+        guard outgoingHead < outgoing.count else {
+            if !outgoing.isEmpty { outgoing.removeAll(keepingCapacity: true); outgoingHead = 0 }
+            return nil
+        }
+        defer { outgoingHead += 1 }
+        return outgoing[outgoingHead]
+    }
 
     /// The next event, if any.
-    public mutating func pollEvent() -> DTLSEvent? { events.isEmpty ? nil : events.removeFirst() }
+    public mutating func pollEvent() -> DTLSEvent? {
+        guard eventsHead < events.count else {
+            if !events.isEmpty { events.removeAll(keepingCapacity: true); eventsHead = 0 }
+            return nil
+        }
+        defer { eventsHead += 1 }
+        return events[eventsHead]
+    }
 
     /// Bytes a protected record adds to its payload (header, explicit nonce, tag).
     // spec: RFC6347-4.1.1.1-5 the record expansion is discoverable by the upper layer
@@ -161,6 +178,7 @@ public struct DTLSConnection {
     /// Processes one received datagram.
     public mutating func receive(_ datagram: [UInt8], now: Duration) {
         guard state == .handshaking || state == .connected else { return }
+        if receiveApplicationData(datagram) { return }
         let (records, _) = DTLSRecord.parseDatagram(datagram)
         // A malformed tail is dropped silently; the records before it still count.
         for record in records {
@@ -172,6 +190,30 @@ public struct DTLSConnection {
             // The peer did not get our last flight: send it again (RFC 6347 §4.2.4).
             if !lastFlight.isEmpty { transmit(lastFlight) }
         }
+    }
+
+    /// The data path: a datagram that is exactly one protected application-data record of
+    /// epoch 1 (every SCTP packet) is opened where it lies, without the record list and the
+    /// fragment copy of ``DTLSRecord/parseDatagram(_:)``. The checks are those of that parse
+    /// and of ``handleRecord(_:now:)``; false leaves the datagram to the general path.
+    private mutating func receiveApplicationData(_ datagram: [UInt8]) -> Bool {
+        let header = DTLSRecord.headerLength
+        guard state == .connected, datagram.count > header, datagram[0] == DTLSContentType.applicationData.rawValue,
+              datagram[1] == 0xfe, datagram[3] == 0, datagram[4] == 1,
+              Int(datagram[11]) << 8 | Int(datagram[12]) == datagram.count - header, datagram.count - header <= 16_384 + 2_048,
+              let readProtection else { return false }
+        let version = UInt16(datagram[1]) << 8 | UInt16(datagram[2])
+        var sequence: UInt64 = 0
+        for i in 5..<11 { sequence = sequence << 8 | UInt64(datagram[i]) }
+        // spec: RFC6347-4.1.2.6-4 the replay check comes first
+        guard replay.isFresh(sequence) else { return true }
+        // spec: RFC6347-4.1.2.7-1 a record that does not authenticate is discarded silently
+        guard let plaintext = readProtection.open(datagram[header...], epoch: 1, sequence: sequence, type: .applicationData,
+                                                  version: version) else { return true }
+        // spec: RFC6347-4.1.2.6-3 accepted sequence numbers enter the window
+        replay.accept(sequence)
+        events.append(.applicationData(plaintext))
+        return true
     }
 
     // MARK: Records

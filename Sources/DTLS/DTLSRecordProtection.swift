@@ -61,12 +61,18 @@ struct DTLSRecordProtection: Sendable {
 
     /// The plaintext of a protected fragment, or nil when it does not authenticate.
     func open(_ fragment: [UInt8], epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16) -> [UInt8]? {
+        open(fragment[...], epoch: epoch, sequence: sequence, type: type, version: version)
+    }
+
+    /// ``open(_:epoch:sequence:type:version:)`` for a fragment still inside its datagram.
+    func open(_ fragment: ArraySlice<UInt8>, epoch: UInt16, sequence: UInt64, type: DTLSContentType, version: UInt16) -> [UInt8]? {
         guard fragment.count >= DTLSRecordProtection.overhead else { return nil }
         let length = fragment.count - DTLSRecordProtection.overhead
+        let start = fragment.startIndex
         var explicitNonce: UInt64 = 0
-        for i in 0..<8 { explicitNonce = explicitNonce << 8 | UInt64(fragment[i]) }
+        for i in 0..<8 { explicitNonce = explicitNonce << 8 | UInt64(fragment[start + i]) }
         let (header, middle, last) = DTLSRecordProtection.aad(epoch: epoch, sequence: sequence, type: type, version: version, length: length)
-        var plaintext = Array(fragment[8..<(8 + length)])
+        var plaintext = Array(fragment[(start + 8)..<(start + 8 + length)])
         let authentic = plaintext.withUnsafeMutableBytes { data in
             fragment.withUnsafeBytes { bytes in
                 withUnsafeBytes(of: (header.bigEndian, middle.bigEndian, last)) { aadBytes in

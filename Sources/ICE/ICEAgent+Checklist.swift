@@ -65,7 +65,18 @@ extension ICEAgent {
 
     /// The highest-priority valid pair of this generation, if any.
     func bestValidPair() -> Int? {
-        pairs.indices.filter { pairs[$0].valid && pairs[$0].generation == generation }.max { pairs[$0].priority < pairs[$1].priority }
+        highestPriorityPair { pairs[$0].valid && pairs[$0].generation == generation }
+    }
+
+    /// The index of the highest-priority pair whose index `matches` (the first of equals),
+    /// without building arrays or copying pairs.
+    func highestPriorityPair(where matches: (Int) -> Bool) -> Int? {
+        var best: Int?
+        for index in pairs.indices where matches(index) {
+            if let current = best, pairs[current].priority >= pairs[index].priority { continue }
+            best = index
+        }
+        return best
     }
 
     // MARK: Timers
@@ -145,13 +156,12 @@ extension ICEAgent {
         guard remoteCredentials != nil, !consentLost else { return false }
         // Once the controlling side has nominated, ordinary checks stop (RFC 8445 §8.1.2).
         if concluded, role == .controlling { return false }
-        let candidates = pairs.indices.filter { pairs[$0].inChecklist }
-        if let next = candidates.filter({ pairs[$0].state == .waiting }).max(by: { pairs[$0].priority < pairs[$1].priority }) {
+        if let next = highestPriorityPair(where: { pairs[$0].inChecklist && pairs[$0].state == .waiting }) {
             startCheck(pair: next, useCandidate: false, at: now)
             return true
         }
         // No Waiting pair: unfreeze the best Frozen one (RFC 8445 §6.1.4.2).
-        if let next = candidates.filter({ pairs[$0].state == .frozen }).max(by: { pairs[$0].priority < pairs[$1].priority }) {
+        if let next = highestPriorityPair(where: { pairs[$0].inChecklist && pairs[$0].state == .frozen }) {
             startCheck(pair: next, useCandidate: false, at: now)
             return true
         }

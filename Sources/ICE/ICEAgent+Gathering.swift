@@ -5,6 +5,7 @@ extension ICEAgent {
     /// Starts gathering: a Binding request from every host base to every STUN server of the
     /// same family, one per Ta. Without servers, gathering completes at once.
     public mutating func gather(at now: Duration) {
+        idleUntil = nil
         guard gatheringState != .gathering else { return }
         gatheringState = .gathering
         for local in locals where local.candidate.type == .host {

@@ -9,6 +9,7 @@ extension ICEAgent {
     /// `mapped`), and reports it.
     public mutating func addRelayCandidate(relayed: STUNTransportAddress, mapped: STUNTransportAddress?,
                                            server: STUNTransportAddress) throws(ICEError) {
+        idleUntil = nil
         guard connectionState != .closed else { throw .closed }
         guard gatheringState != .complete else { throw .gatheringComplete }
         // spec: RFC8445-5.1.1.2-9 a relayed candidate identical to a host candidate is discarded

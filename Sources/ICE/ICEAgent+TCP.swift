@@ -27,6 +27,7 @@ extension ICEAgent {
     /// and an active one (port 9, RFC 6544 §4.5). UDP candidates are preferred for media: TCP
     /// host candidates use type preference 90 (below server-reflexive UDP, as browsers do).
     public mutating func addTCPHostCandidates(ip: [UInt8], passivePort: UInt16) throws(ICEError) {
+        idleUntil = nil
         guard connectionState != .closed else { throw .closed }
         guard gatheringState != .complete else { throw .gatheringComplete }
         let passive = STUNTransportAddress(address: ip, port: passivePort)

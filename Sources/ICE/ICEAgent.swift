@@ -52,6 +52,11 @@ public struct ICEAgent {
     var consentLost = false
     var tcpConnections: [ICEConnectionHandle: TCPConnection] = [:]
     var nextOpenedConnection = 0
+    /// Set when `poll` last ran the timers and found nothing to do before this deadline (nil:
+    /// none); any input but pass-through data clears it. Data flows through `handle` and `poll`
+    /// per datagram, and the timers (checks, consent, nomination) need looking at only when a
+    /// deadline passes or something other than data came in.
+    var idleUntil: Duration?? = nil
 
     /// A local candidate and the socket (base) it sends from.
     struct LocalCandidate {
@@ -116,10 +121,17 @@ public struct ICEAgent {
     public mutating func handle(_ input: ICEInput, at now: Duration) {
         switch input {
         case .datagram(let bytes, let source, let destination):
+            // Data (not STUN) changes nothing the timers look at: the idle deadline stands.
+            if !STUNMessage.looksLikeSTUN(bytes), connectionState != .closed {
+                receiveData(bytes, from: source, to: destination)
+                return
+            }
+            idleUntil = nil
             receive(bytes, from: source, to: destination, connection: nil, at: now)
         case .timeout:
             break
         case .tcpConnected, .tcpFailed, .tcpAccepted, .tcpData:
+            idleUntil = nil
             guard connectionState != .closed else { return }
             handleTCP(input, at: now)
         }
@@ -128,9 +140,12 @@ public struct ICEAgent {
     /// The next output at `now`: transmissions and events first, then the time to poll again.
     public mutating func poll(at now: Duration) -> ICEOutput {
         if let output = dequeueOutput() { return output }
+        if let idle = idleUntil, idle.map({ now < $0 }) ?? true { return .timeout(idle) }
         runTimers(at: now)
-        if let output = dequeueOutput() { return output }
-        return .timeout(nextDeadline(after: now))
+        if let output = dequeueOutput() { idleUntil = nil; return output }
+        let deadline = nextDeadline(after: now)
+        idleUntil = .some(deadline)
+        return .timeout(deadline)
     }
 
     private mutating func dequeueOutput() -> ICEOutput? {
@@ -165,6 +180,7 @@ public struct ICEAgent {
     /// Adds a host candidate for `address` (the socket the owner has bound) and reports it.
     /// Several host addresses of one type get distinct local preferences (RFC 8445 §5.1.2.1).
     public mutating func addHostCandidate(_ address: STUNTransportAddress) throws(ICEError) {
+        idleUntil = nil
         guard connectionState != .closed else { throw .closed }
         // spec: RFC8838-13-6 no candidates after end-of-candidates
         guard gatheringState != .complete else { throw .gatheringComplete }
@@ -216,6 +232,7 @@ public struct ICEAgent {
     /// The peer's username fragment and password (from its description). New values after an
     /// ICE restart start a new checklist; the selected pair keeps carrying data meanwhile.
     public mutating func setRemoteCredentials(_ credentials: ICECredentials, at now: Duration) {
+        idleUntil = nil
         guard credentials != remoteCredentials else { return }
         let restarting = remoteCredentials != nil
         remoteCredentials = credentials
@@ -226,6 +243,7 @@ public struct ICEAgent {
     /// Adds a remote candidate (from the description or trickled). Ignored after the peer's
     /// end-of-candidates; a `.local` host name is first resolved through the owner.
     public mutating func addRemoteCandidate(_ candidate: ICECandidate) {
+        idleUntil = nil
         // spec: RFC8838-14-2 candidates after end-of-candidates are ignored
         guard !remoteEndOfCandidates, connectionState != .closed else { statistics.ignoredRemoteCandidates += 1; return }
         guard candidate.component == 1,
@@ -262,6 +280,7 @@ public struct ICEAgent {
 
     /// The answer to `.resolveHostname`: the addresses the name resolved to (empty: it did not).
     public mutating func resolved(hostname: String, to addresses: [[UInt8]]) {
+        idleUntil = nil
         guard let waiting = pendingHostnames.removeValue(forKey: hostname) else { return }
         for candidate in waiting {
             for bytes in addresses where bytes.count == 4 || bytes.count == 16 {
@@ -276,6 +295,7 @@ public struct ICEAgent {
     /// The peer signalled end-of-candidates (RFC 8838 §13): once every pair has failed, the
     /// agent fails instead of waiting for more.
     public mutating func endOfRemoteCandidates(at now: Duration) {
+        idleUntil = nil
         remoteEndOfCandidates = true
         evaluateFailure()
     }
@@ -283,6 +303,7 @@ public struct ICEAgent {
     /// ICE restart (RFC 8445 §9): new local credentials to signal with new candidates. The
     /// selected pair keeps carrying data (with consent checks) until a new pair is selected.
     public mutating func restart(at now: Duration) {
+        idleUntil = nil
         // spec: RFC8445-9-3 a restart changes both the username fragment and the password
         var fresh = ICECredentials.generate(using: &random)
         while fresh.usernameFragment == localCredentials.usernameFragment || fresh.password == localCredentials.password {
@@ -332,6 +353,7 @@ public struct ICEAgent {
     /// controls, RFC 8829 §5.2.1 and §5.3.1), which the owner may learn after making the agent.
     /// Later changes come only from role conflicts (RFC 8445 §7.3.1.1).
     public mutating func assumeRole(_ newRole: ICERole) throws(ICEError) {
+        idleUntil = nil
         guard connectionState == .new || newRole == role else { throw .checksStarted }
         role = newRole
         recomputePriorities()
@@ -339,6 +361,7 @@ public struct ICEAgent {
 
     /// Stops everything: no more transmissions or events after the state change.
     public mutating func close() {
+        idleUntil = nil
         for handle in tcpConnections.keys { emit(.closeTCP(handle)) }
         tcpConnections.removeAll()
         transactions.removeAll()

@@ -66,24 +66,25 @@ public struct ICESelectedPair: Sendable, Equatable {
     public var destination: STUNTransportAddress
 }
 
-/// What the agent reports to its owner.
+/// What the agent reports to its owner. The rare cases with large payloads (candidates, pairs)
+/// are `indirect`, so that the enum, copied for every datagram, stays small.
 public enum ICEEvent: Sendable, Equatable {
     /// A local candidate to signal to the peer (trickle it, or put it in the description).
-    case localCandidate(ICECandidate)
+    indirect case localCandidate(ICECandidate)
     /// No more local candidates will come in this generation (signal end-of-candidates).
     case gatheringComplete
     case stateChanged(ICEConnectionState)
     /// A role conflict (487, or a request that showed one) switched the role.
     case roleChanged(ICERole)
     /// Data goes on this pair from now on.
-    case selectedPair(ICESelectedPair)
+    indirect case selectedPair(ICESelectedPair)
     /// Application data (not STUN) that arrived from a known remote address.
     case received([UInt8], from: STUNTransportAddress, to: STUNTransportAddress)
     /// A remote candidate names this host (mDNS `.local`); answer with `resolved(hostname:to:)`.
     case resolveHostname(String)
     /// No binding response arrived on the selected pair for the consent timeout (RFC 7675);
     /// sending on it has stopped.
-    case consentExpired(ICESelectedPair)
+    indirect case consentExpired(ICESelectedPair)
     /// Open a TCP connection from the interface `from` (any port) to `to`, then report
     /// `.tcpConnected` or `.tcpFailed` (ICE-TCP active candidates, RFC 6544 §7.1).
     case openTCP(ICEConnectionHandle, from: [UInt8], to: STUNTransportAddress)

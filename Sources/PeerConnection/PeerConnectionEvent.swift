@@ -5,7 +5,7 @@ public enum PeerConnectionEvent: Sendable, Equatable {
     /// Something from ICE, DTLS, SCTP or a data channel.
     case transport(PeerTransportEvent)
     /// A local candidate to trickle to the peer, with the m-section it belongs to.
-    case localCandidate(ICECandidateInit)
+    indirect case localCandidate(ICECandidateInit)
     /// Trickling is over for this generation (an empty candidate in W3C terms).
     case endOfLocalCandidates
     case signalingStateChanged(SignalingState)

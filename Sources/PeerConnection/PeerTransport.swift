@@ -193,8 +193,11 @@ public struct PeerTransport {
         if let output = dequeue() { return output }
         pump(at: now)
         if let output = dequeue() { return output }
-        let deadlines = [iceDeadline, hasDTLS ? dtls!.nextTimeout : nil, hasSCTP ? sctpDeadline : nil].compactMap { $0 }
-        return .timeout(deadlines.min())
+        // The earliest of the layers' deadlines (no array: this runs once per datagram).
+        var earliest = iceDeadline
+        if hasDTLS, let deadline = dtls?.nextTimeout, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        if hasSCTP, let deadline = sctpDeadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+        return .timeout(earliest)
     }
 
     mutating func dequeue() -> PeerTransportOutput? {

@@ -86,23 +86,24 @@ public struct DataChannelHandle: Hashable, Comparable, Sendable, CustomStringCon
     public var description: String { "channel #\(rawValue)" }
 }
 
-/// What the transport tells its owner.
+/// What the transport tells its owner. The rare cases with large payloads are `indirect`, so
+/// that the enum, copied for every datagram on its way out, stays small.
 public enum PeerTransportEvent: Sendable, Equatable {
     /// A local candidate to signal (trickle) to the peer.
-    case localCandidate(ICECandidate)
+    indirect case localCandidate(ICECandidate)
     /// No more local candidates in this ICE generation.
     case gatheringComplete
     case iceStateChanged(ICEConnectionState)
     /// Data goes on this pair from now on.
-    case selectedPair(ICESelectedPair)
+    indirect case selectedPair(ICESelectedPair)
     case dtlsStateChanged(DTLSTransportState)
     /// The DTLS handshake completed and the peer's certificate matched its fingerprint.
-    case dtlsConnected(DTLSConnectionInfo)
+    indirect case dtlsConnected(DTLSConnectionInfo)
     /// The SCTP association is up, with these stream counts and extensions.
     case sctpConnected(outboundStreams: Int, inboundStreams: Int, interleaving: Bool)
     case connectionStateChanged(PeerConnectionState)
     /// The peer opened a channel in band; it has this handle from now on.
-    case dataChannelCreated(DataChannelHandle, label: String, protocol: String, options: DataChannelOptions)
+    indirect case dataChannelCreated(DataChannelHandle, label: String, protocol: String, options: DataChannelOptions)
     /// A channel is open.
     case dataChannelOpened(DataChannelHandle, id: UInt16)
     case dataChannelMessage(DataChannelHandle, DataChannelMessage)

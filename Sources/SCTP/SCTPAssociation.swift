@@ -228,11 +228,19 @@ public struct SCTPAssociation {
     // MARK: Timers
 
     func nextDeadline() -> Duration? {
+        // Asked after every packet: compared one by one, no array of them.
         var earliest: Duration?
-        for deadline in [t1Deadline, t2Deadline, heartbeatDeadline, sender.t3Deadline, receiver.delayedAckDeadline, reconfig.deadline,
-                         pathMTU.probeDeadline, pathMTU.raiseDeadline] {
+        func consider(_ deadline: Duration?) {
             if let deadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
         }
+        consider(t1Deadline)
+        consider(t2Deadline)
+        consider(heartbeatDeadline)
+        consider(sender.t3Deadline)
+        consider(receiver.delayedAckDeadline)
+        consider(reconfig.deadline)
+        consider(pathMTU.probeDeadline)
+        consider(pathMTU.raiseDeadline)
         return earliest
     }
 

@@ -222,11 +222,13 @@ extension SCTPAssociation {
                      identifier: data.messageIdentifier)
             return
         }
-        var partial = receiver.partials[key, default: PartialMessage()]
+        // Taken out of the table while it changes: a copy left behind would make every fragment
+        // copy the whole fragment table (copy-on-write), quadratic in the message's size.
+        var partial = receiver.partials.removeValue(forKey: key) ?? PartialMessage()
         let fsn = data.beginning ? 0 : data.fragmentSequenceNumber
+        guard partial.fragments[fsn] == nil else { receiver.partials[key] = partial; return }
         if data.beginning { partial.payloadProtocolIdentifier = data.payloadProtocolIdentifier }
         if data.ending { partial.lastFragment = fsn }
-        guard partial.fragments[fsn] == nil else { return }
         partial.fragments[fsn] = data.userData
         partial.bytes += data.userData.count
         if SerialNumber.less(partial.highestTSN, data.tsn) || partial.fragments.count == 1 { partial.highestTSN = data.tsn }

@@ -50,6 +50,13 @@ public struct STUNMessage: Sendable, Equatable {
         return b.count == 8 && b[0] & 0xc0 == 0 && b[4] == 0x21 && b[5] == 0x12 && b[6] == 0xa4 && b[7] == 0x42
     }
 
+    /// ``looksLikeSTUN(_:)`` for an array, the form datagrams arrive in: every datagram on the
+    /// port is asked this, so no copy and no generic dispatch.
+    @inlinable
+    public static func looksLikeSTUN(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 8 && bytes[0] & 0xc0 == 0 && bytes[4] == 0x21 && bytes[5] == 0x12 && bytes[6] == 0xa4 && bytes[7] == 0x42
+    }
+
     /// Parses a whole datagram (or a framed message) as one STUN message.
     public init(parsing bytes: [UInt8]) throws(STUNError) {
         var reader = ByteReader(bytes)

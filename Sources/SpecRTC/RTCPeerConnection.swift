@@ -24,9 +24,16 @@ public final class RTCPeerConnection: @unchecked Sendable {
     var core: PeerConnection
     var sockets: [STUNTransportAddress: any Channel] = [:]
     var written: Set<STUNTransportAddress> = []
+    /// The route of the last datagram sent, and whether its socket is in `written` already.
+    var lastRoute: Route?
+    var lastRouteWritten = false
+    /// Datagrams coalesced for one GSO write, and whether the kernel offers UDP_SEGMENT.
+    var pendingBatch: Batch?
+    var usesSegmentationOffload = System.supportsUDPSegmentationOffload
     let startUptime = NIODeadline.now().uptimeNanoseconds
     var timer: Scheduled<Void>?
     var timerDeadline: Duration?
+    var wantedDeadline: Duration?
     var channels: [DataChannelHandle: RTCDataChannel] = [:]
     var capture: PcapWriter?
     var plaintextCapture: PcapWriter?
@@ -159,16 +166,29 @@ public final class RTCPeerConnection: @unchecked Sendable {
     var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - startUptime)) }
 
     func bind(_ host: String) async throws {
-        let bootstrap = DatagramBootstrap(group: eventLoop)
+        // UDP GRO: the kernel hands a train of equal datagrams from one sender over as one
+        // buffer with their size (the handler cuts it up again), so one recvmsg into a 64 KiB
+        // buffer takes a whole train. Without GRO, recvmmsg takes up to 16 datagrams in
+        // 2048-byte slots. (Sixteen 64 KiB slots would hold a megabyte per idle socket.)
+        let receiveOffload = System.supportsUDPReceiveOffload
+        var bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .channelOption(ChannelOptions.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(ChannelOptions.socketOption(.so_sndbuf), value: 4 << 20)
             .channelOption(ChannelOptions.maxMessagesPerRead, value: 32)
+            .channelOption(ChannelOptions.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: receiveOffload ? 65_536 : Self.datagramsPerRead * 2048))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(connection: self))
                 }
             }
+        if receiveOffload {
+            bootstrap = bootstrap.channelOption(ChannelOptions.datagramReceiveOffload, value: true)
+                .channelOption(ChannelOptions.datagramReceiveSegmentSize, value: true)
+        } else {
+            bootstrap = bootstrap.channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
+        }
         let channel = try await bootstrap.bind(host: host, port: 0).get()
         try await onLoop {
             guard let address = channel.localAddress, let local = self.transportAddress(address) else {
@@ -180,18 +200,32 @@ public final class RTCPeerConnection: @unchecked Sendable {
         }
     }
 
-    /// One datagram from a socket (on the loop).
-    func receive(_ bytes: [UInt8], from source: SocketAddress, on channel: any Channel) {
-        guard !closed, let from = transportAddress(source), let localAddress = channel.localAddress,
-              let to = transportAddress(localAddress) else { return }
+    static let datagramsPerRead = 16
+
+    /// One datagram from a socket (on the loop). What it makes is written but flushed only when
+    /// the socket's read burst ends (``flushWritten()``), so one sendmmsg carries the answers
+    /// to many datagrams.
+    func receive(_ bytes: [UInt8], from: STUNTransportAddress, to: STUNTransportAddress) {
+        guard !closed else { return }
         record(bytes, from: from, to: to)
-        core.handle(.datagram(bytes, from: from, to: to), at: now)
-        drain()
+        // One clock reading for the datagram and the drain after it.
+        let time = now
+        core.handle(.datagram(bytes, from: from, to: to), at: time)
+        drain(flush: false, at: time)
+    }
+
+    /// Flushes the sockets written since the last flush.
+    func flushWritten() {
+        writePendingBatch()
+        guard !written.isEmpty else { return }
+        for local in written { sockets[local]?.flush() }
+        written.removeAll(keepingCapacity: true)
+        lastRouteWritten = false
     }
 
     /// Drains the core: datagrams to sockets, events to streams, the next timeout to the timer.
-    func drain() {
-        let time = now
+    func drain(flush: Bool = true, at time: Duration? = nil) {
+        let time = time ?? now
         loop: while true {
             switch core.poll(at: time) {
             case .transmit(let transmit):
@@ -203,32 +237,113 @@ public final class RTCPeerConnection: @unchecked Sendable {
                 break loop
             }
         }
-        for local in written { sockets[local]?.flush() }
-        written.removeAll(keepingCapacity: true)
+        if flush { flushWritten() }
     }
 
     func send(_ transmit: ICETransmit) {
-        guard let channel = sockets[transmit.source], let destination = socketAddress(transmit.destination) else { return }
+        // Every datagram of a call takes the same route: look it up once, not per datagram.
+        let route: Route
+        if let last = lastRoute, last.source == transmit.source, last.destination == transmit.destination {
+            route = last
+        } else {
+            guard let channel = sockets[transmit.source], let destination = socketAddress(transmit.destination) else { return }
+            route = Route(source: transmit.source, destination: transmit.destination, channel: channel, address: destination)
+            lastRoute = route
+            lastRouteWritten = false
+        }
         record(transmit.bytes, from: transmit.source, to: transmit.destination)
         if plaintextCapture != nil { lastAddresses = (transmit.source, transmit.destination) }
-        var buffer = channel.allocator.buffer(capacity: transmit.bytes.count)
+        if !lastRouteWritten {
+            written.insert(transmit.source)
+            lastRouteWritten = true
+        }
+        let count = transmit.bytes.count
+        if usesSegmentationOffload, var batch = pendingBatch, batch.source == route.source, batch.destination == route.destination,
+           batch.segmentSize >= count, !batch.ended, batch.count < Self.maximumSegments,
+           batch.buffer.readableBytes + count <= Self.maximumBatchBytes {
+            // The same size again (or a last, shorter one): one more segment of the batch.
+            pendingBatch = nil   // keeps the buffer uniquely referenced while it grows
+            batch.buffer.writeBytes(transmit.bytes)
+            batch.count += 1
+            batch.ended = count < batch.segmentSize
+            pendingBatch = batch
+            return
+        }
+        writePendingBatch()
+        var buffer = route.channel.allocator.buffer(capacity: usesSegmentationOffload ? max(count, 8 * count) : count)
         buffer.writeBytes(transmit.bytes)
-        channel.write(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
-        written.insert(transmit.source)
+        pendingBatch = Batch(source: route.source, destination: route.destination, channel: route.channel, address: route.address,
+                             buffer: buffer, segmentSize: count)
     }
 
+    /// Datagrams of one route waiting for the flush: equal sizes (the last may be shorter) go
+    /// to the kernel as one UDP GSO write (UDP_SEGMENT), which cuts them into datagrams of
+    /// `segmentSize` bytes, exactly the datagrams we made. The stack is traversed once per
+    /// batch instead of once per datagram.
+    struct Batch {
+        var source: STUNTransportAddress
+        var destination: STUNTransportAddress
+        var channel: any Channel
+        var address: SocketAddress
+        var buffer: ByteBuffer
+        var segmentSize: Int
+        var count = 1
+        /// A shorter datagram ended it: GSO allows only the last segment to be short.
+        var ended = false
+    }
+
+    /// At most this many datagrams, and bytes, per GSO write (the kernel takes up to 64
+    /// segments and 64 KiB).
+    static let maximumSegments = 32
+    static let maximumBatchBytes = 60_000
+
+    /// Writes the pending batch (not flushed: ``flushWritten()`` does that).
+    func writePendingBatch() {
+        guard let batch = pendingBatch else { return }
+        pendingBatch = nil
+        guard batch.count > 1 else {
+            batch.channel.write(AddressedEnvelope(remoteAddress: batch.address, data: batch.buffer), promise: nil)
+            return
+        }
+        let promise = batch.channel.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { [self] _ in
+            // A kernel or path that refuses UDP_SEGMENT: send datagram by datagram from now on
+            // (SCTP retransmits what this write lost).
+            usesSegmentationOffload = false
+        }
+        let metadata = AddressedEnvelope<ByteBuffer>.Metadata(ecnState: .transportNotCapable, packetInfo: nil, segmentSize: batch.segmentSize)
+        batch.channel.write(AddressedEnvelope(remoteAddress: batch.address, data: batch.buffer, metadata: metadata), promise: promise)
+    }
+
+    /// A socket and the peer's address in NIO's form, for one (source, destination) pair.
+    struct Route {
+        var source: STUNTransportAddress
+        var destination: STUNTransportAddress
+        var channel: any Channel
+        var address: SocketAddress
+    }
+
+    /// Keeps the timer at or before the core's next deadline. A deadline that moves later (the
+    /// SCTP T3-rtx timer restarts with every SACK) leaves the armed timer alone: it fires, finds
+    /// nothing due and re-arms, instead of a cancel and a new task per datagram.
     func schedule(_ deadline: Duration?) {
-        guard deadline != timerDeadline else { return }
+        wantedDeadline = deadline
+        guard let deadline, !closed else { return }
+        if timer != nil, let armed = timerDeadline, armed <= deadline { return }
         timer?.cancel()
         timerDeadline = deadline
-        guard let deadline, !closed else { timer = nil; return }
         let (seconds, attoseconds) = deadline.components
         let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds / 1_000_000_000))
         timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(startUptime + nanoseconds)) { [self] in
+            timer = nil
             timerDeadline = nil
-            guard !closed else { return }
-            core.handle(.timeout, at: now)
-            drain()
+            guard !closed, let wanted = wantedDeadline else { return }
+            if wanted <= now {
+                core.handle(.timeout, at: now)
+                drain()
+            } else {
+                schedule(wanted)
+            }
         }
     }
 
@@ -281,6 +396,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         channels.removeAll()
         for socket in sockets.values { socket.close(promise: nil) }
         sockets.removeAll()
+        lastRoute = nil
         if let path = configuration.pcapPath, let capture {
             FileManager.default.createFile(atPath: path, contents: Data(capture.bytes))
         }
@@ -350,12 +466,35 @@ public enum RTCError: Error, Sendable, CustomStringConvertible {
 final class DatagramHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let connection: RTCPeerConnection
+    /// This socket's address, and the last sender's, converted once rather than per datagram.
+    var local: STUNTransportAddress?
+    var lastSource: (socket: SocketAddress, transport: STUNTransportAddress)?
 
     init(connection: RTCPeerConnection) { self.connection = connection }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        connection.receive(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, on: context.channel)
+        if local == nil, let address = context.channel.localAddress { local = connection.transportAddress(address) }
+        if lastSource?.socket != envelope.remoteAddress {
+            lastSource = connection.transportAddress(envelope.remoteAddress).map { (envelope.remoteAddress, $0) }
+        }
+        guard let local, let from = lastSource?.transport else { return }
+        let bytes = envelope.data.readableBytesView
+        guard let size = envelope.metadata?.segmentSize, size > 0, size < bytes.count else {
+            connection.receive(Array(bytes), from: from, to: local)
+            return
+        }
+        // A GRO train: datagrams of `size` bytes, the last possibly shorter, one after another.
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = min(start + size, bytes.endIndex)
+            connection.receive(Array(bytes[start..<end]), from: from, to: local)
+            start = end
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        connection.flushWritten()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
