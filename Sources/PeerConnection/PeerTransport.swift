@@ -351,6 +351,8 @@ public struct PeerTransport {
         sctpConfiguration.remotePort = remote
         // One SCTP packet fills one DTLS record that fits the datagram (RFC 8261 §5).
         if hasDTLS { sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, dtls!.maximumApplicationDataSize) }
+        // spec: RFC8261-4-1 path MTU discovery without ICMP, up to what one DTLS record carries
+        sctpConfiguration.maximumProbePacketSize = min(configuration.pathMTUProbeCeiling, 1 << 14)
         var association = SCTPAssociation(configuration: sctpConfiguration, random: DerivedRandom(&random))
         // spec: RFC8841-9.3-1 both endpoints initiate: both send INIT (SCTP resolves the collision)
         association.connect(at: now)

@@ -23,6 +23,11 @@ public struct PeerTransportConfiguration: Sendable {
     /// Emit every SCTP packet in plaintext (`PeerTransportEvent.sctpPacket`), for a capture of
     /// the layers DTLS encrypts.
     public var tapsSCTP = false
+    /// The largest SCTP packet path MTU discovery probes for (RFC 8261 §4). A DTLS record may hold
+    /// 16 KiB, but peers read records into small buffers (aiortc takes 1500 bytes per read and
+    /// misreads the rest), so the default stays at 1500; between SpecRTC peers 16 KiB works. At
+    /// or below the SCTP configuration's packet size nothing is probed.
+    public var pathMTUProbeCeiling = 1500
     /// Stream identifiers data channels may use.
     public var maximumDataChannelStreams = 65535
 

@@ -90,6 +90,19 @@ extension PeerConnection {
             }
         }
         add("T01", "transport", transportValues)
+        if let sctp = transport.sctp {
+            let figures = sctp.transportFigures
+            var values: [String: RTCStatsValue] = [
+                "transportId": .string("T01"), "congestionWindow": .int(figures.congestionWindow),
+                "receiverWindow": .int(figures.receiverWindow), "mtu": .int(figures.packetSize),
+                // Beyond webrtc-stats: what the association counted.
+                "packetsRetransmittedOnTimeout": .int(sctp.statistics.retransmissionTimeouts),
+                "fastRetransmissions": .int(sctp.statistics.fastRetransmissions),
+                "dataChunksRetransmitted": .int(sctp.statistics.dataChunksRetransmitted),
+            ]
+            if let rtt = figures.smoothedRTT { values["smoothedRoundTripTime"] = .double(rtt) }
+            add("SCTP", "sctp-transport", values)
+        }
         for (handle, channel) in transport.channelCounters.sorted(by: { $0.key < $1.key }) {
             var values: [String: RTCStatsValue] = [
                 "label": .string(channel.label), "protocol": .string(channel.protocolName),

@@ -27,6 +27,13 @@ extension SCTPAssociation {
     /// them per packet.
     public var packetSizeLimit: Int { max(pathMTU.confirmed, configuration.maximumPacketSize) }
 
+    /// What webrtc-stats reports of an SCTP transport: smoothed RTT (seconds), congestion
+    /// window and peer's receive window (bytes), the packet size in use.
+    public var transportFigures: (smoothedRTT: Double?, congestionWindow: Int, receiverWindow: Int, packetSize: Int) {
+        let rtt = sender.smoothedRTT.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        return (rtt, sender.cwnd, Int(sender.peerReceiverWindow), packetSizeLimit)
+    }
+
     /// Probe packets at one size before it counts as too large (RFC 4821's MAX_PROBES).
     static let probeTries = 3
     /// Sizes closer than this end the search.

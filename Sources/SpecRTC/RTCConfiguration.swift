@@ -19,6 +19,10 @@ public struct RTCConfiguration: Sendable {
     public var plaintextPcapPath: String?
     /// Write NSS key log lines (for Wireshark to decrypt DTLS) to this file.
     public var keyLogPath: String?
+    /// The largest SCTP packet path MTU discovery probes for (RFC 8261 §4). The default, 1500,
+    /// suits every peer (aiortc, for one, reads DTLS records in 1500-byte pieces); between SpecRTC
+    /// peers up to 16384 works. The SCTP packet size (1200) or less turns probing off.
+    public var pathMTUProbeCeiling = 1500
     /// SCTP association settings.
     public var sctp = SCTPAssociationConfiguration()
 

@@ -58,6 +58,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         var transport = PeerTransportConfiguration(certificate: certificate, privateKey: privateKey, ice: ice, sctp: configuration.sctp)
         transport.keyLog = configuration.keyLogPath != nil
         transport.tapsSCTP = configuration.plaintextPcapPath != nil
+        transport.pathMTUProbeCeiling = configuration.pathMTUProbeCeiling
         var core = PeerConnectionConfiguration(transport: transport)
         core.bundlePolicy = configuration.bundlePolicy
         core.maxMessageSize = configuration.maxMessageSize
@@ -190,6 +191,12 @@ public final class RTCPeerConnection: @unchecked Sendable {
             bootstrap = bootstrap.channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
         }
         let channel = try await bootstrap.bind(host: host, port: 0).get()
+        // Don't fragment (IP_PMTUDISC_PROBE): a datagram larger than the path is lost rather than
+        // fragmented, which is what SCTP's path MTU probes need to learn the path's size (RFC
+        // 8261 §5: the DTLS user may set DF). Larger than the interface, it fails at once.
+        let isIPv6 = channel.localAddress?.protocol == .inet6
+        try await channel.setOption(ChannelOptions.Types.SocketOption(level: isIPv6 ? .ipv6 : .ip,
+                                                                      name: .init(rawValue: isIPv6 ? 23 : 10)), value: 3).get()
         try await onLoop {
             guard let address = channel.localAddress, let local = self.transportAddress(address) else {
                 throw RTCError.socket("cannot read the local address of the socket bound to \(host)")

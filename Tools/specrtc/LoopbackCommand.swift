@@ -23,6 +23,9 @@ struct LoopbackCommand: AsyncParsableCommand {
     @Flag(help: "Use ::1 instead of 127.0.0.1.")
     var ipv6 = false
 
+    @Option(help: "The largest SCTP packet path MTU discovery probes for (1200 or less: none; up to 16384 between SpecRTC peers).")
+    var probeCeiling = RTCConfiguration().pathMTUProbeCeiling
+
     @Option(help: "Write the offerer's datagrams to this pcap file.")
     var pcap: String?
 
@@ -38,6 +41,7 @@ struct LoopbackCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = RTCConfiguration()
         configuration.hostAddresses = [ipv6 ? "::1" : "127.0.0.1"]
+        configuration.pathMTUProbeCeiling = probeCeiling
         configuration.pcapPath = pcap
         configuration.keyLogPath = keylog
         configuration.plaintextPcapPath = plaintextPcap
@@ -51,8 +55,9 @@ struct LoopbackCommand: AsyncParsableCommand {
         let setup = call.setupTime
         let echoed = try await call.echoMessages(messages)
         var throughput: Double?
-        if megabytes > 0 { throughput = try await call.bulkThroughput(total: megabytes << 20) }
+        if megabytes > 0 { throughput = try await call.bulkThroughput(total: megabytes << 20, warmUp: min(16, megabytes) << 20) }
         let states = (await call.offerer.connectionState, await call.answerer.connectionState)
+        let sctp = await call.offerer.getStats().first { $0.type == "sctp-transport" }
         await call.close()
         print("""
 
@@ -60,8 +65,15 @@ struct LoopbackCommand: AsyncParsableCommand {
           set-up, createOffer to open channel: \(format(setup))
           echoed: \(messages) messages, \(echoed) bytes each way, all equal and in order
         """)
-        if let throughput { print(String(format: "  throughput (reliable, ordered, one way): %.1f MB/s (%.2f Gbit/s)", throughput / 1e6, throughput * 8 / 1e9)) }
+        if let throughput {
+            print(String(format: "  throughput (reliable, ordered, one way, after a warm-up): %.1f MB/s (%.2f Gbit/s)", throughput / 1e6, throughput * 8 / 1e9))
+        }
         print("  states before close: offerer \(states.0.rawValue), answerer \(states.1.rawValue)")
+        if let sctp {
+            print("  offerer's SCTP: packets up to \(sctp["mtu"]?.description ?? "?") bytes (path MTU discovery, RFC 8261 §4), "
+                  + "\(sctp["dataChunksRetransmitted"]?.description ?? "?") DATA chunks retransmitted, "
+                  + "\(sctp["packetsRetransmittedOnTimeout"]?.description ?? "?") retransmission timeouts")
+        }
         if let pcap { print("  capture: \(pcap)\(keylog.map { ", key log: \($0)" } ?? "")") }
         if let plaintextPcap { print("  decrypted SCTP capture: \(plaintextPcap)") }
     }
