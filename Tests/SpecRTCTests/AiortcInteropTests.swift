@@ -47,7 +47,7 @@ struct AiortcInteropTests {
     static func weOffer(peerArguments: [String] = [], tamperOffer: Bool = false, tamperAnswer: Bool = false,
                         bundlePolicy: BundlePolicy = .balanced,
                         prepare: (RTCPeerConnection) async throws -> Void) async throws -> Session {
-        let peer = try AiortcPeer(["--role", "answer", "--timeout", "30"] + peerArguments)
+        let peer = try AiortcPeer(["--role", "answer", "--timeout", "90"] + peerArguments)
         let (connection, recorder) = try await makeConnection(bundlePolicy: bundlePolicy)
         let session = Session(connection: connection, recorder: recorder, peer: peer)
         do {
@@ -68,7 +68,7 @@ struct AiortcInteropTests {
 
     /// aiortc offers (with `--channel` for each of `channels`), SpecRTC answers.
     static func theyOffer(channels: [String], transceivers: [String] = []) async throws -> Session {
-        let peer = try AiortcPeer(["--role", "offer", "--timeout", "30"] + channels.flatMap { ["--channel", $0] }
+        let peer = try AiortcPeer(["--role", "offer", "--timeout", "90"] + channels.flatMap { ["--channel", $0] }
                                   + transceivers.flatMap { ["--transceiver", $0] })
         let (connection, recorder) = try await makeConnection()
         let session = Session(connection: connection, recorder: recorder, peer: peer)

@@ -105,7 +105,9 @@ final class AiortcPeer: @unchecked Sendable {
     /// Sends one JSON object as a line.
     func send(_ object: [String: Any]) {
         guard let data = try? JSONSerialization.data(withJSONObject: object) else { return }
-        input.fileHandleForWriting.write(data + Data("\n".utf8))
+        // A peer that already exited must not crash the test process (EPIPE): the next wait fails
+        // and reports what the peer printed.
+        try? input.fileHandleForWriting.write(contentsOf: data + Data("\n".utf8))
     }
 
     /// Waits for the first line at index >= `from` that `matches`; returns it and its index.
