@@ -458,6 +458,7 @@ public struct DTLSConnection {
         do { certificate = try X509Certificate(derEncoded: first) } catch { throw .badCertificate("\(error)") }
         if !configuration.remoteFingerprints.isEmpty {
             // spec: RFC8122-5-1 the certificate must match a fingerprint from signalling
+            // spec: RFC8122-5.1-6 and without a match the connection is not established
             guard configuration.remoteFingerprints.contains(where: { $0.matches(certificate) }) else {
                 let algorithm = configuration.remoteFingerprints[0].algorithm
                 throw .fingerprintMismatch(expected: configuration.remoteFingerprints, actual: certificate.fingerprint(algorithm))

@@ -127,6 +127,7 @@ extension JSEPDescription {
         // spec: RFC8829-5.2.1-2 then o=
         // spec: RFC8829-5.2.1-7 then s=-
         // spec: RFC8829-5.2.1-10 and t=0 0
+        // spec: RFC8829-5.2.2-3 the same s= and t= in every description
         // spec: RFC8829-5.2.1-9 never k=
         var sdp = SDP.SessionDescription(origin: SDPOrigin(sessionID: sessionID, sessionVersion: sessionVersion))
         for group in bundleGroups { sdp.attributes.append(SDPAttribute(name: "group", value: (["BUNDLE"] + group).joined(separator: " "))) }
@@ -140,6 +141,7 @@ extension JSEPDescription {
         let transport = live.count > 1 ? live.first { $0.iceCredentials != nil } : nil
         if let transport {
             // spec: RFC8829-5.2.1-45 transport attributes may be aggregated at session level
+            // spec: RFC8843-7.1.3-5 so no bundled section repeats them
             if let credentials = transport.iceCredentials {
                 sdp.attributes.append(SDPAttribute(name: "ice-ufrag", value: credentials.usernameFragment))
                 sdp.attributes.append(SDPAttribute(name: "ice-pwd", value: credentials.password))
@@ -186,7 +188,7 @@ extension JSEPDescription {
                 if let port = section.sctpPort { add("sctp-port", String(port)) }
                 if let size = section.maxMessageSize { add("max-message-size", String(size)) }
                 for candidate in section.candidates { add("candidate", String(candidate.sdpAttribute.dropFirst("candidate:".count))) }
-                // (A rejected section, port 0, gets no candidates: RFC 8839 §4.4.1.1.2.)
+                // spec: RFC8839-4.4.1.1.2-1 a rejected section (port 0, skipped above) gets no candidates
                 if section.endOfCandidates { add("end-of-candidates") }
             }
             sdp.media.append(media)

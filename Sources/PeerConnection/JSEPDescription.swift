@@ -109,6 +109,7 @@ public struct JSEPMediaSection: Sendable, Equatable {
     /// Why a data channel section cannot be accepted as it is, or nil when it can.
     public var dataChannelDefect: String? {
         guard isDataChannel else { return "not a data channel m-section" }
+        // spec: RFC8841-9.2-1 direction attributes play no part for a data m-section (not read here)
         // spec: RFC8841-4.3-2 exactly one fmt value on the m-line
         guard formats.count == 1 else { return "\(formats.count) fmt values, not one" }
         // spec: RFC8841-5.1-1 without a=sctp-port the m-line is invalid

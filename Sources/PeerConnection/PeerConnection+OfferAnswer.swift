@@ -26,6 +26,7 @@ extension PeerConnection {
         var sections: [JSEPMediaSection] = []
         // m-sections keep their place across offers (RFC 8829 §5.2.2); sections nothing uses any
         // more stay, rejected, until a new transceiver recycles them.
+        // spec: RFC8829-5.2.2-11 each section keeps its mid
         if let current = currentLocalDescription ?? currentRemoteDescription {
             for section in current.sections {
                 if section.isDataChannel, let mid = section.mid, mid == dataMid {
@@ -73,8 +74,13 @@ extension PeerConnection {
             // max-compat offer before BUNDLE is accepted (RFC 8829 §5.2.1).
             throw .unsupported("bundle policy \(configuration.bundlePolicy.rawValue) with \(live.count) m-sections needs a transport per section; use max-bundle")
         }
+        // spec: RFC8842-5.2-1 the offer says actpass and carries the fingerprint
+        // spec: RFC8842-5.2-2 and a tls-id
+        // spec: RFC8842-5.5-4 the same tls-id in later offers: one DTLS association per connection
+        // spec: RFC8829-5.2.2-12 the same ICE credentials unless ICE restarts
         addTransport(to: &sections[tag], setup: .actpass, tlsID: localTLSID)
         for index in live.dropFirst() {
+            // spec: RFC8829-5.2.2-31 bundle-only only in the initial offer
             if initial {
                 // spec: RFC8829-5.2.1-14 a bundle-only section has no ICE credentials or candidates
                 // spec: RFC8829-5.2.1-18 and port zero
@@ -110,9 +116,11 @@ extension PeerConnection {
             if section.dataChannelDefect == nil, !acceptedData, live {
                 acceptedData = true
                 // spec: RFC8829-5.3.1-18 the answer's mid is the offer's
+                // spec: RFC8841-10.3-3 the answer's data m-line has an a=sctp-port
                 var answer = makeDataSection(mid: section.mid ?? "")
                 // spec: RFC8829-5.3.1-28 the answer's data proto and fmt match the offer's exactly
                 // spec: RFC8841-10.3-1 the answer's proto is the offer's
+                // spec: RFC8839-4.3.2-5 the same transport protocol as the offer's m-line
                 answer.proto = section.proto
                 answer.formats = section.formats
                 // spec: RFC8841-10.3-5 an offered SCTP port of zero is answered with zero
@@ -181,6 +189,9 @@ extension PeerConnection {
         let tag = group.compactMap { mid in bundled.first { mids[$0] == mid } }.first ?? bundled.first
         guard let tag else { return [] }
         let offered = offer.sections[tag]
+        // spec: RFC8842-5.3-1 the answer has a setup attribute and the fingerprint
+        // spec: RFC8841-10.3-2 the answer's data m-line has an a=setup
+        // spec: RFC8839-4.3.2-2 and ice-ufrag, ice-pwd and ice-options with ice2
         addTransport(to: &sections[tag], setup: answerSetup(for: offered.setup),
                      // spec: RFC8842-5.3-6 a tls-id only when the offer had one
                      tlsID: offered.tlsID == nil ? nil : localTLSID)
@@ -272,6 +283,7 @@ extension PeerConnection {
     }
 
     /// The `o=` version: the previous one, plus one when anything changed (RFC 8829 §5.2.2).
+    // spec: RFC8829-5.2.2-2 the o= line stays, its version grows by one when the offer differs
     func nextVersion(changedFrom previous: JSEPDescription?, sections: [JSEPMediaSection], groups: [[String]]) -> UInt64 {
         guard let previous else { return sessionVersion }
         var same = previous

@@ -201,6 +201,7 @@ public struct PeerConnection {
     }
 
     /// Puts the candidates gathered so far (and end-of-candidates) into the bundle tag's section.
+    // spec: RFC8839-4.3.1-1 the offer's section carries a candidate line for each candidate
     func addGatheredCandidates(to description: inout JSEPDescription) {
         guard let index = description.sections.firstIndex(where: { !$0.isRejected && !$0.bundleOnly }) else { return }
         description.sections[index].candidates = localCandidates

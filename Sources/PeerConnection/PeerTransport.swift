@@ -103,6 +103,7 @@ public struct PeerTransport {
         // A server waits for the ClientHello from the moment it knows the peer's fingerprint;
         // the client starts when ICE has a pair to send on.
         // spec: RFC8842-5.2-3 the actpass offerer that became server is ready for a ClientHello
+        // spec: RFC8842-5.4-2 and waits for the answerer to start the handshake
         if parameters.dtlsRole == .server { connection.start(now: now) }
         dtls = connection
         hasDTLS = true
@@ -258,6 +259,7 @@ public struct PeerTransport {
             }
             if iceState == .connected || iceState == .completed, hasDTLS, dtls!.state == .idle {
                 // spec: RFC8842-5.3-7 the active side (the DTLS client) starts the handshake
+                // spec: RFC8842-5.4-1 an offerer that became the client starts it too
                 // spec: RFC8827-6.3-3 and only once ICE has verified the peer is reachable
                 dtls!.start(now: now)
             }
@@ -308,6 +310,7 @@ public struct PeerTransport {
                 emit(.dtlsConnected(info))
                 srtpKeyingMaterial = try? dtls!.srtpKeyingMaterial()
                 // spec: RFC8261-6.1-1 the SCTP association starts only over an established DTLS connection
+                // spec: RFC8835-3.5-2 data channels run SCTP over DTLS over ICE
                 startSCTP(at: now)
                 updateState()
             case .applicationData(let bytes):

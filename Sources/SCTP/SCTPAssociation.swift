@@ -85,6 +85,7 @@ public struct SCTPAssociation {
         var extensions: [UInt8] = []
         if configuration.offersPartialReliability {
             // RFC 3758 §3.1: Forward-TSN-Supported, and FORWARD TSN among the extensions.
+            // spec: RFC3758-3.1-3 the INIT (and INIT ACK) says Forward TSN is supported
             // spec: RFC8831-5-1 SCTP with the PR-SCTP extension
             // spec: RFC8831-6.1-6 partial reliability is supported
             parameters.append(SCTPParameter(type: SCTPParameter.forwardTSNSupported, value: []))

@@ -58,6 +58,7 @@ extension SCTPAssociation {
                 let sorted = received.map { $0 &- cumulativeTSN }.sorted()
                 var start = sorted[0], end = sorted[0]
                 for offset in sorted.dropFirst() {
+                    // spec: RFC9260-3.3.4-2 adjacent TSNs join one block: the blocks stay isolated
                     if offset == end + 1 { end = offset; continue }
                     if budget > 0, end <= 0xffff { gaps.append(.init(start: UInt16(start), end: UInt16(end))); budget -= 1 }
                     start = offset
@@ -215,6 +216,7 @@ extension SCTPAssociation {
 
     /// I-DATA reassembly by MID and FSN (RFC 8260 §2.1).
     private mutating func receiveInterleaved(_ data: SCTPDataChunk) {
+        // spec: RFC8260-2.2.3-1 the fragment's message is found by stream, U bit and MID
         let key = PartialKey(stream: data.streamIdentifier, unordered: data.unordered, messageIdentifier: data.messageIdentifier)
         if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
@@ -286,6 +288,7 @@ extension SCTPAssociation {
     mutating func dataPacketArrived() {
         receiver.packetsSinceSack += 1
         let hole = !receiver.received.isEmpty
+        // spec: RFC9260-6.2-1 every DATA chunk accepted in the window is acknowledged (now or delayed)
         // spec: RFC9260-5.1-18 the first DATA chunk is acknowledged immediately
         // spec: RFC9260-6.2-8 at least every second packet, and within the delayed-ack time
         if !receiver.firstSackSent || receiver.packetsSinceSack >= 2 || hole || receiver.gapSeen || receiver.immediateSackRequested {

@@ -176,6 +176,7 @@ extension SCTPAssociation {
         // spec: RFC9260-9.2-23 no new data once shutdown has begun
         // spec: RFC9260-4-10 none in SHUTDOWN-RECEIVED
         // spec: RFC9260-4-12 none in SHUTDOWN-ACK-SENT
+        // spec: RFC9260-5-1 no data before the association is set up
         guard state == .established else { throw .notEstablished(state) }
         // spec: RFC9260-5.1.1-3 outbound streams are 0 ..< min(OS, peer MIS)
         guard Int(stream) < outboundStreamCount else { throw .invalidStream(stream, streamCount: outboundStreamCount) }

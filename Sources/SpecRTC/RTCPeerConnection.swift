@@ -166,6 +166,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
 
     var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - startUptime)) }
 
+    // spec: RFC8835-3.2-1 IPv4 and IPv6 host addresses alike
     func bind(_ host: String) async throws {
         // UDP GRO: the kernel hands a train of equal datagrams from one sender over as one
         // buffer with their size (the handler cuts it up again), so one recvmsg into a 64 KiB
