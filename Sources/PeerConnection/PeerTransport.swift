@@ -4,6 +4,7 @@ import ICE
 import RTCCrypto
 import SCTP
 import STUN
+import Wire
 
 /// One WebRTC transport, sans-IO: an ICE agent, the DTLS connection over the pair it selects,
 /// the SCTP association over DTLS (RFC 8261) and the data channels over SCTP (RFC 8831), all on
@@ -171,12 +172,11 @@ public struct PeerTransport {
         case let .datagram(bytes, source, destination):
             statistics.datagramsReceived += 1
             statistics.bytesReceived += bytes.count
-            guard let first = bytes.first else { statistics.unclassifiedDropped += 1; return }
-            switch MultiplexedPacketKind(firstByte: first) {
-            case .stun:
-                ice.handle(.datagram(bytes, from: source, to: destination), at: now)
-            case .dtls, .rtp:
-                // ICE accepts data only from an address it knows (RFC 8445 §12.2) and hands it back.
+            // spec: RFC8835-3.5-5 DTLS and RTP share one port pair, told apart by the first byte
+            // spec: RFC5764-5.1.2-2 the first-byte method (with RFC 7983's ranges)
+            switch PayloadKind.classify(bytes) {
+            case .stun, .dtls, .rtp, .rtcp:
+                // ICE takes STUN and hands other data back, from addresses it knows (RFC 8445 §12.2).
                 ice.handle(.datagram(bytes, from: source, to: destination), at: now)
             case .zrtp, .turnChannel, .unknown:
                 // spec: RFC5764-5.1.2-1 other packets are told apart from STUN, DTLS and RTP, and dropped
@@ -267,7 +267,7 @@ public struct PeerTransport {
             updateState()
         case .selectedPair(let pair): emit(.selectedPair(pair))
         case .received(let bytes, _, _):
-            switch MultiplexedPacketKind(firstByte: bytes[0]) {
+            switch PayloadKind.classify(bytes) {
             case .dtls:
                 guard hasDTLS else {
                     // spec: RFC8842-5.2-3 the offerer is ready for a ClientHello before the answer arrives
@@ -278,7 +278,7 @@ public struct PeerTransport {
                 }
                 statistics.dtlsDatagramsReceived += 1
                 dtls!.receive(bytes, now: now)
-            case .rtp:
+            case .rtp, .rtcp:
                 statistics.rtpDropped += 1
             default:
                 statistics.unclassifiedDropped += 1

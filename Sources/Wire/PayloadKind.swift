@@ -1,5 +1,6 @@
 /// What a UDP payload on a WebRTC 5-tuple is, from its first byte, as RFC 5764 §5.1.2
-/// demultiplexes it (with the ranges RFC 7983 §7 added: ZRTP and TURN channels).
+/// demultiplexes it (with the ranges RFC 7983 §7 added: ZRTP and TURN channels). The
+/// PeerConnection's transport and the capture decoder both classify with it.
 public enum PayloadKind: String, Sendable, Equatable {
     /// 0–3: STUN (RFC 5764 assigns 0–1, RFC 7983 widens to 0–3).
     case stun = "STUN"
