@@ -68,6 +68,7 @@ let package = Package(
         .target(name: "RTCCrypto", dependencies: [
             "Wire", .product(name: "SwiftASN1", package: "swift-asn1"),
             .target(name: "RTCCryptoAccelerated", condition: .when(traits: ["Accelerated"])),
+            .target(name: "RTCCryptoVectorAES", condition: .when(traits: ["Accelerated"])),
         ]),
         // Hardware kernels (AES-NI, PCLMULQDQ, SHA-NI), only with the Accelerated trait.
         .target(
@@ -77,6 +78,18 @@ let package = Package(
                 // -disable-cmo: cross-module optimisation would inline a kernel into a caller compiled
                 // without these flags, which crashes the compiler ("Cannot select: x86.pclmulqdq").
                 .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-msha", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-Xcc", "-msse4.2", "-disable-cmo"]),
+            ]
+        ),
+        // 256-bit kernels (VAES, VPCLMULQDQ), only with the Accelerated trait. A target of their
+        // own: -mavx2 lets the compiler use AVX anywhere in a target, and the AES-NI kernels
+        // above must still run on CPUs without AVX.
+        .target(
+            name: "RTCCryptoVectorAES",
+            dependencies: ["RTCCryptoAccelerated"],
+            swiftSettings: [
+                .enableExperimentalFeature("BuiltinModule"),
+                .unsafeFlags(["-Xcc", "-maes", "-Xcc", "-mpclmul", "-Xcc", "-mssse3", "-Xcc", "-msse4.1", "-Xcc", "-mavx2",
+                              "-Xcc", "-mvaes", "-Xcc", "-mvpclmulqdq", "-disable-cmo"]),
             ]
         ),
         // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).

@@ -45,7 +45,7 @@ public struct AES: Sendable {
         precondition(input.count % 16 == 0 && output.count >= input.count, "whole blocks only")
         guard !input.isEmpty else { return }
         #if Accelerated
-        if backend == .hardware {
+        if backend.isHardware {
             core.scheduleBytes.withUnsafeBytes { schedule in
                 HardwareAES.encrypt(input.baseAddress!, output.baseAddress!, blockCount: input.count / 16,
                                     roundKeys: schedule.baseAddress!, rounds: core.rounds)

@@ -1,5 +1,6 @@
 #if Accelerated
 import RTCCryptoAccelerated
+import RTCCryptoVectorAES
 #endif
 
 /// Counter mode (NIST SP 800-38A §6.5): the keystream is E(K, counter block), E(K, counter
@@ -48,15 +49,22 @@ public struct AESCTR: Sendable {
         }
         guard offset < data.count else { return }
         #if Accelerated
-        if aes.backend == .hardware, counterBits == 128 || counterBits == 32 {
-            // Whole blocks in the AES-NI kernel, in place; a partial last block below.
+        if aes.backend.isHardware, counterBits == 128 || counterBits == 32 {
+            // Whole blocks in the AES-NI (or VAES) kernel, in place; a partial last block below.
             let whole = (data.count - offset) / 16
             if whole > 0 {
                 var next = (high: counter.0, low: counter.1)
+                let wide = aes.backend == .hardwareWide
                 aes.core.scheduleBytes.withUnsafeBytes { schedule in
-                    HardwareCounterMode.apply(data.baseAddress! + offset, blockCount: whole, counter: &next,
-                                              increment: counterBits == 128 ? .full : .low32,
-                                              roundKeys: schedule.baseAddress!, rounds: aes.core.rounds)
+                    if wide {
+                        VectorCounterMode.apply(data.baseAddress! + offset, blockCount: whole, counter: &next,
+                                                increment: counterBits == 128 ? .full : .low32,
+                                                roundKeys: schedule.baseAddress!, rounds: aes.core.rounds)
+                    } else {
+                        HardwareCounterMode.apply(data.baseAddress! + offset, blockCount: whole, counter: &next,
+                                                  increment: counterBits == 128 ? .full : .low32,
+                                                  roundKeys: schedule.baseAddress!, rounds: aes.core.rounds)
+                    }
                 }
                 counter = (next.high, next.low)
                 offset += 16 * whole

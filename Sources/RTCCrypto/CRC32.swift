@@ -32,7 +32,7 @@ public struct CRC32: Sendable {
     /// (CRC-32C is always table-driven).
     public init(_ polynomial: Polynomial, backend: CryptoBackend = .best) {
         tables = polynomial == .ieee ? CRC32.ieeeTables : CRC32.castagnoliTables
-        folds = polynomial == .ieee && backend.resolved(for: .aes) == .hardware
+        folds = polynomial == .ieee && backend.resolved(for: .aes).isHardware
     }
 
     /// The checksum of `data` in one call.

@@ -1,5 +1,6 @@
 #if Accelerated
 import RTCCryptoAccelerated
+import RTCCryptoVectorAES
 #endif
 
 /// A GHASH key H = E(K, 0^128) in the forms each backend needs, prepared once per AES key.
@@ -9,6 +10,8 @@ struct GHASHKey: Sendable {
     #if Accelerated
     /// Powers of H for the aggregated PCLMULQDQ kernel.
     let prepared: HardwareGHASHKey?
+    /// The same powers in pairs for the 256-bit VPCLMULQDQ kernel (`.hardwareWide`).
+    let wide: VectorGHASHKey?
     #else
     /// No hardware kernel in this build.
     var prepared: Never? { nil }
@@ -18,7 +21,9 @@ struct GHASHKey: Sendable {
         let natural = GHASH.load(hashSubkey[...])
         h = GHASH.reversed(natural)
         #if Accelerated
-        prepared = backend == .hardware ? HardwareGHASHKey(h: (natural.0, natural.1)) : nil
+        let backend = backend.resolved(for: .aes)
+        wide = backend == .hardwareWide ? VectorGHASHKey(h: (natural.0, natural.1)) : nil
+        prepared = wide?.narrow ?? (backend == .hardware ? HardwareGHASHKey(h: (natural.0, natural.1)) : nil)
         #endif
     }
 }
@@ -54,7 +59,11 @@ struct GHASH: Sendable {
         if let prepared = key.prepared {
             let whole = data.count / 16 * 16
             var halves = (high: state.0, low: state.1)
-            HardwareGHASH.absorb(state: &halves, key: prepared, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
+            if let wide = key.wide {
+                VectorGHASH.absorb(state: &halves, key: wide, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
+            } else {
+                HardwareGHASH.absorb(state: &halves, key: prepared, blocks: UnsafeRawBufferPointer(rebasing: data[0..<whole]))
+            }
             if whole < data.count {
                 let tail = GHASH.loadPadded(UnsafeRawBufferPointer(rebasing: data[whole...]))
                 HardwareGHASH.absorb(state: &halves, key: prepared, block: (tail.0, tail.1))

@@ -13,6 +13,10 @@ public enum HardwareFeatures {
     /// that the SHA kernels also use (every SHA-NI CPU has both; checked anyway).
     public static let sha: Bool = flags.contains("sha_ni") && flags.contains("ssse3") && flags.contains("sse4_1")
 
+    /// VAES and VPCLMULQDQ on 256-bit registers, with AVX2 (the `RTCCryptoVectorAES` kernels),
+    /// besides AES-NI and PCLMULQDQ.
+    public static let vectorAES: Bool = aes && flags.contains("vaes") && flags.contains("vpclmulqdq") && flags.contains("avx2")
+
     /// SSE4.2, for the `crc32` instruction (CRC-32C).
     public static let crc32c: Bool = flags.contains("sse4_2")
 

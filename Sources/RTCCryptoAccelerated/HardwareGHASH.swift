@@ -1,10 +1,11 @@
 import Builtin
 import _Builtin_intrinsics.intel
 
-/// Powers of the GHASH key prepared for ``HardwareGHASH``: H·x⁻¹, H²·x⁻¹, H³·x⁻¹, H⁴·x⁻¹ in
-/// the byte-swapped representation, each with the XOR of its halves for Karatsuba.
+/// Powers of the GHASH key prepared for ``HardwareGHASH``: H·x⁻¹, H²·x⁻¹, … H⁸·x⁻¹ in the
+/// byte-swapped representation, the first four each with the XOR of its halves for Karatsuba.
+/// The 256-bit kernel (`RTCCryptoVectorAES`) takes all eight, two per register.
 public struct HardwareGHASHKey: Sendable {
-    let h1, h2, h3, h4: SIMD2<Int64>
+    public let h1, h2, h3, h4, h5, h6, h7, h8: SIMD2<Int64>
     let k1, k2, k3, k4: SIMD2<Int64>
 
     /// Prepares H (big-endian halves, as E(K, 0¹²⁸) reads).
@@ -21,6 +22,10 @@ public struct HardwareGHASHKey: Sendable {
         let h3 = HardwareGHASH.multiply(h2, h1, h1 ^ HardwareGHASH.swapped(h1))
         let h4 = HardwareGHASH.multiply(h3, h1, h1 ^ HardwareGHASH.swapped(h1))
         (self.h1, self.h2, self.h3, self.h4) = (h1, h2, h3, h4)
+        h5 = HardwareGHASH.multiply(h4, h1, h1 ^ HardwareGHASH.swapped(h1))
+        h6 = HardwareGHASH.multiply(h5, h1, h1 ^ HardwareGHASH.swapped(h1))
+        h7 = HardwareGHASH.multiply(h6, h1, h1 ^ HardwareGHASH.swapped(h1))
+        h8 = HardwareGHASH.multiply(h7, h1, h1 ^ HardwareGHASH.swapped(h1))
         k1 = h1 ^ HardwareGHASH.swapped(h1)
         k2 = h2 ^ HardwareGHASH.swapped(h2)
         k3 = h3 ^ HardwareGHASH.swapped(h3)
