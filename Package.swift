@@ -95,7 +95,7 @@ let package = Package(
         // STUN messages, attributes, integrity and fingerprint (RFC 8489, RFC 5389).
         .target(name: "STUN", dependencies: ["Wire", "RTCCrypto"]),
         // A full ICE agent (RFC 8445) with Trickle ICE (RFC 8838) and consent freshness (RFC 7675).
-        .target(name: "ICE", dependencies: ["STUN"]),
+        .target(name: "ICE", dependencies: ["Wire", "STUN"]),
         // TURN client pieces (RFC 8656): ChannelData framing and the TURN attributes.
         .target(name: "TURN", dependencies: ["Wire", "STUN"]),
         // SRTP and SRTCP (RFC 3711, 6188, 7714): contexts, key derivation, in-place protection.

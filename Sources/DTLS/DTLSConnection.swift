@@ -17,11 +17,8 @@ public struct DTLSConnection {
     public private(set) var nextTimeout: Duration?
 
     private var random: any RandomNumberGenerator
-    private var outgoing: [[UInt8]] = []
-    private var events: [DTLSEvent] = []
-    // Taken from the front by index: removeFirst() would shift the rest on every poll.
-    private var outgoingHead = 0
-    private var eventsHead = 0
+    private var outgoing = OutputQueue<[UInt8]>()
+    private var events = OutputQueue<DTLSEvent>()
 
     // Record layer.
     private var writeEpoch: UInt16 = 0
@@ -86,22 +83,12 @@ public struct DTLSConnection {
 
     /// The next datagram to send, if any.
     public mutating func pollDatagram() -> [UInt8]? {
-        guard outgoingHead < outgoing.count else {
-            if !outgoing.isEmpty { outgoing.removeAll(keepingCapacity: true); outgoingHead = 0 }
-            return nil
-        }
-        defer { outgoingHead += 1 }
-        return outgoing[outgoingHead]
+        outgoing.popFirst()
     }
 
     /// The next event, if any.
     public mutating func pollEvent() -> DTLSEvent? {
-        guard eventsHead < events.count else {
-            if !events.isEmpty { events.removeAll(keepingCapacity: true); eventsHead = 0 }
-            return nil
-        }
-        defer { eventsHead += 1 }
-        return events[eventsHead]
+        events.popFirst()
     }
 
     /// Bytes a protected record adds to its payload (header, explicit nonce, tag).

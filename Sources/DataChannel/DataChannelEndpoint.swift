@@ -1,3 +1,5 @@
+import Wire
+
 /// The data channels of one SCTP association (RFC 8831) with in-band negotiation by DCEP
 /// (RFC 8832), as a sans-IO state machine.
 ///
@@ -37,8 +39,7 @@ public struct DataChannelEndpoint: Sendable {
     let configuredMaximumStreams: Int
     // spec: RFC8831-6.1-2 one channel per stream identifier, as many streams as SCTP allows
     var records: [UInt16: ChannelRecord] = [:]
-    var outputs: [DataChannelOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<DataChannelOutput>()
 
     /// An endpoint for the side that took `role` in the DTLS handshake.
     ///
@@ -82,12 +83,7 @@ public struct DataChannelEndpoint: Sendable {
 
     /// The next output, or nil when there is nothing to do until the next input or call.
     public mutating func poll() -> DataChannelOutput? {
-        guard outputHead < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.popFirst()
     }
 
     mutating func emit(_ event: DataChannelEvent) { outputs.append(.event(event)) }

@@ -1,4 +1,5 @@
 import STUN
+import Wire
 
 /// A full ICE agent (RFC 8445) with Trickle ICE (RFC 8838) and consent freshness (RFC 7675),
 /// sans-IO: it never opens a socket or reads a clock. The owner adds host addresses, passes the
@@ -29,8 +30,7 @@ public struct ICEAgent {
     var pairs: [CandidatePair] = []
     var triggeredQueue: [Int] = []
     var transactions: [[UInt8]: Transaction] = [:]
-    var outputs: [ICEOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<ICEOutput>()
     var nextPacedStart: Duration = .zero
     var gatherQueue: [(base: STUNTransportAddress, server: STUNTransportAddress)] = []
     var remoteEndOfCandidates = false
@@ -149,12 +149,7 @@ public struct ICEAgent {
     }
 
     private mutating func dequeueOutput() -> ICEOutput? {
-        guard outputHead < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.popFirst()
     }
 
     mutating func emit(_ event: ICEEvent) { outputs.append(.event(event)) }

@@ -2,6 +2,7 @@ import DataChannel
 import ICE
 import RTCCrypto
 import STUN
+import Wire
 
 /// A WebRTC peer connection, sans-IO: JSEP (RFC 8829) offer/answer over one ``PeerTransport``.
 ///
@@ -22,8 +23,7 @@ public struct PeerConnection {
     public internal(set) var isOfferer: Bool?
 
     var random: any RandomNumberGenerator
-    var outputs: [PeerConnectionOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<PeerConnectionOutput>()
     let sessionID: UInt64
     var sessionVersion: UInt64 = 0
     /// The last SDP createOffer/createAnswer returned, to refuse altered descriptions.
@@ -86,12 +86,7 @@ public struct PeerConnection {
     }
 
     mutating func dequeue() -> PeerConnectionOutput? {
-        guard outputHead < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.popFirst()
     }
 
     mutating func emit(_ event: PeerConnectionEvent) { outputs.append(.event(event)) }

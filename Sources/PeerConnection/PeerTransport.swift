@@ -32,8 +32,7 @@ public struct PeerTransport {
     public internal(set) var failureReason: String?
 
     var random: any RandomNumberGenerator
-    var outputs: [PeerTransportOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<PeerTransportOutput>()
     var iceDeadline: Duration?
     var sctpDeadline: Duration?
     var closed = false
@@ -202,12 +201,7 @@ public struct PeerTransport {
     }
 
     mutating func dequeue() -> PeerTransportOutput? {
-        guard outputHead < outputs.count else {
-            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.popFirst()
     }
 
     mutating func emit(_ event: PeerTransportEvent) { outputs.append(.event(event)) }

@@ -37,8 +37,7 @@ public struct SCTPAssociation {
     public internal(set) var inboundStreamCount = 0
 
     // Outputs in order.
-    var outputs: [SCTPOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<SCTPOutput>()
     /// Packets built whole (INIT, INIT ACK, ABORT, SHUTDOWN COMPLETE) waiting for `poll`.
     var standalonePackets: [[UInt8]] = []
     /// Control chunks for the next packet, in the order they go.
@@ -183,11 +182,7 @@ public struct SCTPAssociation {
     mutating func emit(_ event: SCTPEvent) { outputs.append(.event(event)) }
 
     private mutating func dequeue() -> SCTPOutput? {
-        if outputHead < outputs.count {
-            defer { outputHead += 1 }
-            return outputs[outputHead]
-        }
-        if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true); outputHead = 0 }
+        if let output = outputs.popFirst() { return output }
         if !standalonePackets.isEmpty {
             statistics.packetsSent += 1
             return .transmit(standalonePackets.removeFirst())
