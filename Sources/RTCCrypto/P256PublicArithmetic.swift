@@ -106,8 +106,8 @@ extension P256 {
 
         /// Whether x mod n = r for this point's affine x, without inverting Z: x ≡ X/Z² (mod p)
         /// and x < p, so x mod n = r means x = r or, when r + n < p, x = r + n; each candidate
-        /// is checked as X = candidate·Z² (SEC 1 §4.1.4 step 7 and FIPS 186-4 §6.4.2 step 7
-        /// compare x mod n with r). False for the identity. Variable time: for public values.
+        /// is checked as X = candidate·Z². (Verification, SEC 1 §4.1.4, compares x mod n with
+        /// r.) False for the identity. Variable time: for public values.
         func hasXCoordinate(congruentTo r: UInt256) -> Bool {
             guard !isIdentity else { return false }
             let f = P256.field

@@ -56,7 +56,7 @@ public enum P256Signing {
         return point.hasXCoordinate(congruentTo: signature.r)
     }
 
-    /// u1 = e·s⁻¹ and u2 = r·s⁻¹ mod n (FIPS 186-4 §6.4.2 steps 4–5), for 1 ≤ s < n.
+    /// u1 = e·s⁻¹ and u2 = r·s⁻¹ mod n (SEC 1 §4.1.4), for 1 ≤ s < n. Variable time (s is public).
     static func verificationScalars(_ signature: ECDSASignature, forDigest digest: [UInt8]) -> (u1: UInt256, u2: UInt256) {
         let n = P256.order
         let w = n.inverseVariableTime(signature.s)
