@@ -4,7 +4,8 @@
 /// coordinates in Montgomery form, and added with the complete formulas of Renes, Costello and
 /// Batina ("Complete addition formulas for prime order elliptic curves", 2016, Algorithm 4 for
 /// a = −3). Complete formulas have no exceptional cases (doubling, the identity, P + (−P)),
-/// so scalar multiplication needs no branch on secret data.
+/// so scalar multiplication needs no branch on secret data. Signature verification, whose inputs
+/// are all public, uses the faster variable-time arithmetic of `P256PublicArithmetic.swift`.
 enum P256 {
     static let field = MontgomeryModulus(modulus: UInt256(hex: "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"))
     static let order = MontgomeryModulus(modulus: UInt256(hex: "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"))

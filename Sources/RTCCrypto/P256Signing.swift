@@ -43,15 +43,27 @@ public enum P256Signing {
     }
 
     /// Whether `signature` is valid for a digest under an uncompressed public key.
+    ///
+    /// Variable time: the public key, the signature and the digest are all public, so this
+    /// uses the faster variable-time arithmetic of `P256PublicArithmetic.swift` (branches and
+    /// table indices depend on them). It never handles a secret.
     public static func isValid(_ signature: ECDSASignature, forDigest digest: [UInt8], publicKey: [UInt8]) -> Bool {
         guard let q = P256.decodePoint(publicKey),
               P256.isValidScalar(signature.r), P256.isValidScalar(signature.s) else { return false }
+        let (u1, u2) = verificationScalars(signature, forDigest: digest)
+        // decodePoint gives Z = 1: (X, Y) are the affine coordinates.
+        let point = P256.publicLinearCombination(u1, u2, P256.AffinePoint(x: q.x, y: q.y))
+        return point.hasXCoordinate(congruentTo: signature.r)
+    }
+
+    /// u1 = e·s⁻¹ and u2 = r·s⁻¹ mod n (SEC 1 §4.1.4), for 1 ≤ s < n. Variable time (s is public).
+    static func verificationScalars(_ signature: ECDSASignature, forDigest digest: [UInt8]) -> (u1: UInt256, u2: UInt256) {
         let n = P256.order
-        let w = n.invert(n.toMontgomery(signature.s))
-        let u1 = n.fromMontgomery(n.multiply(n.toMontgomery(bitsToInteger(digest)), w))
-        let u2 = n.fromMontgomery(n.multiply(n.toMontgomery(signature.r), w))
-        guard let point = (P256.multiplyGenerator(by: u1) + q.multiplied(by: u2)).affine else { return false }
-        return n.reduce(point.x) == signature.r
+        let w = n.inverseVariableTime(signature.s)
+        // A Montgomery product of a·R and w is a·w, out of Montgomery form.
+        let u1 = n.multiply(n.toMontgomery(bitsToInteger(digest)), w)
+        let u2 = n.multiply(n.toMontgomery(signature.r), w)
+        return (u1, u2)
     }
 
     /// bits2int (RFC 6979 §2.3.2) for qlen = 256, then reduced below n: the leftmost 256 bits.

@@ -3,7 +3,10 @@ import RTCCrypto
 
 /// Release-mode throughput of RTCCrypto beside `openssl speed` measured in the same run.
 ///
-///     swift run -c release CryptoBenchmarks
+///     swift run -c release CryptoBenchmarks [filter]
+///
+/// With a filter, only the rows whose name contains it (case-insensitively) are measured, with
+/// only the OpenSSL figures they need: `CryptoBenchmarks P-256` runs the three P-256 rows.
 ///
 /// Every figure is for 1200-byte messages (a typical RTP/DTLS payload), as bytes per second,
 /// or operations per second for the public-key operations.
@@ -12,89 +15,114 @@ struct CryptoBenchmarks {
     static func main() throws {
         let message = [UInt8](repeating: 0xa5, count: 1200)
         let key16 = [UInt8](repeating: 0x11, count: 16)
-        let nonce = [UInt8](repeating: 0x22, count: 12)
         var sink: UInt8 = 0
         var rows: [(name: String, ours: Double, unit: String, openssl: Double?)] = []
-        let opensslCTR = openssl(["-evp", "aes-128-ctr"]), opensslGCM = openssl(["-evp", "aes-128-gcm"])
+        let filter = CommandLine.arguments.dropFirst().first?.lowercased()
+        /// Measures and records the row `name` unless the filter leaves it out; the OpenSSL
+        /// figure is only computed for rows that run (each `openssl speed` takes seconds).
+        func row(_ name: String, _ unit: String, openssl: @autoclosure () -> Double?, _ ours: () throws -> Double) rethrows {
+            guard filter.map({ name.lowercased().contains($0) }) ?? true else { return }
+            rows.append((name, try ours(), unit, openssl()))
+        }
+        // One `openssl speed` run per algorithm, shared by the backends' rows.
+        var opensslFigures: [[String]: Double?] = [:]
+        func opensslOnce(_ arguments: [String]) -> Double? {
+            if let figure = opensslFigures[arguments] { return figure }
+            let figure = openssl(arguments)
+            opensslFigures[arguments] = figure
+            return figure
+        }
+        // One `openssl speed` run for the three P-256 rows, made on first use.
+        var p256Figures: [String: Double]?
+        func opensslP256(_ key: String) -> Double? {
+            if p256Figures == nil { p256Figures = opensslPublicKey(["ecdhp256", "ecdsap256"]) }
+            return p256Figures?[key]
+        }
 
         // The in-place APIs SRTP and DTLS use (no allocation per message), as `openssl speed
         // -evp` works on a buffer it allocated once.
         for backend in CryptoBackend.available(for: .wideAES) {
             let aes = try AES(key: key16, backend: backend)
             let gcm = try AESGCM(key: key16, backend: backend)
-            let ctr = measure { iterations in
-                var data = message
-                data.withUnsafeMutableBytes { buffer in
-                    for _ in 0..<iterations {
-                        var stream = AESCTR(aes: aes, counter: (high: 0x2222_2222_2222_2222, low: 0x2222_2222_0000_0001))
-                        stream.apply(to: buffer)
-                    }
-                }
-                sink ^= data[0]
-            }
-            rows.append(("AES-128-CTR (\(backend.rawValue))", ctr * 1200, "B/s", opensslCTR))
-            let gcmRate = measure { iterations in
-                var data = message
-                var tag = [UInt8](repeating: 0, count: 16)
-                data.withUnsafeMutableBytes { buffer in
-                    tag.withUnsafeMutableBytes { tagBuffer in
+            row("AES-128-CTR (\(backend.rawValue))", "B/s", openssl: opensslOnce(["-evp", "aes-128-ctr"])) {
+                measure { iterations in
+                    var data = message
+                    data.withUnsafeMutableBytes { buffer in
                         for _ in 0..<iterations {
-                            try! gcm.seal(inPlace: buffer, nonce: (high: 0x2222_2222_2222_2222, low: 0x2222_2222),
-                                          aad: UnsafeRawBufferPointer(start: nil, count: 0), tag: tagBuffer)
+                            var stream = AESCTR(aes: aes, counter: (high: 0x2222_2222_2222_2222, low: 0x2222_2222_0000_0001))
+                            stream.apply(to: buffer)
                         }
                     }
-                }
-                sink ^= tag[0]
+                    sink ^= data[0]
+                } * 1200
             }
-            rows.append(("AES-128-GCM seal (\(backend.rawValue))", gcmRate * 1200, "B/s", opensslGCM))
+            row("AES-128-GCM seal (\(backend.rawValue))", "B/s", openssl: opensslOnce(["-evp", "aes-128-gcm"])) {
+                measure { iterations in
+                    var data = message
+                    var tag = [UInt8](repeating: 0, count: 16)
+                    data.withUnsafeMutableBytes { buffer in
+                        tag.withUnsafeMutableBytes { tagBuffer in
+                            for _ in 0..<iterations {
+                                try! gcm.seal(inPlace: buffer, nonce: (high: 0x2222_2222_2222_2222, low: 0x2222_2222),
+                                              aad: UnsafeRawBufferPointer(start: nil, count: 0), tag: tagBuffer)
+                            }
+                        }
+                    }
+                    sink ^= tag[0]
+                } * 1200
+            }
         }
 
-        let opensslSHA1 = openssl(["-evp", "sha1"]), opensslHMAC = openssl(["-hmac", "sha1"])
-        let opensslSHA256 = openssl(["-evp", "sha256"])
         for backend in CryptoBackend.available(for: .sha) {
-            let sha1 = measure { iterations in
-                for _ in 0..<iterations { sink ^= SHA1.hash(message, backend: backend)[0] }
+            row("SHA-1 (\(backend.rawValue))", "B/s", openssl: openssl(["-evp", "sha1"])) {
+                measure { iterations in
+                    for _ in 0..<iterations { sink ^= SHA1.hash(message, backend: backend)[0] }
+                } * 1200
             }
-            rows.append(("SHA-1 (\(backend.rawValue))", sha1 * 1200, "B/s", opensslSHA1))
-            let hmac = measure { iterations in
-                let keyed = HMAC<SHA1>(key: key16, backend: backend)
-                for _ in 0..<iterations {
-                    var mac = keyed
-                    mac.update(message)
-                    sink ^= mac.finalize()[0]
-                }
+            row("HMAC-SHA1 keyed once (\(backend.rawValue))", "B/s", openssl: openssl(["-hmac", "sha1"])) {
+                measure { iterations in
+                    let keyed = HMAC<SHA1>(key: key16, backend: backend)
+                    for _ in 0..<iterations {
+                        var mac = keyed
+                        mac.update(message)
+                        sink ^= mac.finalize()[0]
+                    }
+                } * 1200
             }
-            rows.append(("HMAC-SHA1 keyed once (\(backend.rawValue))", hmac * 1200, "B/s", opensslHMAC))
-            let sha256 = measure { iterations in
-                for _ in 0..<iterations { sink ^= SHA256.hash(message, backend: backend)[0] }
+            row("SHA-256 (\(backend.rawValue))", "B/s", openssl: openssl(["-evp", "sha256"])) {
+                measure { iterations in
+                    for _ in 0..<iterations { sink ^= SHA256.hash(message, backend: backend)[0] }
+                } * 1200
             }
-            rows.append(("SHA-256 (\(backend.rawValue))", sha256 * 1200, "B/s", opensslSHA256))
         }
 
         let privateKey = [UInt8](repeating: 0x42, count: 32)
         let peer = try X25519.publicKey(privateKey: [UInt8](repeating: 0x24, count: 32))
-        let x25519 = measure(minimumSeconds: 0.5) { iterations in
-            for _ in 0..<iterations { sink ^= (try! X25519.sharedSecret(privateKey: privateKey, peerPublicKey: peer))[0] }
+        row("X25519 shared secret", "op/s", openssl: opensslOperations("ecdhx25519")) {
+            measure(minimumSeconds: 0.5) { iterations in
+                for _ in 0..<iterations { sink ^= (try! X25519.sharedSecret(privateKey: privateKey, peerPublicKey: peer))[0] }
+            }
         }
-        rows.append(("X25519 shared secret", x25519, "op/s", opensslOperations("ecdhx25519")))
 
         let p256Key = [UInt8](repeating: 0x42, count: 32)
         let p256Peer = try P256KeyAgreement.publicKey(privateKey: [UInt8](repeating: 0x24, count: 32))
-        let ecdh = measure(minimumSeconds: 0.5) { iterations in
-            for _ in 0..<iterations { sink ^= (try! P256KeyAgreement.sharedSecret(privateKey: p256Key, peerPublicKey: p256Peer))[0] }
+        row("P-256 ECDH shared secret", "op/s", openssl: opensslP256("ecdh")) {
+            measure(minimumSeconds: 0.5) { iterations in
+                for _ in 0..<iterations { sink ^= (try! P256KeyAgreement.sharedSecret(privateKey: p256Key, peerPublicKey: p256Peer))[0] }
+            }
         }
-        let p256 = opensslPublicKey(["ecdhp256", "ecdsap256"])
-        rows.append(("P-256 ECDH shared secret", ecdh, "op/s", p256["ecdh"]))
-        let sign = measure(minimumSeconds: 0.5) { iterations in
-            for _ in 0..<iterations { sink ^= (try! P256Signing.signature(for: message, privateKey: p256Key)).rawRepresentation[0] }
+        row("P-256 ECDSA sign (SHA-256)", "op/s", openssl: opensslP256("sign")) {
+            measure(minimumSeconds: 0.5) { iterations in
+                for _ in 0..<iterations { sink ^= (try! P256Signing.signature(for: message, privateKey: p256Key)).rawRepresentation[0] }
+            }
         }
-        rows.append(("P-256 ECDSA sign (SHA-256)", sign, "op/s", p256["sign"]))
         let signature = try P256Signing.signature(for: message, privateKey: p256Key)
         let p256Public = try P256KeyAgreement.publicKey(privateKey: p256Key)
-        let verify = measure(minimumSeconds: 0.5) { iterations in
-            for _ in 0..<iterations { sink ^= P256Signing.isValid(signature, for: message, publicKey: p256Public) ? 1 : 0 }
+        row("P-256 ECDSA verify (SHA-256)", "op/s", openssl: opensslP256("verify")) {
+            measure(minimumSeconds: 0.5) { iterations in
+                for _ in 0..<iterations { sink ^= P256Signing.isValid(signature, for: message, publicKey: p256Public) ? 1 : 0 }
+            }
         }
-        rows.append(("P-256 ECDSA verify (SHA-256)", verify, "op/s", p256["verify"]))
 
         print("RTCCrypto benchmark (release, 1200-byte messages; OpenSSL measured in the same run)")
         print(pad("", 38) + pad("SpecRTC", 26) + pad("OpenSSL", 26) + "ratio")
