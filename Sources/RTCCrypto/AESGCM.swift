@@ -1,3 +1,7 @@
+#if Accelerated
+import RTCCryptoVectorAES
+#endif
+
 /// AES-GCM authenticated encryption (NIST SP 800-38D), as DTLS 1.2 (RFC 5288/5289) and SRTP
 /// (RFC 7714) use it. Constant-time: bit-sliced AES and multiplication-based GHASH.
 public struct AESGCM: Sendable {
@@ -54,6 +58,17 @@ public struct AESGCM: Sendable {
                      tag: UnsafeMutableRawBufferPointer) throws(Error) {
         guard (4...16).contains(tag.count) else { throw .invalidTagLength(tag.count) }
         precondition(aadSuffix.count <= 16, "the AAD suffix is at most one block")
+        #if Accelerated
+        if let wide = hashKey.wide {
+            // One pass: keystream and hash side by side (same J0 and counters as below).
+            let full = aes.core.scheduleBytes.withUnsafeBytes { schedule in
+                VectorGCM.seal(data.baseAddress ?? UnsafeMutableRawPointer(tag.baseAddress!), count: data.count, aad: aad, aadSuffix: aadSuffix,
+                               nonce: nonce, roundKeys: schedule.baseAddress!, rounds: aes.core.rounds, key: wide)
+            }
+            GCMWords.store((full.high, full.low), prefix: tag.count, into: tag)
+            return
+        }
+        #endif
         // spec: RFC7714-13.1-4 each message's block counter starts at 1 (J0), data from 2
         let j0 = (nonce.high, UInt64(nonce.low) << 32 | 1)
         // spec: RFC7714-10-9 a 32-bit block counter
@@ -71,6 +86,22 @@ public struct AESGCM: Sendable {
         guard (4...16).contains(tag.count) else { throw .invalidTagLength(tag.count) }
         precondition(aadSuffix.count <= 16, "the AAD suffix is at most one block")
         let j0 = (nonce.high, UInt64(nonce.low) << 32 | 1)
+        #if Accelerated
+        if let wide = hashKey.wide {
+            // One pass decrypts while hashing the ciphertext; a tag that does not match puts
+            // the ciphertext back (counter mode is its own inverse) before failing.
+            let full = aes.core.scheduleBytes.withUnsafeBytes { schedule in
+                VectorGCM.open(data.baseAddress ?? UnsafeMutableRawPointer(mutating: tag.baseAddress!), count: data.count, aad: aad, aadSuffix: aadSuffix,
+                               nonce: nonce, roundKeys: schedule.baseAddress!, rounds: aes.core.rounds, key: wide)
+            }
+            guard GCMWords.equals((full.high, full.low), prefixOf: tag) else {
+                var ctr = AESCTR(aes: aes, counter: (j0.0, j0.1 + 1), counterBits: 32)
+                ctr.apply(to: data)
+                throw .authenticationFailed
+            }
+            return
+        }
+        #endif
         let expected = tagWords(j0: j0, aad: aad, aadSuffix: aadSuffix, ciphertext: UnsafeRawBufferPointer(data))
         guard GCMWords.equals(expected, prefixOf: tag) else { throw .authenticationFailed }
         var ctr = AESCTR(aes: aes, counter: (j0.0, j0.1 + 1), counterBits: 32)

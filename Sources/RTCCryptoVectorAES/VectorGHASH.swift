@@ -34,34 +34,14 @@ public enum VectorGHASH {
         var index = 0
         if count >= 8 {
             let reverse = SIMD4<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607, 0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
-            let swap = SIMD4<Int64>(0x0f0e_0d0c_0b0a_0908, 0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908, 0x0706_0504_0302_0100)
-            let polynomial = SIMD4<Int64>(1, Int64(bitPattern: 0xc200_0000_0000_0000), 1, Int64(bitPattern: 0xc200_0000_0000_0000))
-            let zero = _mm256_setzero_si256()
+            let constants = Constants()
             var x = SIMD2<Int64>(Int64(bitPattern: state.low), Int64(bitPattern: state.high))
             var pointer = base
-            // Written with explicit AVX2 operations and reduced in both lanes at once (the
-            // reduction is linear, so the lanes fold after it): with SIMD operators and the
-            // lanes folded first, the compiler scattered the sums over shuffles and spills.
             while index + 8 <= count {
                 @inline(__always) func load(_ pair: Int) -> SIMD4<Int64> {
                     _mm256_shuffle_epi8(pointer.loadUnaligned(fromByteOffset: 32 &* pair, as: SIMD4<Int64>.self), reverse)
                 }
-                let a0 = _mm256_xor_si256(load(0), _mm256_zextsi128_si256(x)), a1 = load(1), a2 = load(2), a3 = load(3)
-                var low = _mm256_xor_si256(_mm256_xor_si256(clmul00(a0, key.h87), clmul00(a1, key.h65)),
-                                           _mm256_xor_si256(clmul00(a2, key.h43), clmul00(a3, key.h21)))
-                let high = _mm256_xor_si256(_mm256_xor_si256(clmul11(a0, key.h87), clmul11(a1, key.h65)),
-                                            _mm256_xor_si256(clmul11(a2, key.h43), clmul11(a3, key.h21)))
-                let middle = _mm256_xor_si256(
-                    _mm256_xor_si256(_mm256_xor_si256(clmul01(a0, key.h87), clmul10(a0, key.h87)),
-                                     _mm256_xor_si256(clmul01(a1, key.h65), clmul10(a1, key.h65))),
-                    _mm256_xor_si256(_mm256_xor_si256(clmul01(a2, key.h43), clmul10(a2, key.h43)),
-                                     _mm256_xor_si256(clmul01(a3, key.h21), clmul10(a3, key.h21))))
-                low = _mm256_xor_si256(low, _mm256_unpacklo_epi64(zero, middle))          // + middle · x⁶⁴
-                let top = _mm256_xor_si256(high, _mm256_unpackhi_epi64(middle, zero))
-                low = _mm256_xor_si256(_mm256_shuffle_epi8(low, swap), clmul10(low, polynomial))
-                low = _mm256_xor_si256(_mm256_shuffle_epi8(low, swap), clmul10(low, polynomial))
-                let reduced = _mm256_xor_si256(low, top)
-                x = _mm_xor_si128(_mm256_castsi256_si128(reduced), reduced.highHalf)
+                x = step(x, load(0), load(1), load(2), load(3), key: key, constants: constants)
                 pointer += 128
                 index += 8
             }
@@ -71,6 +51,37 @@ public enum VectorGHASH {
             HardwareGHASH.absorb(state: &state, key: key.narrow,
                                  blocks: UnsafeRawBufferPointer(start: base + 16 * index, count: 16 * (count - index)))
         }
+    }
+
+    /// The constants of a step, made once per call (static lets would cost a check per use).
+    struct Constants {
+        let swap = SIMD4<Int64>(0x0f0e_0d0c_0b0a_0908, 0x0706_0504_0302_0100, 0x0f0e_0d0c_0b0a_0908, 0x0706_0504_0302_0100)
+        let polynomial = SIMD4<Int64>(1, Int64(bitPattern: 0xc200_0000_0000_0000), 1, Int64(bitPattern: 0xc200_0000_0000_0000))
+        let zero = _mm256_setzero_si256()
+    }
+
+    /// One step: (x ⊕ a₀)·H⁸ ⊕ a₁·H⁷ ⊕ … ⊕ a₇·H¹, reduced, for eight byte-swapped blocks two
+    /// per register. Written with explicit AVX2 operations and reduced in both lanes at once
+    /// (the reduction is linear, so the lanes fold after it): with SIMD operators and the
+    /// lanes folded first, the compiler scattered the sums over shuffles and spills.
+    @inline(__always) static func step(_ x: SIMD2<Int64>, _ b01: SIMD4<Int64>, _ b23: SIMD4<Int64>, _ b45: SIMD4<Int64>, _ b67: SIMD4<Int64>,
+                                       key: VectorGHASHKey, constants: Constants) -> SIMD2<Int64> {
+        let a0 = _mm256_xor_si256(b01, _mm256_zextsi128_si256(x))
+        var low = _mm256_xor_si256(_mm256_xor_si256(clmul00(a0, key.h87), clmul00(b23, key.h65)),
+                                   _mm256_xor_si256(clmul00(b45, key.h43), clmul00(b67, key.h21)))
+        let high = _mm256_xor_si256(_mm256_xor_si256(clmul11(a0, key.h87), clmul11(b23, key.h65)),
+                                    _mm256_xor_si256(clmul11(b45, key.h43), clmul11(b67, key.h21)))
+        let middle = _mm256_xor_si256(
+            _mm256_xor_si256(_mm256_xor_si256(clmul01(a0, key.h87), clmul10(a0, key.h87)),
+                             _mm256_xor_si256(clmul01(b23, key.h65), clmul10(b23, key.h65))),
+            _mm256_xor_si256(_mm256_xor_si256(clmul01(b45, key.h43), clmul10(b45, key.h43)),
+                             _mm256_xor_si256(clmul01(b67, key.h21), clmul10(b67, key.h21))))
+        low = _mm256_xor_si256(low, _mm256_unpacklo_epi64(constants.zero, middle))          // + middle · x⁶⁴
+        let top = _mm256_xor_si256(high, _mm256_unpackhi_epi64(middle, constants.zero))
+        low = _mm256_xor_si256(_mm256_shuffle_epi8(low, constants.swap), clmul10(low, constants.polynomial))
+        low = _mm256_xor_si256(_mm256_shuffle_epi8(low, constants.swap), clmul10(low, constants.polynomial))
+        let reduced = _mm256_xor_si256(low, top)
+        return _mm_xor_si128(_mm256_castsi256_si128(reduced), reduced.highHalf)
     }
 
     // The selector is an immediate, so each form is its own function (the C macro does not import).

@@ -24,7 +24,12 @@ public struct SRTPSession: Sendable {
     private let encryptRTCP: Bool
     private let allowRepeatedTransmission: Bool
     private let maximumStreams: Int
-    private var streams: [UInt32: SRTPStreamState] = [:]
+    /// Per-stream state, in an array (reading a field through a dictionary's values copied
+    /// the whole state on every packet), found by SSRC through `streamSlots`.
+    private var streams: [SRTPStreamState] = []
+    private var streamSlots: [UInt32: Int] = [:]
+    /// The last SSRC looked up and its slot: packets come in runs of one stream.
+    private var lastStream: (ssrc: UInt32, slot: Int)?
     private var initialRolloverCounters: [UInt32: UInt32] = [:]
 
     /// A context whose session keys are derived from `configuration`'s master keys.
@@ -93,18 +98,18 @@ public struct SRTPSession: Sendable {
     /// Sets the rollover counter of stream `ssrc`, as signalling does for a receiver that
     /// joins a session under way (RFC 3711 §3.3.1). A stream not seen yet starts with it.
     public mutating func setRolloverCounter(_ rolloverCounter: UInt32, ssrc: UInt32) {
-        if let slot = streams.index(forKey: ssrc) {
-            streams.values[slot].rtpIndex.reset(rolloverCounter: rolloverCounter)
+        if let slot = streamSlots[ssrc] {
+            streams[slot].rtpIndex.reset(rolloverCounter: rolloverCounter)
         } else {
             initialRolloverCounters[ssrc] = rolloverCounter
         }
     }
 
     /// The rollover counter of stream `ssrc`, if it has been seen.
-    public func rolloverCounter(ssrc: UInt32) -> UInt32? { streams[ssrc]?.rtpIndex.rolloverCounter }
+    public func rolloverCounter(ssrc: UInt32) -> UInt32? { streamSlots[ssrc].map { streams[$0].rtpIndex.rolloverCounter } }
 
     /// The SSRCs this context holds state for.
-    public var streamSSRCs: [UInt32] { Array(streams.keys) }
+    public var streamSSRCs: [UInt32] { Array(streamSlots.keys) }
 
     // MARK: SRTP
 
@@ -165,15 +170,15 @@ public struct SRTPSession: Sendable {
         // spec: RFC3711-3.3.1-2 the ROC follows SEQ's wraps, here through the index estimate
         // spec: RFC7714-13.1-7 processing stops before the 48-bit index cycles back
         // spec: RFC7714-8.4-1 a new master key is needed before (ROC, SEQ) repeats
-        guard let (index, roc) = streams.values[slot].rtpIndex.estimate(header.sequenceNumber) else { throw .keyExhausted(ssrc: header.ssrc) }
+        guard let (index, roc) = streams[slot].rtpIndex.estimate(header.sequenceNumber) else { throw .keyExhausted(ssrc: header.ssrc) }
         if !allowRepeatedTransmission {
             // spec: RFC3711-9.1-1 a keystream (key, index) encrypts once: an index is not protected twice
             // spec: RFC7714-8.4-2 the SRTP implementation itself checks (ROC, SEQ) and SSRC
             // spec: RFC3711-4.1.1-6 so each IV (SSRC, index) under a key is used once
-            switch streams.values[slot].rtpWindow.check(index) {
+            switch streams[slot].rtpWindow.check(index) {
             case .new: break
             case .replayed: throw .replayed(ssrc: header.ssrc, index: index)
-            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams.values[slot].rtpWindow.highest ?? 0)
+            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams[slot].rtpWindow.highest ?? 0)
             }
         }
         // spec: RFC3711-3.3.1-9 no more than 2^48 packets with one key
@@ -199,8 +204,8 @@ public struct SRTPSession: Sendable {
             writeMKI(keys[activeKey].master.mki, into: buffer, at: length + tagLength)
         }
         keys[activeKey].srtpPacketsProtected += 1
-        streams.values[slot].rtpIndex.update(sequence: header.sequenceNumber, guess: roc)
-        streams.values[slot].rtpWindow.accept(index)
+        streams[slot].rtpIndex.update(sequence: header.sequenceNumber, guess: roc)
+        streams[slot].rtpWindow.accept(index)
         return length + rtpOverhead
     }
 
@@ -211,17 +216,17 @@ public struct SRTPSession: Sendable {
         let end = packet.count - rtpOverhead   // end of the RTP packet
         // spec: RFC3711-3.2.3-1 the context is found by SSRC (within this session's addresses)
         let slot = try stream(header.ssrc, create: false)
-        var estimator = slot.map { streams.values[$0].rtpIndex }
+        var estimator = slot.map { streams[$0].rtpIndex }
             ?? SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[header.ssrc] ?? 0)
         guard let (index, roc) = estimator.estimate(header.sequenceNumber) else {
             throw .tooOld(ssrc: header.ssrc, index: UInt64(header.sequenceNumber), highest: 0)
         }
         if let slot {
-            switch streams.values[slot].rtpWindow.check(index) {
+            switch streams[slot].rtpWindow.check(index) {
             case .new: break
             // spec: RFC3711-3.3-3 a replayed packet is discarded
             case .replayed: throw .replayed(ssrc: header.ssrc, index: index)
-            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams.values[slot].rtpWindow.highest ?? 0)
+            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams[slot].rtpWindow.highest ?? 0)
             }
         }
         let mkiStart = profile.isAEAD ? end + tagLength : end
@@ -253,8 +258,8 @@ public struct SRTPSession: Sendable {
         // Only an authentic packet creates a stream or moves ROC, s_l and the replay list.
         let stateSlot = if let slot { slot } else { try insertStream(header.ssrc, estimator: estimator) }
         estimator.update(sequence: header.sequenceNumber, guess: roc)
-        streams.values[stateSlot].rtpIndex = estimator
-        streams.values[stateSlot].rtpWindow.accept(index)
+        streams[stateSlot].rtpIndex = estimator
+        streams[stateSlot].rtpWindow.accept(index)
         return end
     }
 
@@ -314,7 +319,7 @@ public struct SRTPSession: Sendable {
         guard keys[activeKey].srtcpPacketsProtected < 1 << 31 else { throw .keyExhausted(ssrc: ssrc) }
         // spec: RFC3711-3.4-7 the index starts at zero and goes up by one, modulo 2^31, per packet
         // spec: RFC3711-3.4-13 only the sender updates it, after the key's packet count is checked
-        let index = streams.values[slot].nextSRTCPIndex
+        let index = streams[slot].nextSRTCPIndex
         let transform = keys[activeKey].rtcpTransform(index: index)
         // spec: RFC3711-3.4-5 the E flag says whether the packet is encrypted
         // spec: RFC3711-3.4-6 the SRTCP index is 31 bits
@@ -349,7 +354,7 @@ public struct SRTPSession: Sendable {
             writeMKI(mki, into: buffer, at: length + tagLength + 4)
         }
         keys[activeKey].srtcpPacketsProtected += 1
-        streams.values[slot].nextSRTCPIndex = (index + 1) & 0x7fff_ffff
+        streams[slot].nextSRTCPIndex = (index + 1) & 0x7fff_ffff
         return length + rtcpOverhead
     }
 
@@ -377,10 +382,10 @@ public struct SRTPSession: Sendable {
         let slot = try stream(ssrc, create: false)
         // spec: RFC3711-3.3.2-1 replay protection for RTCP as for RTP
         if let slot {
-            switch streams.values[slot].rtcpWindow.check(UInt64(index)) {
+            switch streams[slot].rtcpWindow.check(UInt64(index)) {
             case .new: break
             case .replayed: throw .replayed(ssrc: ssrc, index: UInt64(index))
-            case .tooOld: throw .tooOld(ssrc: ssrc, index: UInt64(index), highest: streams.values[slot].rtcpWindow.highest ?? 0)
+            case .tooOld: throw .tooOld(ssrc: ssrc, index: UInt64(index), highest: streams[slot].rtcpWindow.highest ?? 0)
             }
         }
         let keyIndex = try key(for: UnsafeRawBufferPointer(rebasing: packet[mkiStart..<(mkiStart + mkiLength)]))
@@ -407,26 +412,32 @@ public struct SRTPSession: Sendable {
         let stateSlot = if let slot { slot } else {
             try insertStream(ssrc, estimator: SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[ssrc] ?? 0))
         }
-        streams.values[stateSlot].rtcpWindow.accept(UInt64(index))
+        streams[stateSlot].rtcpWindow.accept(UInt64(index))
         return end
     }
 
     // MARK: Helpers
 
     /// The slot of stream `ssrc`; created (within the limit) when `create` is set.
-    private mutating func stream(_ ssrc: UInt32, create: Bool) throws(SRTPError) -> Dictionary<UInt32, SRTPStreamState>.Index? {
-        if let slot = streams.index(forKey: ssrc) { return slot }
+    private mutating func stream(_ ssrc: UInt32, create: Bool) throws(SRTPError) -> Int? {
+        if let lastStream, lastStream.ssrc == ssrc { return lastStream.slot }
+        if let slot = streamSlots[ssrc] {
+            lastStream = (ssrc, slot)
+            return slot
+        }
         guard create else { return nil }
         return try insertStream(ssrc, estimator: SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[ssrc] ?? 0))
     }
 
-    private mutating func insertStream(_ ssrc: UInt32, estimator: SRTPIndexEstimator) throws(SRTPError) -> Dictionary<UInt32, SRTPStreamState>.Index {
+    private mutating func insertStream(_ ssrc: UInt32, estimator: SRTPIndexEstimator) throws(SRTPError) -> Int {
         guard streams.count < maximumStreams else { throw .tooManyStreams(limit: maximumStreams) }
         // The window size was validated at init.
         let window = try! SRTPReplayWindow(size: replayWindowSize)
         // spec: RFC3711-3.2.1-9 each SSRC keeps its own replay lists and counters
-        streams[ssrc] = SRTPStreamState(rtpIndex: estimator, rtpWindow: window, rtcpWindow: window)
-        return streams.index(forKey: ssrc)!
+        streams.append(SRTPStreamState(rtpIndex: estimator, rtpWindow: window, rtcpWindow: window))
+        streamSlots[ssrc] = streams.count - 1
+        lastStream = (ssrc, streams.count - 1)
+        return streams.count - 1
     }
 
     /// The key a received packet names by its MKI (the only key when MKIs are not used).

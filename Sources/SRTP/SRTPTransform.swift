@@ -2,7 +2,7 @@ import RTCCrypto
 
 /// The cipher and authentication of one direction (SRTP or SRTCP) under one set of session
 /// keys, ready for per-packet use: AES schedules, GHASH key and HMAC states are prepared once.
-struct SRTPTransform: Sendable {
+final class SRTPTransform: Sendable {
     let profile: SRTPProfile
     private let counterMode: AES?
     private let gcm: AESGCM?

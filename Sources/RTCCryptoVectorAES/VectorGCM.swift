@@ -1,0 +1,142 @@
+import _Builtin_intrinsics.intel
+import RTCCryptoAccelerated
+
+/// AES-GCM (SP 800-38D) in one pass with VAES and VPCLMULQDQ: each step makes the keystream
+/// of eight blocks and hashes eight ciphertext blocks, so the AES and carry-less multiply
+/// units work side by side instead of one pass after the other. E(K, J0), the AAD and the
+/// lengths block are done in the same call, for one call per packet or record.
+///
+/// 96-bit nonces only (what SRTP and DTLS use): J0 = nonce ‖ 0³¹ ‖ 1.
+public enum VectorGCM {
+    /// Encrypts `count` bytes at `data` in place and returns the full 16-byte tag as
+    /// big-endian halves. The AAD is `aad` followed by `aadSuffix` (at most 16 bytes).
+    @inline(never)
+    public static func seal(_ data: UnsafeMutableRawPointer, count: Int, aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
+                            nonce: (high: UInt64, low: UInt32), roundKeys: UnsafeRawPointer, rounds: Int,
+                            key: VectorGHASHKey) -> (high: UInt64, low: UInt64) {
+        crypt(data, count: count, aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: roundKeys, rounds: rounds, key: key, sealing: true)
+    }
+
+    /// Decrypts `count` bytes at `data` in place and returns the tag the ciphertext should
+    /// carry. The caller compares it with the received tag and, when they differ, restores
+    /// the ciphertext (counter mode again from inc32(J0)) before reporting the failure, so
+    /// no unauthenticated plaintext is ever handed out.
+    @inline(never)
+    public static func open(_ data: UnsafeMutableRawPointer, count: Int, aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
+                            nonce: (high: UInt64, low: UInt32), roundKeys: UnsafeRawPointer, rounds: Int,
+                            key: VectorGHASHKey) -> (high: UInt64, low: UInt64) {
+        crypt(data, count: count, aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: roundKeys, rounds: rounds, key: key, sealing: false)
+    }
+
+    @inline(__always)
+    static func crypt(_ data: UnsafeMutableRawPointer, count: Int, aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
+                      nonce: (high: UInt64, low: UInt32), roundKeys: UnsafeRawPointer, rounds: Int,
+                      key: VectorGHASHKey, sealing: Bool) -> (high: UInt64, low: UInt64) {
+        withUnsafeTemporaryAllocation(of: SIMD4<Int64>.self, capacity: rounds + 1 + 4) { scratch in
+        let keys = scratch.baseAddress!
+        for round in 0...rounds {
+            let roundKey = roundKeys.loadUnaligned(fromByteOffset: 16 * round, as: SIMD2<Int64>.self)
+            keys[round] = SIMD4(lowHalf: roundKey, highHalf: roundKey)
+        }
+        // Four registers of scratch for the last, partial step.
+        let tail = UnsafeMutableRawPointer(keys + rounds + 1)
+
+        // The AAD first: whole blocks, then its tail joined to the suffix, zero-padded.
+        var state: (high: UInt64, low: UInt64) = (0, 0)
+        let wholeAAD = aad.count / 16 * 16
+        if wholeAAD > 0 {
+            HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(rebasing: aad[0..<wholeAAD]))
+        }
+        let joined = aad.count - wholeAAD + aadSuffix.count
+        if joined > 0 {
+            tail.initializeMemory(as: UInt8.self, repeating: 0, count: 32)
+            if aad.count > wholeAAD { tail.copyMemory(from: aad.baseAddress! + wholeAAD, byteCount: aad.count - wholeAAD) }
+            if !aadSuffix.isEmpty { (tail + (aad.count - wholeAAD)).copyMemory(from: aadSuffix.baseAddress!, byteCount: aadSuffix.count) }
+            HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(start: tail, count: (joined + 15) / 16 * 16))
+        }
+
+        let reverse = SIMD4<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607, 0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
+        let constants = VectorGHASH.Constants()
+        // Counter blocks as little-endian 128-bit lanes (see VectorCounterMode); inc32 wraps
+        // the low 32 bits only. J0 ends in 1, the data starts at 2.
+        let high = Int64(bitPattern: nonce.high)
+        let j0Low = UInt64(nonce.low) << 32 | 1
+        let laneMask = SIMD4<Int64>(0xffff_ffff, -1, 0xffff_ffff, -1)
+        let fixed = Int64(bitPattern: j0Low & 0xffff_ffff_0000_0000)
+        let laneFixed = SIMD4<Int64>(fixed, 0, fixed, 0)
+        var base = SIMD4<Int64>(Int64(bitPattern: j0Low &+ 1), high, Int64(bitPattern: j0Low &+ 1), high)
+        @inline(__always) func counters(_ first: Int64) -> SIMD4<Int64> {
+            let sum = _mm256_add_epi64(base, SIMD4(first, 0, first &+ 1, 0))
+            let blocks = _mm256_or_si256(_mm256_and_si256(sum, laneMask), laneFixed)
+            return _mm256_xor_si256(_mm256_shuffle_epi8(blocks, reverse), keys[0])
+        }
+        @inline(__always) func keystream() -> (SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>) {
+            var b0 = counters(0), b1 = counters(2), b2 = counters(4), b3 = counters(6)
+            base = _mm256_add_epi64(base, SIMD4(8, 0, 8, 0))
+            for round in 1..<rounds {
+                let k = keys[round]
+                b0 = _mm256_aesenc_epi128(b0, k); b1 = _mm256_aesenc_epi128(b1, k)
+                b2 = _mm256_aesenc_epi128(b2, k); b3 = _mm256_aesenc_epi128(b3, k)
+            }
+            let last = keys[rounds]
+            return (_mm256_aesenclast_epi128(b0, last), _mm256_aesenclast_epi128(b1, last),
+                    _mm256_aesenclast_epi128(b2, last), _mm256_aesenclast_epi128(b3, last))
+        }
+
+        // E(K, J0), independent of everything else, so it overlaps the first steps.
+        var mask = _mm_xor_si128(SIMD2<Int64>(Int64(bitPattern: nonce.high.bigEndian), Int64(bitPattern: j0Low.bigEndian)),
+                                 roundKeys.loadUnaligned(as: SIMD2<Int64>.self))
+        for round in 1..<rounds { mask = _mm_aesenc_si128(mask, roundKeys.loadUnaligned(fromByteOffset: 16 * round, as: SIMD2<Int64>.self)) }
+        mask = _mm_aesenclast_si128(mask, roundKeys.loadUnaligned(fromByteOffset: 16 * rounds, as: SIMD2<Int64>.self))
+
+        var x = SIMD2<Int64>(Int64(bitPattern: state.low), Int64(bitPattern: state.high))
+        var pointer = data
+        var remaining = count
+        while remaining >= 128 {
+            let (k0, k1, k2, k3) = keystream()
+            let i0 = pointer.loadUnaligned(as: SIMD4<Int64>.self)
+            let i1 = pointer.loadUnaligned(fromByteOffset: 32, as: SIMD4<Int64>.self)
+            let i2 = pointer.loadUnaligned(fromByteOffset: 64, as: SIMD4<Int64>.self)
+            let i3 = pointer.loadUnaligned(fromByteOffset: 96, as: SIMD4<Int64>.self)
+            let o0 = _mm256_xor_si256(i0, k0), o1 = _mm256_xor_si256(i1, k1)
+            let o2 = _mm256_xor_si256(i2, k2), o3 = _mm256_xor_si256(i3, k3)
+            pointer.storeBytes(of: o0, as: SIMD4<Int64>.self)
+            pointer.storeBytes(of: o1, toByteOffset: 32, as: SIMD4<Int64>.self)
+            pointer.storeBytes(of: o2, toByteOffset: 64, as: SIMD4<Int64>.self)
+            pointer.storeBytes(of: o3, toByteOffset: 96, as: SIMD4<Int64>.self)
+            // The hash always takes the ciphertext: the output when sealing, the input when opening.
+            let (c0, c1, c2, c3) = sealing ? (o0, o1, o2, o3) : (i0, i1, i2, i3)
+            x = VectorGHASH.step(x, _mm256_shuffle_epi8(c0, reverse), _mm256_shuffle_epi8(c1, reverse),
+                                 _mm256_shuffle_epi8(c2, reverse), _mm256_shuffle_epi8(c3, reverse), key: key, constants: constants)
+            pointer += 128
+            remaining -= 128
+        }
+        state = (UInt64(bitPattern: x[1]), UInt64(bitPattern: x[0]))
+
+        if remaining > 0 {
+            // The last one to 127 bytes: one more keystream step into scratch, the ciphertext
+            // zero-padded there for the hash, only `remaining` bytes written back.
+            let (k0, k1, k2, k3) = keystream()
+            tail.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
+            tail.copyMemory(from: pointer, byteCount: remaining)
+            if !sealing {
+                HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(start: tail, count: (remaining + 15) / 16 * 16))
+            }
+            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(as: SIMD4<Int64>.self), k0), as: SIMD4<Int64>.self)
+            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 32, as: SIMD4<Int64>.self), k1), toByteOffset: 32, as: SIMD4<Int64>.self)
+            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 64, as: SIMD4<Int64>.self), k2), toByteOffset: 64, as: SIMD4<Int64>.self)
+            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 96, as: SIMD4<Int64>.self), k3), toByteOffset: 96, as: SIMD4<Int64>.self)
+            pointer.copyMemory(from: tail, byteCount: remaining)
+            if sealing {
+                (tail + remaining).initializeMemory(as: UInt8.self, repeating: 0, count: 128 - remaining)
+                HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(start: tail, count: (remaining + 15) / 16 * 16))
+            }
+        }
+        // The lengths block: bit lengths of the AAD and the text.
+        HardwareGHASH.absorb(state: &state, key: key.narrow,
+                             block: (UInt64(aad.count + aadSuffix.count) &* 8, UInt64(count) &* 8))
+        // mask holds E(K, J0) in memory order: lane 0 is bytes 0–7.
+        return (state.high ^ UInt64(bigEndian: UInt64(bitPattern: mask[0])), state.low ^ UInt64(bigEndian: UInt64(bitPattern: mask[1])))
+        }
+    }
+}
