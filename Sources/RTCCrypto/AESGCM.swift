@@ -87,18 +87,19 @@ public struct AESGCM: Sendable {
         precondition(aadSuffix.count <= 16, "the AAD suffix is at most one block")
         let j0 = (nonce.high, UInt64(nonce.low) << 32 | 1)
         #if Accelerated
-        if let wide = hashKey.wide {
-            // One pass decrypts while hashing the ciphertext; a tag that does not match puts
-            // the ciphertext back (counter mode is its own inverse) before failing.
-            let full = aes.core.scheduleBytes.withUnsafeBytes { schedule in
-                VectorGCM.open(data.baseAddress ?? UnsafeMutableRawPointer(mutating: tag.baseAddress!), count: data.count, aad: aad, aadSuffix: aadSuffix,
-                               nonce: nonce, roundKeys: schedule.baseAddress!, rounds: aes.core.rounds, key: wide)
+        if let wide = hashKey.wide, data.count <= GCMLimits.fusedOpenBytes {
+            // One pass hashes the ciphertext and sets its keystream aside (on the stack);
+            // the data is decrypted only after the tag is found valid.
+            let valid = withUnsafeTemporaryAllocation(byteCount: (data.count + 127) / 128 * 128 + 128, alignment: 32) { keystream in
+                let full = aes.core.scheduleBytes.withUnsafeBytes { schedule in
+                    VectorGCM.open(UnsafeRawPointer(data.baseAddress ?? keystream.baseAddress!), count: data.count, keystream: keystream.baseAddress!,
+                                   aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: schedule.baseAddress!, rounds: aes.core.rounds, key: wide)
+                }
+                guard GCMWords.equals((full.high, full.low), prefixOf: tag) else { return false }
+                if let base = data.baseAddress { VectorGCM.xor(base, keystream: keystream.baseAddress!, count: data.count) }
+                return true
             }
-            guard GCMWords.equals((full.high, full.low), prefixOf: tag) else {
-                var ctr = AESCTR(aes: aes, counter: (j0.0, j0.1 + 1), counterBits: 32)
-                ctr.apply(to: data)
-                throw .authenticationFailed
-            }
+            guard valid else { throw .authenticationFailed }
             return
         }
         #endif
@@ -159,6 +160,13 @@ public struct AESGCM: Sendable {
     }
 }
 
+/// Sizes for the one-pass paths.
+enum GCMLimits {
+    /// The largest text opened in one pass, its keystream held on the stack until the tag is
+    /// checked (larger ones, rare in WebRTC, hash first and decrypt after).
+    static let fusedOpenBytes = 4096
+}
+
 /// inc32 (SP 800-38D §6.2): add one to the last 32 bits of a block.
 enum GCMCounter {
     static func incremented(_ block: [UInt8]) -> [UInt8] {
@@ -182,6 +190,16 @@ enum GCMWords {
 
     /// Whether `tag` equals the first `tag.count` bytes of `value`; time depends on the length only.
     static func equals(_ value: (UInt64, UInt64), prefixOf tag: UnsafeRawBufferPointer) -> Bool {
+        if tag.count == 16 {
+            // The common full tag: two words, the differences folded without a branch.
+            let high = UInt64(bigEndian: tag.loadUnaligned(as: UInt64.self)) ^ value.0
+            let low = UInt64(bigEndian: tag.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) ^ value.1
+            var folded = high | low
+            folded |= folded >> 32
+            folded |= folded >> 16
+            folded |= folded >> 8
+            return ConstantTime.isZero(UInt8(truncatingIfNeeded: folded))
+        }
         var difference: UInt8 = 0
         for i in 0..<tag.count {
             let word = i < 8 ? value.0 : value.1

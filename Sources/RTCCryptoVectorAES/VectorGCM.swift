@@ -3,7 +3,8 @@ import RTCCryptoAccelerated
 
 /// AES-GCM (SP 800-38D) in one pass with VAES and VPCLMULQDQ: each step makes the keystream
 /// of eight blocks and hashes eight ciphertext blocks, so the AES and carry-less multiply
-/// units work side by side instead of one pass after the other. E(K, J0), the AAD and the
+/// units work side by side instead of one pass after the other (opening keeps the keystream
+/// aside until the tag is checked). E(K, J0), the AAD and the
 /// lengths block are done in the same call, for one call per packet or record.
 ///
 /// 96-bit nonces only (what SRTP and DTLS use): J0 = nonce ‖ 0³¹ ‖ 1.
@@ -14,31 +15,52 @@ public enum VectorGCM {
     public static func seal(_ data: UnsafeMutableRawPointer, count: Int, aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
                             nonce: (high: UInt64, low: UInt32), roundKeys: UnsafeRawPointer, rounds: Int,
                             key: VectorGHASHKey) -> (high: UInt64, low: UInt64) {
-        crypt(data, count: count, aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: roundKeys, rounds: rounds, key: key, sealing: true)
+        crypt(data, count: count, aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: roundKeys, rounds: rounds, key: key,
+              sealing: true, keystream: nil)
     }
 
-    /// Decrypts `count` bytes at `data` in place and returns the tag the ciphertext should
-    /// carry. The caller compares it with the received tag and, when they differ, restores
-    /// the ciphertext (counter mode again from inc32(J0)) before reporting the failure, so
-    /// no unauthenticated plaintext is ever handed out.
+    /// Hashes the `count` bytes of ciphertext at `data` and writes their keystream to
+    /// `keystream` (room for `count` rounded up to 128 bytes) in the same pass, without
+    /// touching `data`; returns the tag the ciphertext should carry. Only once the caller has
+    /// found the tag valid does it decrypt, with ``xor(_:keystream:count:)``: RFC 7714 §5.3
+    /// (and SP 800-38D) decrypt nothing before the tag is validated.
     @inline(never)
-    public static func open(_ data: UnsafeMutableRawPointer, count: Int, aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
+    public static func open(_ data: UnsafeRawPointer, count: Int, keystream: UnsafeMutableRawPointer,
+                            aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
                             nonce: (high: UInt64, low: UInt32), roundKeys: UnsafeRawPointer, rounds: Int,
                             key: VectorGHASHKey) -> (high: UInt64, low: UInt64) {
-        crypt(data, count: count, aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: roundKeys, rounds: rounds, key: key, sealing: false)
+        crypt(UnsafeMutableRawPointer(mutating: data), count: count, aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: roundKeys,
+              rounds: rounds, key: key, sealing: false, keystream: keystream)
+    }
+
+    /// XORs `count` bytes of `keystream` into `data`.
+    @inline(never)
+    public static func xor(_ data: UnsafeMutableRawPointer, keystream: UnsafeRawPointer, count: Int) {
+        var offset = 0
+        while offset + 32 <= count {
+            let value = _mm256_xor_si256(data.loadUnaligned(fromByteOffset: offset, as: SIMD4<Int64>.self),
+                                         keystream.loadUnaligned(fromByteOffset: offset, as: SIMD4<Int64>.self))
+            data.storeBytes(of: value, toByteOffset: offset, as: SIMD4<Int64>.self)
+            offset += 32
+        }
+        while offset < count {
+            data.storeBytes(of: data.load(fromByteOffset: offset, as: UInt8.self) ^ keystream.load(fromByteOffset: offset, as: UInt8.self),
+                            toByteOffset: offset, as: UInt8.self)
+            offset += 1
+        }
     }
 
     @inline(__always)
     static func crypt(_ data: UnsafeMutableRawPointer, count: Int, aad: UnsafeRawBufferPointer, aadSuffix: UnsafeRawBufferPointer,
                       nonce: (high: UInt64, low: UInt32), roundKeys: UnsafeRawPointer, rounds: Int,
-                      key: VectorGHASHKey, sealing: Bool) -> (high: UInt64, low: UInt64) {
-        withUnsafeTemporaryAllocation(of: SIMD4<Int64>.self, capacity: rounds + 1 + 4) { scratch in
+                      key: VectorGHASHKey, sealing: Bool, keystream: UnsafeMutableRawPointer?) -> (high: UInt64, low: UInt64) {
+        withUnsafeTemporaryAllocation(of: SIMD4<Int64>.self, capacity: rounds + 1 + 5) { scratch in
         let keys = scratch.baseAddress!
         for round in 0...rounds {
             let roundKey = roundKeys.loadUnaligned(fromByteOffset: 16 * round, as: SIMD2<Int64>.self)
             keys[round] = SIMD4(lowHalf: roundKey, highHalf: roundKey)
         }
-        // Four registers of scratch for the last, partial step.
+        // Five registers of scratch: the last, partial step and the lengths block after it.
         let tail = UnsafeMutableRawPointer(keys + rounds + 1)
 
         // The AAD first: whole blocks, then its tail joined to the suffix, zero-padded.
@@ -70,7 +92,7 @@ public enum VectorGCM {
             let blocks = _mm256_or_si256(_mm256_and_si256(sum, laneMask), laneFixed)
             return _mm256_xor_si256(_mm256_shuffle_epi8(blocks, reverse), keys[0])
         }
-        @inline(__always) func keystream() -> (SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>) {
+        @inline(__always) func nextKeystream() -> (SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>) {
             var b0 = counters(0), b1 = counters(2), b2 = counters(4), b3 = counters(6)
             base = _mm256_add_epi64(base, SIMD4(8, 0, 8, 0))
             for round in 1..<rounds {
@@ -92,49 +114,60 @@ public enum VectorGCM {
         var x = SIMD2<Int64>(Int64(bitPattern: state.low), Int64(bitPattern: state.high))
         var pointer = data
         var remaining = count
+        var output = keystream ?? data
         while remaining >= 128 {
-            let (k0, k1, k2, k3) = keystream()
+            let (k0, k1, k2, k3) = nextKeystream()
             let i0 = pointer.loadUnaligned(as: SIMD4<Int64>.self)
             let i1 = pointer.loadUnaligned(fromByteOffset: 32, as: SIMD4<Int64>.self)
             let i2 = pointer.loadUnaligned(fromByteOffset: 64, as: SIMD4<Int64>.self)
             let i3 = pointer.loadUnaligned(fromByteOffset: 96, as: SIMD4<Int64>.self)
-            let o0 = _mm256_xor_si256(i0, k0), o1 = _mm256_xor_si256(i1, k1)
-            let o2 = _mm256_xor_si256(i2, k2), o3 = _mm256_xor_si256(i3, k3)
-            pointer.storeBytes(of: o0, as: SIMD4<Int64>.self)
-            pointer.storeBytes(of: o1, toByteOffset: 32, as: SIMD4<Int64>.self)
-            pointer.storeBytes(of: o2, toByteOffset: 64, as: SIMD4<Int64>.self)
-            pointer.storeBytes(of: o3, toByteOffset: 96, as: SIMD4<Int64>.self)
-            // The hash always takes the ciphertext: the output when sealing, the input when opening.
+            // Sealing writes the ciphertext over the data and hashes it; opening keeps the
+            // keystream aside and hashes the ciphertext as it is.
+            let o0 = sealing ? _mm256_xor_si256(i0, k0) : k0, o1 = sealing ? _mm256_xor_si256(i1, k1) : k1
+            let o2 = sealing ? _mm256_xor_si256(i2, k2) : k2, o3 = sealing ? _mm256_xor_si256(i3, k3) : k3
+            output.storeBytes(of: o0, as: SIMD4<Int64>.self)
+            output.storeBytes(of: o1, toByteOffset: 32, as: SIMD4<Int64>.self)
+            output.storeBytes(of: o2, toByteOffset: 64, as: SIMD4<Int64>.self)
+            output.storeBytes(of: o3, toByteOffset: 96, as: SIMD4<Int64>.self)
             let (c0, c1, c2, c3) = sealing ? (o0, o1, o2, o3) : (i0, i1, i2, i3)
             x = VectorGHASH.step(x, _mm256_shuffle_epi8(c0, reverse), _mm256_shuffle_epi8(c1, reverse),
                                  _mm256_shuffle_epi8(c2, reverse), _mm256_shuffle_epi8(c3, reverse), key: key, constants: constants)
             pointer += 128
+            output += 128
             remaining -= 128
         }
         state = (UInt64(bitPattern: x[1]), UInt64(bitPattern: x[0]))
 
         if remaining > 0 {
-            // The last one to 127 bytes: one more keystream step into scratch, the ciphertext
-            // zero-padded there for the hash, only `remaining` bytes written back.
-            let (k0, k1, k2, k3) = keystream()
+            // The last one to 127 bytes: one more keystream step, the ciphertext zero-padded
+            // in scratch for the hash.
+            let (k0, k1, k2, k3) = nextKeystream()
             tail.initializeMemory(as: UInt8.self, repeating: 0, count: 128)
             tail.copyMemory(from: pointer, byteCount: remaining)
-            if !sealing {
-                HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(start: tail, count: (remaining + 15) / 16 * 16))
-            }
-            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(as: SIMD4<Int64>.self), k0), as: SIMD4<Int64>.self)
-            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 32, as: SIMD4<Int64>.self), k1), toByteOffset: 32, as: SIMD4<Int64>.self)
-            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 64, as: SIMD4<Int64>.self), k2), toByteOffset: 64, as: SIMD4<Int64>.self)
-            tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 96, as: SIMD4<Int64>.self), k3), toByteOffset: 96, as: SIMD4<Int64>.self)
-            pointer.copyMemory(from: tail, byteCount: remaining)
             if sealing {
+                tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(as: SIMD4<Int64>.self), k0), as: SIMD4<Int64>.self)
+                tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 32, as: SIMD4<Int64>.self), k1), toByteOffset: 32, as: SIMD4<Int64>.self)
+                tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 64, as: SIMD4<Int64>.self), k2), toByteOffset: 64, as: SIMD4<Int64>.self)
+                tail.storeBytes(of: _mm256_xor_si256(tail.loadUnaligned(fromByteOffset: 96, as: SIMD4<Int64>.self), k3), toByteOffset: 96, as: SIMD4<Int64>.self)
+                pointer.copyMemory(from: tail, byteCount: remaining)
                 (tail + remaining).initializeMemory(as: UInt8.self, repeating: 0, count: 128 - remaining)
-                HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(start: tail, count: (remaining + 15) / 16 * 16))
+            } else {
+                // The keystream area has room for the whole step.
+                output.storeBytes(of: k0, as: SIMD4<Int64>.self)
+                output.storeBytes(of: k1, toByteOffset: 32, as: SIMD4<Int64>.self)
+                output.storeBytes(of: k2, toByteOffset: 64, as: SIMD4<Int64>.self)
+                output.storeBytes(of: k3, toByteOffset: 96, as: SIMD4<Int64>.self)
             }
+            // The lengths block (bit lengths of the AAD and the text) follows the padded
+            // tail, so one call hashes both.
+            let padded = (remaining + 15) / 16 * 16
+            (tail + padded).storeBytes(of: (UInt64(aad.count + aadSuffix.count) &* 8).bigEndian, as: UInt64.self)
+            (tail + padded + 8).storeBytes(of: (UInt64(count) &* 8).bigEndian, as: UInt64.self)
+            HardwareGHASH.absorb(state: &state, key: key.narrow, blocks: UnsafeRawBufferPointer(start: tail, count: padded + 16))
+        } else {
+            HardwareGHASH.absorb(state: &state, key: key.narrow,
+                                 block: (UInt64(aad.count + aadSuffix.count) &* 8, UInt64(count) &* 8))
         }
-        // The lengths block: bit lengths of the AAD and the text.
-        HardwareGHASH.absorb(state: &state, key: key.narrow,
-                             block: (UInt64(aad.count + aadSuffix.count) &* 8, UInt64(count) &* 8))
         // mask holds E(K, J0) in memory order: lane 0 is bytes 0–7.
         return (state.high ^ UInt64(bigEndian: UInt64(bitPattern: mask[0])), state.low ^ UInt64(bigEndian: UInt64(bitPattern: mask[1])))
         }
