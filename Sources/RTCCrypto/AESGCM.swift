@@ -90,13 +90,13 @@ public struct AESGCM: Sendable {
         if let wide = hashKey.wide, data.count <= GCMLimits.fusedOpenBytes {
             // One pass hashes the ciphertext and sets its keystream aside (on the stack);
             // the data is decrypted only after the tag is found valid.
-            let valid = withUnsafeTemporaryAllocation(byteCount: (data.count + 127) / 128 * 128 + 128, alignment: 32) { keystream in
+            let valid = GCMLimits.withKeystreamScratch(for: data.count) { keystream in
                 let full = aes.core.scheduleBytes.withUnsafeBytes { schedule in
-                    VectorGCM.open(UnsafeRawPointer(data.baseAddress ?? keystream.baseAddress!), count: data.count, keystream: keystream.baseAddress!,
+                    VectorGCM.open(UnsafeRawPointer(data.baseAddress ?? keystream), count: data.count, keystream: keystream,
                                    aad: aad, aadSuffix: aadSuffix, nonce: nonce, roundKeys: schedule.baseAddress!, rounds: aes.core.rounds, key: wide)
                 }
                 guard GCMWords.equals((full.high, full.low), prefixOf: tag) else { return false }
-                if let base = data.baseAddress { VectorGCM.xor(base, keystream: keystream.baseAddress!, count: data.count) }
+                if let base = data.baseAddress { VectorGCM.xor(base, keystream: keystream, count: data.count) }
                 return true
             }
             guard valid else { throw .authenticationFailed }
@@ -165,6 +165,21 @@ enum GCMLimits {
     /// The largest text opened in one pass, its keystream held on the stack until the tag is
     /// checked (larger ones, rare in WebRTC, hash first and decrypt after).
     static let fusedOpenBytes = 4096
+
+    /// Stack room for the keystream of `count` bytes (at most ``fusedOpenBytes``), rounded up
+    /// to the kernel's 128-byte steps. Fixed-size inline arrays: `withUnsafeTemporaryAllocation`
+    /// goes to the heap above 1 KiB here, and that aligned allocation on every record made the
+    /// allocator grow and trim its heap.
+    static func withKeystreamScratch<R>(for count: Int, _ body: (UnsafeMutableRawPointer) -> R) -> R {
+        if count <= 1280 {
+            var scratch = InlineArray<40, SIMD4<Int64>>(repeating: .zero)
+            var span = scratch.mutableSpan
+            return span.withUnsafeMutableBytes { body($0.baseAddress!) }
+        }
+        var scratch = InlineArray<128, SIMD4<Int64>>(repeating: .zero)
+        var span = scratch.mutableSpan
+        return span.withUnsafeMutableBytes { body($0.baseAddress!) }
+    }
 }
 
 /// inc32 (SP 800-38D §6.2): add one to the last 32 bits of a block.

@@ -65,6 +65,9 @@ struct DTLSBenchmarks {
             while let datagram = client.pollDatagram() { server.receive(datagram, now: .zero) }
             while let datagram = server.pollDatagram() { client.receive(datagram, now: .zero) }
         }
+        // The handshake's events (connected) are taken, so each record's event is the next one.
+        while client.pollEvent() != nil {}
+        while server.pollEvent() != nil {}
         let payload = [UInt8](repeating: 0x5a, count: 1200)
         // Sealing: records are made and dropped (keeping them all would measure page faults).
         let count = 200_000
@@ -75,20 +78,18 @@ struct DTLSBenchmarks {
             sink ^= client.pollDatagram()![20]
         }
         let sealSeconds = Double(DispatchTime.now().uptimeNanoseconds - sealStart) / 1e9
-        // Opening: a batch made beforehand, then received in order.
-        let batch = 20_000
-        var records: [[UInt8]] = []
-        records.reserveCapacity(batch)
-        for _ in 0..<batch {
+        // Opening: each record is received as it is made, as datagrams just read from a socket
+        // are; only the receiving is timed (the clock reads, about 20 ns each, count against us).
+        var openNanoseconds: UInt64 = 0
+        for _ in 0..<count {
             try! client.send(payload)
-            records.append(client.pollDatagram()!)
-        }
-        let openStart = DispatchTime.now().uptimeNanoseconds
-        for record in records {
+            let record = client.pollDatagram()!
+            let openStart = DispatchTime.now().uptimeNanoseconds
             server.receive(record, now: .zero)
-            _ = server.pollEvent()
+            if case .applicationData(let plaintext)? = server.pollEvent() { sink ^= plaintext[0] }
+            openNanoseconds += DispatchTime.now().uptimeNanoseconds - openStart
         }
-        let openSeconds = Double(DispatchTime.now().uptimeNanoseconds - openStart) / 1e9 * Double(count) / Double(batch)
+        let openSeconds = Double(openNanoseconds) / 1e9
         if sink == 0x5a { print("") }
         print(String(format: "Record protection, 1200-byte records: seal %.0f MB/s (%.0fk records/s), open %.0f MB/s (%.0fk records/s)",
                      Double(count * 1200) / sealSeconds / 1e6, Double(count) / sealSeconds / 1e3, Double(count * 1200) / openSeconds / 1e6, Double(count) / openSeconds / 1e3))
