@@ -60,6 +60,74 @@ public struct HMACSHA1Key: Sendable {
         }
     }
 
+    /// Writes HMAC(key, first ‖ firstSuffix) to `firstTag` and HMAC(key, second ‖
+    /// secondSuffix) to `secondTag` (each 1 to 20 bytes; suffixes at most 64 bytes), allocating
+    /// nothing. The same as two ``authenticate(_:suffix:tag:)`` calls; on the SHA-NI path the
+    /// two hashes run side by side, which is where SRTP's batches gain (one SHA-1 is bound by
+    /// the latency of its chain of rounds, not by the hardware's throughput).
+    public func authenticate(_ first: UnsafeRawBufferPointer, suffix firstSuffix: UnsafeRawBufferPointer, tag firstTag: UnsafeMutableRawBufferPointer,
+                             _ second: UnsafeRawBufferPointer, suffix secondSuffix: UnsafeRawBufferPointer, tag secondTag: UnsafeMutableRawBufferPointer) {
+        precondition((1...20).contains(firstTag.count) && (1...20).contains(secondTag.count), "an HMAC-SHA1 tag is 1 to 20 bytes")
+        precondition(firstSuffix.count <= 64 && secondSuffix.count <= 64, "the suffix is at most one block")
+        var firstState = inner, secondState = inner
+        let firstWhole = first.count / 64 * 64, secondWhole = second.count / 64 * 64
+        let common = min(firstWhole, secondWhole)
+        SHA1.compress2(&firstState, UnsafeRawBufferPointer(rebasing: first[0..<common]),
+                       &secondState, UnsafeRawBufferPointer(rebasing: second[0..<common]), backend: backend)
+        SHA1.compress(&firstState, UnsafeRawBufferPointer(rebasing: first[common..<firstWhole]), backend: backend)
+        SHA1.compress(&secondState, UnsafeRawBufferPointer(rebasing: second[common..<secondWhole]), backend: backend)
+        // Tails (at most 63 + 64 + 9 bytes: three blocks each), then the outer blocks.
+        withUnsafeTemporaryAllocation(byteCount: 512, alignment: 16) { scratch in
+            let firstTail = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<192])
+            let secondTail = UnsafeMutableRawBufferPointer(rebasing: scratch[192..<384])
+            let firstBlocks = HMACSHA1Key.padTail(UnsafeRawBufferPointer(rebasing: first[firstWhole...]), suffix: firstSuffix,
+                                                  hashedLength: 64 + first.count + firstSuffix.count, into: firstTail)
+            let secondBlocks = HMACSHA1Key.padTail(UnsafeRawBufferPointer(rebasing: second[secondWhole...]), suffix: secondSuffix,
+                                                   hashedLength: 64 + second.count + secondSuffix.count, into: secondTail)
+            let tails = min(firstBlocks, secondBlocks)
+            SHA1.compress2(&firstState, UnsafeRawBufferPointer(rebasing: firstTail[0..<tails]),
+                           &secondState, UnsafeRawBufferPointer(rebasing: secondTail[0..<tails]), backend: backend)
+            SHA1.compress(&firstState, UnsafeRawBufferPointer(rebasing: firstTail[tails..<firstBlocks]), backend: backend)
+            SHA1.compress(&secondState, UnsafeRawBufferPointer(rebasing: secondTail[tails..<secondBlocks]), backend: backend)
+            // The outer hashes: opad block (precomputed) ‖ inner digest, one block each.
+            let firstOuter = UnsafeMutableRawBufferPointer(rebasing: scratch[384..<448])
+            let secondOuter = UnsafeMutableRawBufferPointer(rebasing: scratch[448..<512])
+            HMACSHA1Key.outerBlock(firstState, into: firstOuter)
+            HMACSHA1Key.outerBlock(secondState, into: secondOuter)
+            var firstResult = outer, secondResult = outer
+            SHA1.compress2(&firstResult, UnsafeRawBufferPointer(firstOuter), &secondResult, UnsafeRawBufferPointer(secondOuter), backend: backend)
+            HMACSHA1Key.storeBigEndian(firstResult, into: firstOuter)
+            HMACSHA1Key.storeBigEndian(secondResult, into: secondOuter)
+            firstTag.copyMemory(from: UnsafeRawBufferPointer(rebasing: firstOuter[0..<firstTag.count]))
+            secondTag.copyMemory(from: UnsafeRawBufferPointer(rebasing: secondOuter[0..<secondTag.count]))
+        }
+    }
+
+    /// `rest ‖ suffix ‖ 0x80 ‖ zeros ‖ 64-bit bit length of everything hashed` into `tail`;
+    /// returns the byte count, whole blocks.
+    private static func padTail(_ rest: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer, hashedLength: Int,
+                                into tail: UnsafeMutableRawBufferPointer) -> Int {
+        if !rest.isEmpty { UnsafeMutableRawBufferPointer(rebasing: tail[0..<rest.count]).copyMemory(from: rest) }
+        var used = rest.count
+        if !suffix.isEmpty {
+            UnsafeMutableRawBufferPointer(rebasing: tail[used..<(used + suffix.count)]).copyMemory(from: suffix)
+            used += suffix.count
+        }
+        let length = (used + 9 + 63) / 64 * 64
+        UnsafeMutableRawBufferPointer(rebasing: tail[used..<length]).initializeMemory(as: UInt8.self, repeating: 0)
+        tail[used] = 0x80
+        tail.storeBytes(of: (UInt64(hashedLength) * 8).bigEndian, toByteOffset: length - 8, as: UInt64.self)
+        return length
+    }
+
+    /// The outer hash's one block: the inner digest, padded (after the 64-byte opad block).
+    private static func outerBlock(_ digest: State, into block: UnsafeMutableRawBufferPointer) {
+        block.initializeMemory(as: UInt8.self, repeating: 0)
+        storeBigEndian(digest, into: block)
+        block[20] = 0x80
+        block.storeBytes(of: UInt64(8 * (64 + 20)).bigEndian, toByteOffset: 56, as: UInt64.self)
+    }
+
     /// Whether `tag` (4 to 20 bytes) is the HMAC of `message ‖ suffix`, compared in constant
     /// time. Shorter tags are refused.
     public func verify(_ tag: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer,

@@ -80,6 +80,23 @@ public struct SHA1: HashFunction {
         }
     }
 
+    /// Compresses two equally long runs of blocks into two states. On the SHA-NI path the two
+    /// run interleaved, nearly twice as fast as one after the other.
+    static func compress2(_ first: inout State, _ firstBlocks: UnsafeRawBufferPointer,
+                          _ second: inout State, _ secondBlocks: UnsafeRawBufferPointer, backend: CryptoBackend) {
+        precondition(firstBlocks.count == secondBlocks.count, "two runs of the same length")
+        guard !firstBlocks.isEmpty else { return }
+        #if Accelerated
+        if resolved(backend) == .hardware {
+            HardwareSHA1.compress2(&first, firstBlocks.baseAddress!, &second, secondBlocks.baseAddress!,
+                                   blockCount: firstBlocks.count / 64)
+            return
+        }
+        #endif
+        compress(&first, firstBlocks, backend: backend)
+        compress(&second, secondBlocks, backend: backend)
+    }
+
     /// The portable compression function (FIPS 180-4 §6.1.2) on one 64-byte block. The
     /// message schedule lives in a 16-word ring (W[t] overwrites W[t − 16]); the rounds go five
     /// at a time with the roles of a…e rotating through the variables instead of the values

@@ -78,3 +78,12 @@ public enum SRTPConfigurationError: Error, Equatable, Sendable, CustomStringConv
         }
     }
 }
+
+/// A batch operation stopped at one packet: those before it are done, it and those after it
+/// are left as they were.
+public struct SRTPBatchError: Error, Equatable, Sendable {
+    /// The position of the packet that failed.
+    public let index: Int
+    /// Why it failed.
+    public let error: SRTPError
+}

@@ -15,11 +15,11 @@ public struct SRTPSession: Sendable {
     /// Bytes protection adds to an RTCP packet (E flag and index, MKI, tag).
     public let rtcpOverhead: Int
     /// Counts of packets and failures, for monitoring.
-    public private(set) var statistics = SRTPStatistics()
+    public internal(set) var statistics = SRTPStatistics()
 
     private var keys: [SRTPKeyMaterial]
     private var activeKey = 0
-    private let mkiLength: Int
+    let mkiLength: Int
     private let replayWindowSize: Int
     private let encryptRTCP: Bool
     private let allowRepeatedTransmission: Bool
@@ -159,6 +159,28 @@ public struct SRTPSession: Sendable {
 
     // spec: RFC3711-3.3-1 the sender's steps: index, keys, encryption, MKI, tag
     private mutating func protectRTPCore(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        let (protectedLength, pending) = try protectRTPCore(buffer, length: length, deferringTag: false)
+        assert(pending == nil)
+        return protectedLength
+    }
+
+    /// An HMAC tag a protected packet still needs (``protectRTPCore(_:length:deferringTag:)``
+    /// leaves it for the batch path, which computes two at once).
+    struct PendingTag {
+        let transform: SRTPTransform
+        /// The authenticated portion: the packet's first `length` bytes.
+        let length: Int
+        let rolloverCounter: UInt32
+        /// Where the tag goes.
+        let tagOffset: Int
+        let tagLength: Int
+    }
+
+    /// The whole protection of one packet except, when `deferringTag` and the profile is
+    /// AES-CM or NULL, its HMAC tag, which is returned for the caller to write. Every check
+    /// and state update is done here, so a deferred tag cannot fail.
+    mutating func protectRTPCore(_ buffer: UnsafeMutableRawBufferPointer, length: Int, deferringTag: Bool) throws(SRTPError)
+        -> (length: Int, pending: PendingTag?) {
         precondition(length >= 0 && length <= buffer.count, "length is within the buffer")
         let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(rebasing: buffer[0..<length]), trailer: 0)
         guard buffer.count >= length + rtpOverhead else { throw .bufferTooSmall(needed: length + rtpOverhead, capacity: buffer.count) }
@@ -185,15 +207,20 @@ public struct SRTPSession: Sendable {
         guard keys[activeKey].srtpPacketsProtected < 1 << 48 else { throw .keyExhausted(ssrc: header.ssrc) }
         let transform = keys[activeKey].rtpTransform(index: index)
         let tagLength = profile.srtpTagLength
+        var pending: PendingTag?
         switch profile.cipher {
         case .aesCounterMode, .null:
             // spec: RFC3711-3.1-9 encrypt first, then authenticate
             transform.applyKeystream(ssrc: header.ssrc, index: index, to: UnsafeMutableRawBufferPointer(rebasing: buffer[header.length..<length]))
             writeMKI(keys[activeKey].master.mki, into: buffer, at: length)
-            // spec: RFC3711-4.2-1 M = Authenticated Portion || ROC
-            withUnsafeBytes(of: roc.bigEndian) { rocBytes in
-                transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), suffix: rocBytes,
-                                       tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(length + mkiLength)..<(length + mkiLength + tagLength)]))
+            if deferringTag {
+                pending = PendingTag(transform: transform, length: length, rolloverCounter: roc, tagOffset: length + mkiLength, tagLength: tagLength)
+            } else {
+                // spec: RFC3711-4.2-1 M = Authenticated Portion || ROC
+                withUnsafeBytes(of: roc.bigEndian) { rocBytes in
+                    transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), suffix: rocBytes,
+                                           tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(length + mkiLength)..<(length + mkiLength + tagLength)]))
+                }
             }
         case .aesGCM:
             // spec: RFC7714-8.2-1 every SRTP packet is both encrypted and authenticated
@@ -206,21 +233,62 @@ public struct SRTPSession: Sendable {
         keys[activeKey].srtpPacketsProtected += 1
         streams[slot].rtpIndex.update(sequence: header.sequenceNumber, guess: roc)
         streams[slot].rtpWindow.accept(index)
-        return length + rtpOverhead
+        return (length + rtpOverhead, pending)
     }
 
     // spec: RFC3711-3.3-2 the receiver's steps: index estimate, replay check, keys, authentication, decryption, updates
-    private mutating func unprotectRTPCore(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
-        let tagLength = profile.srtpTagLength
+    mutating func unprotectRTPCore(_ packet: UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int {
+        let received = try prepareUnprotect(packet, after: nil)
+        switch profile.cipher {
+        case .aesCounterMode, .null:
+            let tagStart = received.end + mkiLength
+            let authentic = withUnsafeBytes(of: received.rolloverCounter.bigEndian) { rocBytes in
+                received.transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + profile.srtpTagLength)]),
+                                          message: UnsafeRawBufferPointer(rebasing: packet[0..<received.end]), suffix: rocBytes)
+            }
+            return try finishUnprotect(received, packet, authentic: authentic)
+        case .aesGCM:
+            let tagLength = profile.srtpTagLength
+            let nonce = received.transform.gcmNonce(ssrc: received.header.ssrc, srtpIndex: received.index)
+            // spec: RFC7714-5.3-1 the AEAD tag is checked before anything else is done
+            // spec: RFC7714-5.3-3 nothing is decrypted before the tag is valid
+            // spec: RFC7714-5.3-2 so nothing of a forged packet reaches the caller
+            let authentic = received.transform.open(UnsafeMutableRawBufferPointer(rebasing: packet[received.header.length..<received.end]), nonce: nonce,
+                                                    aad: UnsafeRawBufferPointer(rebasing: packet[0..<received.header.length]),
+                                                    aadSuffix: UnsafeRawBufferPointer(start: nil, count: 0),
+                                                    tag: UnsafeRawBufferPointer(rebasing: packet[received.end..<(received.end + tagLength)]))
+            return try finishUnprotect(received, packet, authentic: authentic)
+        }
+    }
+
+    /// What receiving an SRTP packet has worked out before its tag is checked.
+    struct ReceivedPacket {
+        let header: RTPHeaderSpan
+        /// The end of the RTP packet (where MKI and tag start).
+        let end: Int
+        /// The stream's estimator as it will be once this packet is accepted.
+        let estimator: SRTPIndexEstimator
+        let index: UInt64
+        let rolloverCounter: UInt32
+        let transform: SRTPTransform
+    }
+
+    /// The receiver's steps up to the tag check, changing nothing. `earlier` is a packet of
+    /// the same batch that comes first and is assumed accepted (the two tags are checked
+    /// together; if the earlier one fails, this packet is prepared again without it).
+    mutating func prepareUnprotect(_ packet: UnsafeMutableRawBufferPointer, after earlier: ReceivedPacket?) throws(SRTPError) -> ReceivedPacket {
         let header = try RTPHeaderSpan(rtp: UnsafeRawBufferPointer(packet), trailer: rtpOverhead)
         let end = packet.count - rtpOverhead   // end of the RTP packet
         // spec: RFC3711-3.2.3-1 the context is found by SSRC (within this session's addresses)
         let slot = try stream(header.ssrc, create: false)
-        var estimator = slot.map { streams[$0].rtpIndex }
-            ?? SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[header.ssrc] ?? 0)
+        let sameStream = earlier.map { $0.header.ssrc == header.ssrc } ?? false
+        var estimator = if sameStream, let earlier { earlier.estimator } else {
+            slot.map { streams[$0].rtpIndex } ?? SRTPIndexEstimator(rolloverCounter: initialRolloverCounters[header.ssrc] ?? 0)
+        }
         guard let (index, roc) = estimator.estimate(header.sequenceNumber) else {
             throw .tooOld(ssrc: header.ssrc, index: UInt64(header.sequenceNumber), highest: 0)
         }
+        if sameStream, let earlier, earlier.index == index { throw .replayed(ssrc: header.ssrc, index: index) }
         if let slot {
             switch streams[slot].rtpWindow.check(index) {
             case .new: break
@@ -229,38 +297,40 @@ public struct SRTPSession: Sendable {
             case .tooOld: throw .tooOld(ssrc: header.ssrc, index: index, highest: streams[slot].rtpWindow.highest ?? 0)
             }
         }
-        let mkiStart = profile.isAEAD ? end + tagLength : end
+        let mkiStart = profile.isAEAD ? end + profile.srtpTagLength : end
         let keyIndex = try key(for: UnsafeRawBufferPointer(rebasing: packet[mkiStart..<(mkiStart + mkiLength)]))
         let transform = keys[keyIndex].rtpTransform(index: index)
-        switch profile.cipher {
-        case .aesCounterMode, .null:
-            let tagStart = end + mkiLength
-            let authentic = withUnsafeBytes(of: roc.bigEndian) { rocBytes in
-                transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + tagLength)]),
-                                 message: UnsafeRawBufferPointer(rebasing: packet[0..<end]), suffix: rocBytes)
+        estimator.update(sequence: header.sequenceNumber, guess: roc)
+        return ReceivedPacket(header: header, end: end, estimator: estimator, index: index, rolloverCounter: roc, transform: transform)
+    }
+
+    /// The receiver's steps after the tag check: decryption (AES-CM; GCM is opened with its
+    /// check) and the state updates, only for an authentic packet. Returns the RTP length.
+    mutating func finishUnprotect(_ received: ReceivedPacket, _ packet: UnsafeMutableRawBufferPointer, authentic: Bool) throws(SRTPError) -> Int {
+        let header = received.header
+        // spec: RFC3711-4.2-3 unequal tags: AUTHENTICATION FAILURE
+        // spec: RFC3711-3.3-4 and the packet is discarded
+        guard authentic else { throw .authenticationFailed(ssrc: header.ssrc, index: received.index) }
+        // An earlier packet of a batch may have created the stream or moved its window since
+        // this one was prepared.
+        let slot = try stream(header.ssrc, create: false)
+        if let slot {
+            switch streams[slot].rtpWindow.check(received.index) {
+            case .new: break
+            case .replayed: throw .replayed(ssrc: header.ssrc, index: received.index)
+            case .tooOld: throw .tooOld(ssrc: header.ssrc, index: received.index, highest: streams[slot].rtpWindow.highest ?? 0)
             }
-            // spec: RFC3711-4.2-3 unequal tags: AUTHENTICATION FAILURE
-            // spec: RFC3711-3.3-4 and the packet is discarded
-            guard authentic else { throw .authenticationFailed(ssrc: header.ssrc, index: index) }
+        }
+        if profile.cipher != .aesGCM {
             // spec: RFC3711-3.1-9 the receiver authenticates, then decrypts
-            transform.applyKeystream(ssrc: header.ssrc, index: index, to: UnsafeMutableRawBufferPointer(rebasing: packet[header.length..<end]))
-        case .aesGCM:
-            let nonce = transform.gcmNonce(ssrc: header.ssrc, srtpIndex: index)
-            // spec: RFC7714-5.3-1 the AEAD tag is checked before anything else is done
-            // spec: RFC7714-5.3-3 nothing is decrypted before the tag is valid
-            // spec: RFC7714-5.3-2 so nothing of a forged packet reaches the caller
-            let authentic = transform.open(UnsafeMutableRawBufferPointer(rebasing: packet[header.length..<end]), nonce: nonce,
-                                           aad: UnsafeRawBufferPointer(rebasing: packet[0..<header.length]),
-                                           aadSuffix: UnsafeRawBufferPointer(start: nil, count: 0),
-                                           tag: UnsafeRawBufferPointer(rebasing: packet[end..<(end + tagLength)]))
-            guard authentic else { throw .authenticationFailed(ssrc: header.ssrc, index: index) }
+            received.transform.applyKeystream(ssrc: header.ssrc, index: received.index,
+                                              to: UnsafeMutableRawBufferPointer(rebasing: packet[header.length..<received.end]))
         }
         // Only an authentic packet creates a stream or moves ROC, s_l and the replay list.
-        let stateSlot = if let slot { slot } else { try insertStream(header.ssrc, estimator: estimator) }
-        estimator.update(sequence: header.sequenceNumber, guess: roc)
-        streams[stateSlot].rtpIndex = estimator
-        streams[stateSlot].rtpWindow.accept(index)
-        return end
+        let stateSlot = if let slot { slot } else { try insertStream(header.ssrc, estimator: received.estimator) }
+        streams[stateSlot].rtpIndex = received.estimator
+        streams[stateSlot].rtpWindow.accept(received.index)
+        return received.end
     }
 
     // MARK: SRTCP

@@ -72,6 +72,18 @@ final class SRTPTransform: Sendable {
         hmac?.authenticate(message, suffix: suffix, tag: tag)
     }
 
+    /// Whether this transform authenticates with HMAC-SHA1 (AES-CM and NULL profiles).
+    var usesHMAC: Bool { hmac != nil }
+
+    /// ``authenticate(_:suffix:tag:)`` for two packets under this transform at once (the two
+    /// SHA-1 computations interleaved).
+    func authenticate(_ first: UnsafeRawBufferPointer, suffix firstSuffix: UnsafeRawBufferPointer, tag firstTag: UnsafeMutableRawBufferPointer,
+                      _ second: UnsafeRawBufferPointer, suffix secondSuffix: UnsafeRawBufferPointer, tag secondTag: UnsafeMutableRawBufferPointer) {
+        // spec: RFC3711-4.2.1-2 the tag is HMAC(k_a, M)
+        // spec: RFC3711-4.2.1-3 truncated to the n_tag left-most bits
+        hmac?.authenticate(first, suffix: firstSuffix, tag: firstTag, second, suffix: secondSuffix, tag: secondTag)
+    }
+
     /// Whether `tag` authenticates `message ‖ suffix` (constant time).
     func verify(_ tag: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer, suffix: UnsafeRawBufferPointer) -> Bool {
         hmac?.verify(tag, for: message, suffix: suffix) ?? false

@@ -6,6 +6,33 @@ import Testing
 /// The precomputed-pad HMAC-SHA1 key against the general ``HMAC``, in every piece layout the
 /// allocation-free forms accept: head ‖ message ‖ suffix.
 @Suite struct HMACSHA1KeyTests {
+    /// Two tags at once (interleaved SHA-1 on SHA-NI) equal the general HMAC of each message,
+    /// for pairs of equal and of different lengths and suffixes, including tails of one, two
+    /// and three blocks.
+    @Test(arguments: CryptoBackend.available(for: .sha))
+    func pairsAgreeWithHMAC(backend: CryptoBackend) {
+        var rng = SeededGenerator(seed: 0x9a12)
+        let lengths = [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1212, 1216, 1300]
+        let key = rng.bytes(20)
+        let prepared = HMACSHA1Key(key: key, backend: backend)
+        for first in lengths {
+            for second in lengths {
+                let a = rng.bytes(first), b = rng.bytes(second)
+                let suffixA = rng.bytes(first % 3 == 0 ? 4 : 64), suffixB = rng.bytes(second % 2 == 0 ? 0 : 4)
+                var tagA = [UInt8](repeating: 0, count: 20), tagB = [UInt8](repeating: 0, count: 10)
+                a.withUnsafeBytes { a in b.withUnsafeBytes { b in
+                    suffixA.withUnsafeBytes { sa in suffixB.withUnsafeBytes { sb in
+                        tagA.withUnsafeMutableBytes { ta in tagB.withUnsafeMutableBytes { tb in
+                            prepared.authenticate(a, suffix: sa, tag: ta, b, suffix: sb, tag: tb)
+                        } }
+                    } }
+                } }
+                #expect(tagA == HMAC<SHA1>.authenticate(a + suffixA, key: key), "\(backend) \(first)/\(second)")
+                #expect(tagB == Array(HMAC<SHA1>.authenticate(b + suffixB, key: key).prefix(10)), "\(backend) \(first)/\(second)")
+            }
+        }
+    }
+
     @Test(arguments: CryptoBackend.available(for: .sha))
     func headMessageSuffixAgreesWithHMAC(backend: CryptoBackend) {
         var rng = SeededGenerator(seed: 5769)
