@@ -3,7 +3,7 @@ import RTCCryptoAccelerated
 #endif
 
 /// An AES key (FIPS 197), ready to encrypt blocks. Constant-time on both paths: the portable
-/// core is bit-sliced (see ``BitslicedAES``), four blocks at a time; the hardware path uses
+/// core is bit-sliced (see ``BitslicedAES``), sixteen blocks at a time; the hardware path uses
 /// AES-NI when the package is built with the `Accelerated` trait and the CPU has it.
 ///
 /// Only the forward cipher is provided: CTR and GCM, the modes WebRTC uses (SRTP, DTLS
@@ -53,24 +53,23 @@ public struct AES: Sendable {
             return
         }
         #endif
-        var offset = 0
-        while offset + 64 <= input.count {
-            var q = BitslicedAES.slice(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + 64)]))
-            core.encrypt(&q)
-            BitslicedAES.unslice(q, into: UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + 64)]))
-            offset += 64
-        }
-        guard offset < input.count else { return }
-        // The last one to three blocks, through a zero-padded stack buffer (no heap per call).
-        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { chunk in
-            let take = input.count - offset
-            chunk.initializeMemory(as: UInt8.self, repeating: 0)
-            chunk.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[offset...]))
-            var q = BitslicedAES.slice(UnsafeRawBufferPointer(chunk))
-            core.encrypt(&q)
-            BitslicedAES.unslice(q, into: chunk)
-            UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + take)])
-                .copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk[0..<take]))
+        // Sixteen blocks per pass, as 32 little-endian words in a stack buffer (no heap per call);
+        // a short last pass is padded with zero blocks.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: BitslicedAES.batchWordCount) { buffer in
+            let words = buffer.baseAddress!
+            var offset = 0
+            while offset < input.count {
+                let wordCount = min(BitslicedAES.batchByteCount, input.count - offset) / 8
+                for m in 0..<BitslicedAES.batchWordCount {
+                    words[m] = m < wordCount
+                        ? UInt64(littleEndian: input.loadUnaligned(fromByteOffset: offset + 8 * m, as: UInt64.self)) : 0
+                }
+                core.encrypt(words: words)
+                for m in 0..<wordCount {
+                    output.storeBytes(of: words[m].littleEndian, toByteOffset: offset + 8 * m, as: UInt64.self)
+                }
+                offset += 8 * wordCount
+            }
         }
     }
 }

@@ -1,18 +1,41 @@
-/// A constant-time AES core: four blocks at a time in bit-sliced form.
+/// A constant-time AES core: sixteen blocks at a time in bit-sliced form.
 ///
-/// The 64 bytes of four blocks are held as eight 64-bit words, one per bit position: bit `j`
-/// of plane `b` is bit `b` of byte `j` (byte `j` belongs to block `j / 16`, column-major
-/// position `j % 16`). SubBytes is then a Boolean circuit evaluated on whole words, so no
-/// table is indexed by secret data and no branch depends on it; ShiftRows and MixColumns are
-/// fixed bit permutations and XORs.
+/// The 256 bytes of sixteen blocks are held as eight bit planes, one per bit position of a
+/// byte (plane 0 holds the least significant bit). A plane is a `SIMD4<UInt64>`: each of its
+/// four 64-bit lanes holds one row of the AES state (FIPS 197 §3.4) for all sixteen blocks,
+/// as four 16-bit groups, one per column, each with one bit per block. SubBytes is then a
+/// Boolean circuit evaluated on whole planes, so no table is indexed by secret data and no
+/// branch depends on it; ShiftRows permutes the 16-bit groups inside a lane and MixColumns
+/// combines lanes (rows), both fixed permutations and XORs.
+///
+/// The vector type is plain Swift (no intrinsics); the compiler lowers it to whatever the
+/// target has (two SSE2 registers per plane on baseline x86-64, NEON on ARM).
+///
+/// Layout in detail, chosen so that slicing is five bit-matrix swaps (see ``transpose(_:)``):
+/// - lane ℓ holds row `[0, 2, 1, 3][ℓ]`;
+/// - within a lane, 16-bit group `g` holds column `[0, 2, 1, 3][g]`;
+/// - within a group, bit `j` belongs to block `2·(j & 7) + (j >> 3)` (any fixed order of the
+///   blocks would do: blocks never mix, and ``transpose(_:)`` is its own inverse).
 struct BitslicedAES: Sendable {
-    /// Eight bit planes.
-    typealias Planes = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    /// One bit plane of sixteen blocks.
+    typealias Plane = SIMD4<UInt64>
+    /// Eight bit planes; `.0` holds the least significant bit of every byte.
+    typealias Planes = (Plane, Plane, Plane, Plane, Plane, Plane, Plane, Plane)
 
-    /// Round keys, bit-sliced and repeated in each of the four block lanes.
-    let roundKeys: [Planes]
+    /// Blocks processed by one evaluation of the circuit.
+    static let batchBlockCount = 16
+    /// Bytes processed by one evaluation of the circuit.
+    static let batchByteCount = 256
+    /// 64-bit words in a batch.
+    static let batchWordCount = 32
+
+    /// Round keys, bit-sliced and repeated in every block: eight planes per round, rounds + 1
+    /// rounds. Sliced once here so that encryption never re-slices them.
+    let roundKeys: [Plane]
     /// The same schedule as bytes, (rounds + 1) × 16 in FIPS 197 order, for the AES-NI path.
     let scheduleBytes: [UInt8]
+    /// Nr: 10, 12 or 14.
+    let rounds: Int
 
     /// Expands a 16-, 24- or 32-byte key (FIPS 197 §5.2).
     init(key: [UInt8]) {
@@ -35,29 +58,27 @@ struct BitslicedAES: Sendable {
             }
             words.append(words[i - nk] ^ temp)
         }
-        var keys: [Planes] = []
         var schedule: [UInt8] = []
         for word in words { schedule.appendBigEndian(word) }
         scheduleBytes = schedule
+        self.rounds = rounds
+        var keys: [Plane] = []
+        keys.reserveCapacity(8 * (rounds + 1))
         for round in 0...rounds {
-            var block = [UInt8](repeating: 0, count: 64)
-            for column in 0..<4 {
-                let word = words[4 * round + column]
-                for row in 0..<4 {
-                    let byte = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * row))
-                    for lane in 0..<4 { block[16 * lane + 4 * column + row] = byte }
-                }
+            // The round key in each of the sixteen blocks, then sliced like data.
+            var batch = [UInt8](repeating: 0, count: BitslicedAES.batchByteCount)
+            for block in 0..<BitslicedAES.batchBlockCount {
+                for i in 0..<16 { batch[16 * block + i] = schedule[16 * round + i] }
             }
-            keys.append(BitslicedAES.slice(block))
+            let q = BitslicedAES.slice(batch)
+            keys += [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7]
         }
         roundKeys = keys
     }
 
-    var rounds: Int { roundKeys.count - 1 }
-
     /// S-box applied to each byte of a word, through the circuit (the key is secret too).
     static func subWord(_ word: UInt32) -> UInt32 {
-        var bytes = [UInt8](repeating: 0, count: 64)
+        var bytes = [UInt8](repeating: 0, count: batchByteCount)
         for i in 0..<4 { bytes[i] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * i)) }
         var planes = slice(bytes)
         subBytes(&planes)
@@ -65,124 +86,177 @@ struct BitslicedAES: Sendable {
         return UInt32(out[0]) << 24 | UInt32(out[1]) << 16 | UInt32(out[2]) << 8 | UInt32(out[3])
     }
 
-    /// Encrypts four blocks (64 bytes, bit-sliced) in place.
+    /// Encrypts sixteen blocks held as 32 words in place. Word `2k` holds bytes 0…7 of block
+    /// `k` and word `2k + 1` bytes 8…15, each read as a little-endian integer (what a plain
+    /// load gives on a little-endian machine). Allocates nothing.
+    func encrypt(words: UnsafeMutablePointer<UInt64>) {
+        BitslicedAES.transpose(words)
+        let raw = UnsafeMutableRawPointer(words)
+        var q: Planes = (raw.loadUnaligned(as: Plane.self), raw.loadUnaligned(fromByteOffset: 32, as: Plane.self),
+                         raw.loadUnaligned(fromByteOffset: 64, as: Plane.self), raw.loadUnaligned(fromByteOffset: 96, as: Plane.self),
+                         raw.loadUnaligned(fromByteOffset: 128, as: Plane.self), raw.loadUnaligned(fromByteOffset: 160, as: Plane.self),
+                         raw.loadUnaligned(fromByteOffset: 192, as: Plane.self), raw.loadUnaligned(fromByteOffset: 224, as: Plane.self))
+        encrypt(&q)
+        raw.storeBytes(of: q.0, as: Plane.self)
+        raw.storeBytes(of: q.1, toByteOffset: 32, as: Plane.self)
+        raw.storeBytes(of: q.2, toByteOffset: 64, as: Plane.self)
+        raw.storeBytes(of: q.3, toByteOffset: 96, as: Plane.self)
+        raw.storeBytes(of: q.4, toByteOffset: 128, as: Plane.self)
+        raw.storeBytes(of: q.5, toByteOffset: 160, as: Plane.self)
+        raw.storeBytes(of: q.6, toByteOffset: 192, as: Plane.self)
+        raw.storeBytes(of: q.7, toByteOffset: 224, as: Plane.self)
+        BitslicedAES.transpose(words)
+    }
+
+    /// Encrypts sixteen bit-sliced blocks in place.
     func encrypt(_ q: inout Planes) {
         roundKeys.withUnsafeBufferPointer { keys in
-            BitslicedAES.addRoundKey(&q, keys[0])
-            for round in 1..<keys.count {
+            let keys = keys.baseAddress!
+            BitslicedAES.addRoundKey(&q, keys)
+            for round in 1..<rounds {
                 BitslicedAES.subBytes(&q)
                 BitslicedAES.shiftRows(&q)
-                if round != keys.count - 1 { BitslicedAES.mixColumns(&q) }
-                BitslicedAES.addRoundKey(&q, keys[round])
+                BitslicedAES.mixColumns(&q)
+                BitslicedAES.addRoundKey(&q, keys + 8 * round)
             }
+            BitslicedAES.subBytes(&q)
+            BitslicedAES.shiftRows(&q)
+            BitslicedAES.addRoundKey(&q, keys + 8 * rounds)
         }
     }
 
     // MARK: - Layout
 
-    /// The transpose of an 8×8 bit matrix held in a word (row `r` = byte `r`).
-    @inline(__always) static func transpose8x8(_ x: UInt64) -> UInt64 {
-        var x = x
-        var t = (x ^ (x >> 7)) & 0x00aa_00aa_00aa_00aa; x ^= t ^ (t << 7)
-        t = (x ^ (x >> 14)) & 0x0000_cccc_0000_cccc; x ^= t ^ (t << 14)
-        t = (x ^ (x >> 28)) & 0x0000_0000_f0f0_f0f0; x ^= t ^ (t << 28)
-        return x
+    /// Exchanges the bits of `x0` at positions with bit `log2(shift)` set with the bits of
+    /// `x1` `shift` places lower (`mask` marks those lower positions): a transposition of
+    /// two index bits, one inside the word and one choosing between the words.
+    @inline(__always) static func swapMove(_ x0: inout UInt64, _ x1: inout UInt64, shift: UInt64, mask: UInt64) {
+        let t = ((x0 &>> shift) ^ x1) & mask
+        x1 ^= t
+        x0 ^= t &<< shift
     }
 
-    /// 64 bytes → eight bit planes.
-    static func slice(_ bytes: UnsafeRawBufferPointer) -> Planes {
-        var q: Planes = (0, 0, 0, 0, 0, 0, 0, 0)
-        for k in 0..<8 {
-            let t = transpose8x8(bytes.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian)
-            // Byte b of t holds bit b of the eight bytes 8k…8k+7; it becomes byte k of plane b.
-            let shift = UInt64(8 * k)
-            q.0 |= (t & 0xff) << shift
-            q.1 |= ((t >> 8) & 0xff) << shift
-            q.2 |= ((t >> 16) & 0xff) << shift
-            q.3 |= ((t >> 24) & 0xff) << shift
-            q.4 |= ((t >> 32) & 0xff) << shift
-            q.5 |= ((t >> 40) & 0xff) << shift
-            q.6 |= ((t >> 48) & 0xff) << shift
-            q.7 |= (t >> 56) << shift
+    /// Converts 32 words between the byte layout and the plane layout, in place; its own
+    /// inverse. The 2048 bits are indexed by 11 bits: the word's index `m` (5 bits) and the
+    /// bit's position in the word (6 bits). In byte layout (`m = 2·block + column/2`, the bit
+    /// at `32·(column & 1) + 8·row + bit`) five index bits are exchanged pairwise — m₀ with
+    /// position bit 4, m₁ with 3, m₂ with 0, m₃ with 1, m₄ with 2 — which leaves plane `i`,
+    /// row lanes `[0, 2, 1, 3]`, in words `4i…4i + 3`, and the column and block bits inside
+    /// the words as ``BitslicedAES`` describes. The five exchanges touch disjoint index bits,
+    /// so they commute and the whole is an involution.
+    @inline(__always) static func transpose(_ w: UnsafeMutablePointer<UInt64>) {
+        for m in stride(from: 0, to: 32, by: 2) {
+            swapMove(&w[m], &w[m + 1], shift: 16, mask: 0x0000_ffff_0000_ffff)
         }
-        return q
+        for m in stride(from: 0, to: 32, by: 4) {
+            swapMove(&w[m], &w[m + 2], shift: 8, mask: 0x00ff_00ff_00ff_00ff)
+            swapMove(&w[m + 1], &w[m + 3], shift: 8, mask: 0x00ff_00ff_00ff_00ff)
+        }
+        for m in 0..<32 where m & 4 == 0 { swapMove(&w[m], &w[m + 4], shift: 1, mask: 0x5555_5555_5555_5555) }
+        for m in 0..<32 where m & 8 == 0 { swapMove(&w[m], &w[m + 8], shift: 2, mask: 0x3333_3333_3333_3333) }
+        for m in 0..<16 { swapMove(&w[m], &w[m + 16], shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f) }
     }
 
+    /// 256 bytes → eight bit planes (for the key schedule and tests; not on the data path).
     static func slice(_ bytes: [UInt8]) -> Planes {
-        bytes.withUnsafeBytes { slice($0) }
-    }
-
-    /// Eight bit planes → 64 bytes, written to `output`.
-    static func unslice(_ q: Planes, into output: UnsafeMutableRawBufferPointer) {
-        for k in 0..<8 {
-            let shift = UInt64(8 * k)
-            var t = (q.0 >> shift) & 0xff
-            t |= ((q.1 >> shift) & 0xff) << 8
-            t |= ((q.2 >> shift) & 0xff) << 16
-            t |= ((q.3 >> shift) & 0xff) << 24
-            t |= ((q.4 >> shift) & 0xff) << 32
-            t |= ((q.5 >> shift) & 0xff) << 40
-            t |= ((q.6 >> shift) & 0xff) << 48
-            t |= ((q.7 >> shift) & 0xff) << 56
-            output.storeBytes(of: transpose8x8(t).littleEndian, toByteOffset: 8 * k, as: UInt64.self)
+        precondition(bytes.count == batchByteCount, "a batch is 256 bytes")
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batchWordCount) { words in
+            let w = words.baseAddress!
+            bytes.withUnsafeBytes { raw in
+                for m in 0..<batchWordCount { w[m] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * m, as: UInt64.self)) }
+            }
+            transpose(w)
+            let raw = UnsafeRawPointer(w)
+            return (raw.loadUnaligned(as: Plane.self), raw.loadUnaligned(fromByteOffset: 32, as: Plane.self),
+                    raw.loadUnaligned(fromByteOffset: 64, as: Plane.self), raw.loadUnaligned(fromByteOffset: 96, as: Plane.self),
+                    raw.loadUnaligned(fromByteOffset: 128, as: Plane.self), raw.loadUnaligned(fromByteOffset: 160, as: Plane.self),
+                    raw.loadUnaligned(fromByteOffset: 192, as: Plane.self), raw.loadUnaligned(fromByteOffset: 224, as: Plane.self))
         }
     }
 
+    /// Eight bit planes → 256 bytes (for the key schedule and tests).
     static func unslice(_ q: Planes) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 64)
-        out.withUnsafeMutableBytes { unslice(q, into: $0) }
-        return out
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batchWordCount) { words in
+            let w = words.baseAddress!
+            let raw = UnsafeMutableRawPointer(w)
+            for (i, plane) in [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7].enumerated() {
+                raw.storeBytes(of: plane, toByteOffset: 32 * i, as: Plane.self)
+            }
+            transpose(w)
+            var out = [UInt8](repeating: 0, count: batchByteCount)
+            out.withUnsafeMutableBytes { bytes in
+                for m in 0..<batchWordCount { bytes.storeBytes(of: w[m].littleEndian, toByteOffset: 8 * m, as: UInt64.self) }
+            }
+            return out
+        }
     }
 
     // MARK: - Round functions
 
-    @inline(__always) static func addRoundKey(_ q: inout Planes, _ k: Planes) {
-        q.0 ^= k.0; q.1 ^= k.1; q.2 ^= k.2; q.3 ^= k.3; q.4 ^= k.4; q.5 ^= k.5; q.6 ^= k.6; q.7 ^= k.7
+    @inline(__always) static func addRoundKey(_ q: inout Planes, _ k: UnsafePointer<Plane>) {
+        q.0 ^= k[0]; q.1 ^= k[1]; q.2 ^= k[2]; q.3 ^= k[3]; q.4 ^= k[4]; q.5 ^= k[5]; q.6 ^= k[6]; q.7 ^= k[7]
     }
 
-    /// ShiftRows on one plane: row r (bits r, r+4, r+8, r+12 of each 16-bit block lane)
-    /// rotates left by r columns, i.e. the byte at column c moves to column c − r.
-    @inline(__always) static func shiftRows(_ x: UInt64) -> UInt64 {
-        let row0 = x & 0x1111_1111_1111_1111
-        let row1 = x & 0x2222_2222_2222_2222
-        let row2 = x & 0x4444_4444_4444_4444
-        let row3 = x & 0x8888_8888_8888_8888
-        // Within each 16-bit lane: a right rotation by 4r bits.
-        let r1 = ((row1 >> 4) & 0x0fff_0fff_0fff_0fff) | ((row1 << 12) & 0xf000_f000_f000_f000)
-        let r2 = ((row2 >> 8) & 0x00ff_00ff_00ff_00ff) | ((row2 << 8) & 0xff00_ff00_ff00_ff00)
-        let r3 = ((row3 >> 12) & 0x000f_000f_000f_000f) | ((row3 << 4) & 0xfff0_fff0_fff0_fff0)
-        return row0 | r1 | r2 | r3
+    /// ShiftRows (FIPS 197 §5.1.2) on one plane: in the lane of row r the column groups
+    /// rotate so that column c receives column c + r (mod 4). With columns stored in group
+    /// order [0, 2, 1, 3] this is a fixed permutation of the sixteen 16-bit groups.
+    @inline(__always) static func shiftRows(_ x: Plane) -> Plane {
+        #if _endian(little)
+        // Group g of lane ℓ is 16-bit element 4ℓ + g; the compiler emits word shuffles.
+        let h = unsafeBitCast(x, to: SIMD16<UInt16>.self)
+        let shifted = SIMD16<UInt16>(h[0], h[1], h[2], h[3],      // row 0: unchanged
+                                     h[5], h[4], h[7], h[6],      // row 2: columns c + 2
+                                     h[10], h[11], h[9], h[8],    // row 1: columns c + 1
+                                     h[15], h[14], h[12], h[13])  // row 3: columns c + 3
+        return unsafeBitCast(shifted, to: Plane.self)
+        #else
+        @inline(__always) func group(_ lane: UInt64, _ g: UInt64) -> UInt64 { (lane >> (16 * g)) & 0xffff }
+        @inline(__always) func groups(_ lane: UInt64, _ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> UInt64 {
+            group(lane, a) | group(lane, b) << 16 | group(lane, c) << 32 | group(lane, d) << 48
+        }
+        return Plane(x[0], groups(x[1], 1, 0, 3, 2), groups(x[2], 2, 3, 1, 0), groups(x[3], 3, 2, 0, 1))
+        #endif
     }
 
-    static func shiftRows(_ q: inout Planes) {
+    @inline(__always) static func shiftRows(_ q: inout Planes) {
         q.0 = shiftRows(q.0); q.1 = shiftRows(q.1); q.2 = shiftRows(q.2); q.3 = shiftRows(q.3)
         q.4 = shiftRows(q.4); q.5 = shiftRows(q.5); q.6 = shiftRows(q.6); q.7 = shiftRows(q.7)
     }
 
-    /// Each byte replaced by the byte one row down in its column (rows are the bits of a nibble).
-    @inline(__always) static func nextRow(_ x: UInt64) -> UInt64 {
-        ((x >> 1) & 0x7777_7777_7777_7777) | ((x << 3) & 0x8888_8888_8888_8888)
+    /// Each row replaced by the next one down (row r receives row r + 1 mod 4): with lanes
+    /// holding rows [0, 2, 1, 3], lanes (2, 3, 1, 0).
+    @inline(__always) static func nextRow(_ x: Plane) -> Plane {
+        Plane(x[2], x[3], x[1], x[0])
     }
 
-    /// MixColumns (FIPS 197 §5.1.3): b_r = 2·(a_r ⊕ a_{r+1}) ⊕ a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3}.
-    static func mixColumns(_ q: inout Planes) {
-        @inline(__always) func parts(_ a: UInt64) -> (t: UInt64, rest: UInt64) {
-            let n1 = nextRow(a), n2 = nextRow(n1)
-            return (a ^ n1, n1 ^ n2 ^ nextRow(n2))
-        }
-        let p0 = parts(q.0), p1 = parts(q.1), p2 = parts(q.2), p3 = parts(q.3)
-        let p4 = parts(q.4), p5 = parts(q.5), p6 = parts(q.6), p7 = parts(q.7)
-        // xtime on planes: multiply by x modulo x^8 + x^4 + x^3 + x + 1.
-        let high = p7.t
-        q = (high ^ p0.rest, p0.t ^ high ^ p1.rest, p1.t ^ p2.rest, p2.t ^ high ^ p3.rest,
-             p3.t ^ high ^ p4.rest, p4.t ^ p5.rest, p5.t ^ p6.rest, p6.t ^ p7.rest)
+    /// Each row replaced by the one two further down (row r receives row r + 2 mod 4).
+    @inline(__always) static func rowPlusTwo(_ x: Plane) -> Plane {
+        Plane(x[1], x[0], x[3], x[2])
     }
 
-    /// SubBytes on 64 bytes at once: the S-box as the Boyar–Peralta circuit (J. Boyar and
+    /// MixColumns (FIPS 197 §5.1.3): b_r = 2·(a_r ⊕ a_{r+1}) ⊕ a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3},
+    /// with t = a ⊕ next(a) the last two terms are rowPlusTwo(t), and 2· is xtime on planes
+    /// (multiplication by x modulo x^8 + x^4 + x^3 + x + 1: plane 7 folds into 0, 1, 3, 4).
+    @inline(__always) static func mixColumns(_ q: inout Planes) {
+        let r0 = nextRow(q.0), r1 = nextRow(q.1), r2 = nextRow(q.2), r3 = nextRow(q.3)
+        let r4 = nextRow(q.4), r5 = nextRow(q.5), r6 = nextRow(q.6), r7 = nextRow(q.7)
+        let t0 = q.0 ^ r0, t1 = q.1 ^ r1, t2 = q.2 ^ r2, t3 = q.3 ^ r3
+        let t4 = q.4 ^ r4, t5 = q.5 ^ r5, t6 = q.6 ^ r6, t7 = q.7 ^ r7
+        q.0 = t7 ^ r0 ^ rowPlusTwo(t0)
+        q.1 = t0 ^ t7 ^ r1 ^ rowPlusTwo(t1)
+        q.2 = t1 ^ r2 ^ rowPlusTwo(t2)
+        q.3 = t2 ^ t7 ^ r3 ^ rowPlusTwo(t3)
+        q.4 = t3 ^ t7 ^ r4 ^ rowPlusTwo(t4)
+        q.5 = t4 ^ r5 ^ rowPlusTwo(t5)
+        q.6 = t5 ^ r6 ^ rowPlusTwo(t6)
+        q.7 = t6 ^ r7 ^ rowPlusTwo(t7)
+    }
+
+    /// SubBytes on 256 bytes at once: the S-box as the Boyar–Peralta circuit (J. Boyar and
     /// R. Peralta, "A depth-16 circuit for the AES S-box", 2011): a top linear layer, a shared
     /// non-linear core of 32 AND gates computing the GF(2^8) inverse, and a bottom linear
     /// layer that also applies the affine map. Plane 0 holds the least significant bit.
-    static func subBytes(_ q: inout Planes) {
+    @inline(__always) static func subBytes(_ q: inout Planes) {
         let x0 = q.7, x1 = q.6, x2 = q.5, x3 = q.4, x4 = q.3, x5 = q.2, x6 = q.1, x7 = q.0
 
         // Top linear transformation.
