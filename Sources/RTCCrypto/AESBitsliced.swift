@@ -1,27 +1,25 @@
 /// A constant-time AES core: sixteen blocks at a time in bit-sliced form.
 ///
-/// The 256 bytes of sixteen blocks are held as eight bit planes, one per bit position of a
-/// byte (plane 0 holds the least significant bit). A plane is a `SIMD4<UInt64>`: each of its
-/// four 64-bit lanes holds one row of the AES state (FIPS 197 §3.4) for all sixteen blocks,
-/// as four 16-bit groups, one per column, each with one bit per block. SubBytes is then a
-/// Boolean circuit evaluated on whole planes, so no table is indexed by secret data and no
-/// branch depends on it; ShiftRows permutes the 16-bit groups inside a lane and MixColumns
-/// combines lanes (rows), both fixed permutations and XORs.
+/// The 256 bytes of sixteen blocks are held as 32 words of 64 bits: for each bit position
+/// `i` of a byte (0 the least significant) and each row `r` of the AES state (FIPS 197 §3.4),
+/// one word holds bit `i` of the four bytes of row `r` of all sixteen blocks, as four 16-bit
+/// groups, one per column, each with one bit per block. SubBytes is then a Boolean circuit
+/// evaluated on whole words, so no table is indexed by secret data and no branch depends on
+/// it; ShiftRows is a rotation of each row's words by a whole number of columns, and
+/// MixColumns combines the words of different rows, which are plain variables.
 ///
-/// The vector type is plain Swift (no intrinsics); the compiler lowers it to whatever the
-/// target has (two SSE2 registers per plane on baseline x86-64, NEON on ARM).
+/// Layout in detail, chosen so that converting to and from bytes is six bit-matrix swaps
+/// (see ``slice(_:)``): bit `i` of row `r` is word `4·i + lane(r)`, with rows in lane order
+/// [0, 2, 1, 3]; in a word, column `c` is bits `16·c…16·c + 15`; in a column group, bit `j`
+/// belongs to block `2·(j & 7) + (j >> 3)` (any fixed order of the blocks would do: blocks
+/// never mix).
 ///
-/// Layout in detail, chosen so that slicing is five bit-matrix swaps (see ``transpose(_:)``):
-/// - lane ℓ holds row `[0, 2, 1, 3][ℓ]`;
-/// - within a lane, 16-bit group `g` holds column `[0, 2, 1, 3][g]`;
-/// - within a group, bit `j` belongs to block `2·(j & 7) + (j >> 3)` (any fixed order of the
-///   blocks would do: blocks never mix, and ``transpose(_:)`` is its own inverse).
+/// Why plain `UInt64` words and not `SIMD` vectors: Swift's integer SIMD operators `&`, `^`
+/// are per-lane loops that LLVM turns back into vector instructions only for shallow
+/// expressions; the S-box circuit is too deep for that, and the result was scalar code with
+/// moves between vector and integer registers. Scalar words with rows kept apart make the
+/// linear layers almost free instead (a rotation per row, XORs between rows).
 struct BitslicedAES: Sendable {
-    /// One bit plane of sixteen blocks.
-    typealias Plane = SIMD4<UInt64>
-    /// Eight bit planes; `.0` holds the least significant bit of every byte.
-    typealias Planes = (Plane, Plane, Plane, Plane, Plane, Plane, Plane, Plane)
-
     /// Blocks processed by one evaluation of the circuit.
     static let batchBlockCount = 16
     /// Bytes processed by one evaluation of the circuit.
@@ -29,9 +27,18 @@ struct BitslicedAES: Sendable {
     /// 64-bit words in a batch.
     static let batchWordCount = 32
 
-    /// Round keys, bit-sliced and repeated in every block: eight planes per round, rounds + 1
-    /// rounds. Sliced once here so that encryption never re-slices them.
-    let roundKeys: [Plane]
+    /// The eight bit planes of one row, `.0` the least significant bit.
+    typealias Row = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// The S-box's affine constant (FIPS 197 §5.1.1), which the circuit leaves out: it is
+    /// XORed into round keys 1…Nr instead. That is exact because ShiftRows moves whole bytes
+    /// and MixColumns maps a column of four equal bytes c to itself (2c ⊕ 3c ⊕ c ⊕ c = c).
+    static let affineConstant: UInt8 = 0x63
+
+    /// Round keys 0…Nr, bit-sliced in the state's layout and repeated in all sixteen blocks,
+    /// 32 words each; keys 1…Nr include the S-box's affine constant. Sliced once here so that
+    /// encryption never re-slices them.
+    let roundKeys: [UInt64]
     /// The same schedule as bytes, (rounds + 1) × 16 in FIPS 197 order, for the AES-NI path.
     let scheduleBytes: [UInt8]
     /// Nr: 10, 12 or 14.
@@ -62,16 +69,14 @@ struct BitslicedAES: Sendable {
         for word in words { schedule.appendBigEndian(word) }
         scheduleBytes = schedule
         self.rounds = rounds
-        var keys: [Plane] = []
-        keys.reserveCapacity(8 * (rounds + 1))
+        var keys: [UInt64] = []
+        keys.reserveCapacity(BitslicedAES.batchWordCount * (rounds + 1))
         for round in 0...rounds {
             // The round key in each of the sixteen blocks, then sliced like data.
+            let constant = round == 0 ? 0 : BitslicedAES.affineConstant
             var batch = [UInt8](repeating: 0, count: BitslicedAES.batchByteCount)
-            for block in 0..<BitslicedAES.batchBlockCount {
-                for i in 0..<16 { batch[16 * block + i] = schedule[16 * round + i] }
-            }
-            let q = BitslicedAES.slice(batch)
-            keys += [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7]
+            for i in 0..<BitslicedAES.batchByteCount { batch[i] = schedule[16 * round + i % 16] ^ constant }
+            keys += BitslicedAES.slice(batch)
         }
         roundKeys = keys
     }
@@ -80,52 +85,62 @@ struct BitslicedAES: Sendable {
     static func subWord(_ word: UInt32) -> UInt32 {
         var bytes = [UInt8](repeating: 0, count: batchByteCount)
         for i in 0..<4 { bytes[i] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * i)) }
-        var planes = slice(bytes)
-        subBytes(&planes)
-        let out = unslice(planes)
-        return UInt32(out[0]) << 24 | UInt32(out[1]) << 16 | UInt32(out[2]) << 8 | UInt32(out[3])
+        var words = slice(bytes)
+        words.withUnsafeMutableBufferPointer { subBytes($0.baseAddress!) }
+        let out = unslice(words)
+        let constant = UInt32(affineConstant) * 0x0101_0101
+        return (UInt32(out[0]) << 24 | UInt32(out[1]) << 16 | UInt32(out[2]) << 8 | UInt32(out[3])) ^ constant
     }
 
     /// Encrypts sixteen blocks held as 32 words in place. Word `2k` holds bytes 0…7 of block
     /// `k` and word `2k + 1` bytes 8…15, each read as a little-endian integer (what a plain
     /// load gives on a little-endian machine). Allocates nothing.
     func encrypt(words: UnsafeMutablePointer<UInt64>) {
-        BitslicedAES.transpose(words)
-        let raw = UnsafeMutableRawPointer(words)
-        var q: Planes = (raw.loadUnaligned(as: Plane.self), raw.loadUnaligned(fromByteOffset: 32, as: Plane.self),
-                         raw.loadUnaligned(fromByteOffset: 64, as: Plane.self), raw.loadUnaligned(fromByteOffset: 96, as: Plane.self),
-                         raw.loadUnaligned(fromByteOffset: 128, as: Plane.self), raw.loadUnaligned(fromByteOffset: 160, as: Plane.self),
-                         raw.loadUnaligned(fromByteOffset: 192, as: Plane.self), raw.loadUnaligned(fromByteOffset: 224, as: Plane.self))
-        encrypt(&q)
-        raw.storeBytes(of: q.0, as: Plane.self)
-        raw.storeBytes(of: q.1, toByteOffset: 32, as: Plane.self)
-        raw.storeBytes(of: q.2, toByteOffset: 64, as: Plane.self)
-        raw.storeBytes(of: q.3, toByteOffset: 96, as: Plane.self)
-        raw.storeBytes(of: q.4, toByteOffset: 128, as: Plane.self)
-        raw.storeBytes(of: q.5, toByteOffset: 160, as: Plane.self)
-        raw.storeBytes(of: q.6, toByteOffset: 192, as: Plane.self)
-        raw.storeBytes(of: q.7, toByteOffset: 224, as: Plane.self)
-        BitslicedAES.transpose(words)
+        BitslicedAES.slice(words)
+        roundKeys.withUnsafeBufferPointer { keys in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: BitslicedAES.batchWordCount) { scratch in
+                encryptSliced(words, keys: keys.baseAddress!, scratch: scratch.baseAddress!)
+            }
+        }
+        BitslicedAES.unslice(words)
     }
 
-    /// Encrypts sixteen bit-sliced blocks in place.
-    func encrypt(_ q: inout Planes) {
-        roundKeys.withUnsafeBufferPointer { keys in
-            let keys = keys.baseAddress!
-            BitslicedAES.addRoundKey(&q, keys)
-            for round in 1..<rounds {
-                BitslicedAES.subBytes(&q)
-                BitslicedAES.shiftRows(&q)
-                BitslicedAES.mixColumns(&q)
-                BitslicedAES.addRoundKey(&q, keys + 8 * round)
-            }
-            BitslicedAES.subBytes(&q)
-            BitslicedAES.shiftRows(&q)
-            BitslicedAES.addRoundKey(&q, keys + 8 * rounds)
+    /// The cipher (FIPS 197 §5.1) on a bit-sliced state `q`; `scratch` is room for 32 more
+    /// words. Each round's SubBytes works in place on one buffer; ShiftRows, MixColumns and
+    /// AddRoundKey read it and write the other, and the two swap roles.
+    @inline(__always) private func encryptSliced(_ q: UnsafeMutablePointer<UInt64>, keys: UnsafePointer<UInt64>,
+                                                 scratch: UnsafeMutablePointer<UInt64>) {
+        for j in 0..<BitslicedAES.batchWordCount { q[j] ^= keys[j] }
+        var state = q, other = scratch
+        for round in 1..<rounds {
+            BitslicedAES.subBytes(state)
+            BitslicedAES.shiftRowsMixColumnsAddRoundKey(from: state, into: other, key: keys + BitslicedAES.batchWordCount * round)
+            swap(&state, &other)
         }
+        BitslicedAES.subBytes(state)
+        BitslicedAES.shiftRowsAddRoundKey(from: state, into: q, key: keys + BitslicedAES.batchWordCount * rounds)
     }
 
     // MARK: - Layout
+
+    /// The word offset of row `r` within each group of four (rows in lane order [0, 2, 1, 3]).
+    @inline(__always) static func lane(_ r: Int) -> Int { (r >> 1) | (r & 1) << 1 }
+
+    /// The eight bit planes of row `r`.
+    @inline(__always) static func loadRow(_ w: UnsafePointer<UInt64>, _ r: Int) -> Row {
+        let l = lane(r)
+        return (w[l], w[4 + l], w[8 + l], w[12 + l], w[16 + l], w[20 + l], w[24 + l], w[28 + l])
+    }
+
+    @inline(__always) static func loadRow(_ w: UnsafeMutablePointer<UInt64>, _ r: Int) -> Row {
+        loadRow(UnsafePointer(w), r)
+    }
+
+    @inline(__always) static func storeRow(_ x: Row, _ w: UnsafeMutablePointer<UInt64>, _ r: Int) {
+        let l = lane(r)
+        w[l] = x.0; w[4 + l] = x.1; w[8 + l] = x.2; w[12 + l] = x.3
+        w[16 + l] = x.4; w[20 + l] = x.5; w[24 + l] = x.6; w[28 + l] = x.7
+    }
 
     /// Exchanges the bits of `x0` at positions with bit `log2(shift)` set with the bits of
     /// `x1` `shift` places lower (`mask` marks those lower positions): a transposition of
@@ -136,127 +151,132 @@ struct BitslicedAES: Sendable {
         x0 ^= t &<< shift
     }
 
-    /// Converts 32 words between the byte layout and the plane layout, in place; its own
-    /// inverse. The 2048 bits are indexed by 11 bits: the word's index `m` (5 bits) and the
-    /// bit's position in the word (6 bits). In byte layout (`m = 2·block + column/2`, the bit
-    /// at `32·(column & 1) + 8·row + bit`) five index bits are exchanged pairwise — m₀ with
-    /// position bit 4, m₁ with 3, m₂ with 0, m₃ with 1, m₄ with 2 — which leaves plane `i`,
-    /// row lanes `[0, 2, 1, 3]`, in words `4i…4i + 3`, and the column and block bits inside
-    /// the words as ``BitslicedAES`` describes. The five exchanges touch disjoint index bits,
-    /// so they commute and the whole is an involution.
-    @inline(__always) static func transpose(_ w: UnsafeMutablePointer<UInt64>) {
-        for m in stride(from: 0, to: 32, by: 2) {
-            swapMove(&w[m], &w[m + 1], shift: 16, mask: 0x0000_ffff_0000_ffff)
+    /// ``swapMove(_:_:shift:mask:)`` on every pair of words whose indices differ in `bit`.
+    @inline(__always) static func swapMoves(_ w: UnsafeMutablePointer<UInt64>, bit: Int, shift: UInt64, mask: UInt64) {
+        for base in stride(from: 0, to: batchWordCount, by: 2 * bit) {
+            for m in base..<(base + bit) { swapMove(&w[m], &w[m + bit], shift: shift, mask: mask) }
         }
-        for m in stride(from: 0, to: 32, by: 4) {
-            swapMove(&w[m], &w[m + 2], shift: 8, mask: 0x00ff_00ff_00ff_00ff)
-            swapMove(&w[m + 1], &w[m + 3], shift: 8, mask: 0x00ff_00ff_00ff_00ff)
-        }
-        for m in 0..<32 where m & 4 == 0 { swapMove(&w[m], &w[m + 4], shift: 1, mask: 0x5555_5555_5555_5555) }
-        for m in 0..<32 where m & 8 == 0 { swapMove(&w[m], &w[m + 8], shift: 2, mask: 0x3333_3333_3333_3333) }
-        for m in 0..<16 { swapMove(&w[m], &w[m + 16], shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f) }
     }
 
-    /// 256 bytes → eight bit planes (for the key schedule and tests; not on the data path).
-    static func slice(_ bytes: [UInt8]) -> Planes {
+    /// Byte layout → bit-sliced layout, in place. The 2048 bits are indexed by 11 bits: the
+    /// word's index `m` (5 bits) and the bit's position `p` in the word (6 bits). In byte
+    /// layout `m = 2·block + column/2` and `p = 32·(column & 1) + 8·row + bit`; six
+    /// exchanges of index bits (m₀ with p₅, then m₀ with p₄; m₁ with p₃; m₂, m₃, m₄ with p₀,
+    /// p₁, p₂) leave `m = 4·bit + lane(row)` and `p = 16·column + (block bits)`.
+    @inline(__always) static func slice(_ w: UnsafeMutablePointer<UInt64>) {
+        swapMoves(w, bit: 1, shift: 32, mask: 0x0000_0000_ffff_ffff)
+        swapMoves(w, bit: 1, shift: 16, mask: 0x0000_ffff_0000_ffff)
+        swapMoves(w, bit: 2, shift: 8, mask: 0x00ff_00ff_00ff_00ff)
+        swapMoves(w, bit: 4, shift: 1, mask: 0x5555_5555_5555_5555)
+        swapMoves(w, bit: 8, shift: 2, mask: 0x3333_3333_3333_3333)
+        swapMoves(w, bit: 16, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+    }
+
+    /// Bit-sliced layout → byte layout, in place: ``slice(_:)``'s exchanges in reverse order
+    /// (each is its own inverse).
+    @inline(__always) static func unslice(_ w: UnsafeMutablePointer<UInt64>) {
+        swapMoves(w, bit: 16, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+        swapMoves(w, bit: 8, shift: 2, mask: 0x3333_3333_3333_3333)
+        swapMoves(w, bit: 4, shift: 1, mask: 0x5555_5555_5555_5555)
+        swapMoves(w, bit: 2, shift: 8, mask: 0x00ff_00ff_00ff_00ff)
+        swapMoves(w, bit: 1, shift: 16, mask: 0x0000_ffff_0000_ffff)
+        swapMoves(w, bit: 1, shift: 32, mask: 0x0000_0000_ffff_ffff)
+    }
+
+    /// 256 bytes → 32 bit-sliced words (for the key schedule and tests; not on the data path).
+    static func slice(_ bytes: [UInt8]) -> [UInt64] {
         precondition(bytes.count == batchByteCount, "a batch is 256 bytes")
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batchWordCount) { words in
-            let w = words.baseAddress!
-            bytes.withUnsafeBytes { raw in
+        var words = [UInt64](repeating: 0, count: batchWordCount)
+        bytes.withUnsafeBytes { raw in
+            words.withUnsafeMutableBufferPointer { w in
                 for m in 0..<batchWordCount { w[m] = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * m, as: UInt64.self)) }
+                slice(w.baseAddress!)
             }
-            transpose(w)
-            let raw = UnsafeRawPointer(w)
-            return (raw.loadUnaligned(as: Plane.self), raw.loadUnaligned(fromByteOffset: 32, as: Plane.self),
-                    raw.loadUnaligned(fromByteOffset: 64, as: Plane.self), raw.loadUnaligned(fromByteOffset: 96, as: Plane.self),
-                    raw.loadUnaligned(fromByteOffset: 128, as: Plane.self), raw.loadUnaligned(fromByteOffset: 160, as: Plane.self),
-                    raw.loadUnaligned(fromByteOffset: 192, as: Plane.self), raw.loadUnaligned(fromByteOffset: 224, as: Plane.self))
         }
+        return words
     }
 
-    /// Eight bit planes → 256 bytes (for the key schedule and tests).
-    static func unslice(_ q: Planes) -> [UInt8] {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batchWordCount) { words in
-            let w = words.baseAddress!
-            let raw = UnsafeMutableRawPointer(w)
-            for (i, plane) in [q.0, q.1, q.2, q.3, q.4, q.5, q.6, q.7].enumerated() {
-                raw.storeBytes(of: plane, toByteOffset: 32 * i, as: Plane.self)
-            }
-            transpose(w)
-            var out = [UInt8](repeating: 0, count: batchByteCount)
+    /// 32 bit-sliced words → 256 bytes (for the key schedule and tests).
+    static func unslice(_ words: [UInt64]) -> [UInt8] {
+        precondition(words.count == batchWordCount, "a batch is 32 words")
+        var words = words
+        var out = [UInt8](repeating: 0, count: batchByteCount)
+        words.withUnsafeMutableBufferPointer { w in
+            unslice(w.baseAddress!)
             out.withUnsafeMutableBytes { bytes in
                 for m in 0..<batchWordCount { bytes.storeBytes(of: w[m].littleEndian, toByteOffset: 8 * m, as: UInt64.self) }
             }
-            return out
         }
+        return out
     }
 
     // MARK: - Round functions
 
-    @inline(__always) static func addRoundKey(_ q: inout Planes, _ k: UnsafePointer<Plane>) {
-        q.0 ^= k[0]; q.1 ^= k[1]; q.2 ^= k[2]; q.3 ^= k[3]; q.4 ^= k[4]; q.5 ^= k[5]; q.6 ^= k[6]; q.7 ^= k[7]
-    }
+    /// `x` rotated right by `n` bits (0 < n < 64).
+    @inline(__always) static func rotateRight(_ x: UInt64, _ n: UInt64) -> UInt64 { x &>> n | x &<< (64 - n) }
 
-    /// ShiftRows (FIPS 197 §5.1.2) on one plane: in the lane of row r the column groups
-    /// rotate so that column c receives column c + r (mod 4). With columns stored in group
-    /// order [0, 2, 1, 3] this is a fixed permutation of the sixteen 16-bit groups.
-    @inline(__always) static func shiftRows(_ x: Plane) -> Plane {
-        #if _endian(little)
-        // Group g of lane ℓ is 16-bit element 4ℓ + g; the compiler emits word shuffles.
-        let h = unsafeBitCast(x, to: SIMD16<UInt16>.self)
-        let shifted = SIMD16<UInt16>(h[0], h[1], h[2], h[3],      // row 0: unchanged
-                                     h[5], h[4], h[7], h[6],      // row 2: columns c + 2
-                                     h[10], h[11], h[9], h[8],    // row 1: columns c + 1
-                                     h[15], h[14], h[12], h[13])  // row 3: columns c + 3
-        return unsafeBitCast(shifted, to: Plane.self)
-        #else
-        @inline(__always) func group(_ lane: UInt64, _ g: UInt64) -> UInt64 { (lane >> (16 * g)) & 0xffff }
-        @inline(__always) func groups(_ lane: UInt64, _ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> UInt64 {
-            group(lane, a) | group(lane, b) << 16 | group(lane, c) << 32 | group(lane, d) << 48
+    /// SubBytes (FIPS 197 §5.1.1) on all 32 words in place. One S-box circuit per row; the
+    /// loop over the four rows has no dependence between iterations and each iteration reads
+    /// and writes only its own words, so the compiler may run two or four rows at once in
+    /// vector registers.
+    @inline(__always) static func subBytes(_ w: UnsafeMutablePointer<UInt64>) {
+        for l in 0..<4 {
+            let y = subBytes((w[l], w[4 + l], w[8 + l], w[12 + l], w[16 + l], w[20 + l], w[24 + l], w[28 + l]))
+            w[l] = y.0; w[4 + l] = y.1; w[8 + l] = y.2; w[12 + l] = y.3
+            w[16 + l] = y.4; w[20 + l] = y.5; w[24 + l] = y.6; w[28 + l] = y.7
         }
-        return Plane(x[0], groups(x[1], 1, 0, 3, 2), groups(x[2], 2, 3, 1, 0), groups(x[3], 3, 2, 0, 1))
-        #endif
     }
 
-    @inline(__always) static func shiftRows(_ q: inout Planes) {
-        q.0 = shiftRows(q.0); q.1 = shiftRows(q.1); q.2 = shiftRows(q.2); q.3 = shiftRows(q.3)
-        q.4 = shiftRows(q.4); q.5 = shiftRows(q.5); q.6 = shiftRows(q.6); q.7 = shiftRows(q.7)
+    /// Row `r` of `w` after ShiftRows (FIPS 197 §5.1.2), which gives column c of row r the
+    /// byte of column c + r: with a column per 16-bit group, a right rotation by 16·r bits.
+    @inline(__always) static func shiftedRow(_ w: UnsafeMutablePointer<UInt64>, _ r: Int) -> Row {
+        let x = loadRow(w, r)
+        guard r > 0 else { return x }
+        let n = UInt64(16 * r)
+        return (rotateRight(x.0, n), rotateRight(x.1, n), rotateRight(x.2, n), rotateRight(x.3, n),
+                rotateRight(x.4, n), rotateRight(x.5, n), rotateRight(x.6, n), rotateRight(x.7, n))
     }
 
-    /// Each row replaced by the next one down (row r receives row r + 1 mod 4): with lanes
-    /// holding rows [0, 2, 1, 3], lanes (2, 3, 1, 0).
-    @inline(__always) static func nextRow(_ x: Plane) -> Plane {
-        Plane(x[2], x[3], x[1], x[0])
+    /// ShiftRows, MixColumns (FIPS 197 §5.1.3) and AddRoundKey (§5.1.4), from `s` into `q`:
+    /// b_r = 2·(a_r ⊕ a_{r+1}) ⊕ (a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3}), the last term being the XOR of
+    /// all four rows with a_r taken out again. 2· is xtime on bit planes: multiplication by x
+    /// modulo x^8 + x^4 + x^3 + x + 1, so plane 7 folds into planes 0, 1, 3 and 4.
+    @inline(__always) static func shiftRowsMixColumnsAddRoundKey(from s: UnsafeMutablePointer<UInt64>, into q: UnsafeMutablePointer<UInt64>,
+                                                                 key: UnsafePointer<UInt64>) {
+        let a0 = shiftedRow(s, 0), a1 = shiftedRow(s, 1), a2 = shiftedRow(s, 2), a3 = shiftedRow(s, 3)
+        let all: Row = (a0.0 ^ a1.0 ^ a2.0 ^ a3.0, a0.1 ^ a1.1 ^ a2.1 ^ a3.1, a0.2 ^ a1.2 ^ a2.2 ^ a3.2,
+                        a0.3 ^ a1.3 ^ a2.3 ^ a3.3, a0.4 ^ a1.4 ^ a2.4 ^ a3.4, a0.5 ^ a1.5 ^ a2.5 ^ a3.5,
+                        a0.6 ^ a1.6 ^ a2.6 ^ a3.6, a0.7 ^ a1.7 ^ a2.7 ^ a3.7)
+        @inline(__always) func mixed(_ a: Row, _ next: Row, _ k: Row) -> Row {
+            let t: Row = (a.0 ^ next.0, a.1 ^ next.1, a.2 ^ next.2, a.3 ^ next.3,
+                          a.4 ^ next.4, a.5 ^ next.5, a.6 ^ next.6, a.7 ^ next.7)
+            // 2·t, then the other three rows and the round key.
+            return (t.7 ^ all.0 ^ a.0 ^ k.0, t.0 ^ t.7 ^ all.1 ^ a.1 ^ k.1, t.1 ^ all.2 ^ a.2 ^ k.2,
+                    t.2 ^ t.7 ^ all.3 ^ a.3 ^ k.3, t.3 ^ t.7 ^ all.4 ^ a.4 ^ k.4, t.4 ^ all.5 ^ a.5 ^ k.5,
+                    t.5 ^ all.6 ^ a.6 ^ k.6, t.6 ^ all.7 ^ a.7 ^ k.7)
+        }
+        storeRow(mixed(a0, a1, loadRow(key, 0)), q, 0)
+        storeRow(mixed(a1, a2, loadRow(key, 1)), q, 1)
+        storeRow(mixed(a2, a3, loadRow(key, 2)), q, 2)
+        storeRow(mixed(a3, a0, loadRow(key, 3)), q, 3)
     }
 
-    /// Each row replaced by the one two further down (row r receives row r + 2 mod 4).
-    @inline(__always) static func rowPlusTwo(_ x: Plane) -> Plane {
-        Plane(x[1], x[0], x[3], x[2])
+    /// The last round's ShiftRows and AddRoundKey (no MixColumns), from `s` into `q`, which
+    /// may be the same buffer.
+    @inline(__always) static func shiftRowsAddRoundKey(from s: UnsafeMutablePointer<UInt64>, into q: UnsafeMutablePointer<UInt64>,
+                                                       key: UnsafePointer<UInt64>) {
+        for r in 0..<4 {
+            let a = shiftedRow(s, r), k = loadRow(key, r)
+            storeRow((a.0 ^ k.0, a.1 ^ k.1, a.2 ^ k.2, a.3 ^ k.3, a.4 ^ k.4, a.5 ^ k.5, a.6 ^ k.6, a.7 ^ k.7), q, r)
+        }
     }
 
-    /// MixColumns (FIPS 197 §5.1.3): b_r = 2·(a_r ⊕ a_{r+1}) ⊕ a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3},
-    /// with t = a ⊕ next(a) the last two terms are rowPlusTwo(t), and 2· is xtime on planes
-    /// (multiplication by x modulo x^8 + x^4 + x^3 + x + 1: plane 7 folds into 0, 1, 3, 4).
-    @inline(__always) static func mixColumns(_ q: inout Planes) {
-        let r0 = nextRow(q.0), r1 = nextRow(q.1), r2 = nextRow(q.2), r3 = nextRow(q.3)
-        let r4 = nextRow(q.4), r5 = nextRow(q.5), r6 = nextRow(q.6), r7 = nextRow(q.7)
-        let t0 = q.0 ^ r0, t1 = q.1 ^ r1, t2 = q.2 ^ r2, t3 = q.3 ^ r3
-        let t4 = q.4 ^ r4, t5 = q.5 ^ r5, t6 = q.6 ^ r6, t7 = q.7 ^ r7
-        q.0 = t7 ^ r0 ^ rowPlusTwo(t0)
-        q.1 = t0 ^ t7 ^ r1 ^ rowPlusTwo(t1)
-        q.2 = t1 ^ r2 ^ rowPlusTwo(t2)
-        q.3 = t2 ^ t7 ^ r3 ^ rowPlusTwo(t3)
-        q.4 = t3 ^ t7 ^ r4 ^ rowPlusTwo(t4)
-        q.5 = t4 ^ r5 ^ rowPlusTwo(t5)
-        q.6 = t5 ^ r6 ^ rowPlusTwo(t6)
-        q.7 = t6 ^ r7 ^ rowPlusTwo(t7)
-    }
-
-    /// SubBytes on 256 bytes at once: the S-box as the Boyar–Peralta circuit (J. Boyar and
-    /// R. Peralta, "A depth-16 circuit for the AES S-box", 2011): a top linear layer, a shared
-    /// non-linear core of 32 AND gates computing the GF(2^8) inverse, and a bottom linear
-    /// layer that also applies the affine map. Plane 0 holds the least significant bit.
-    @inline(__always) static func subBytes(_ q: inout Planes) {
+    /// SubBytes on one row of sixteen blocks: the S-box as the Boyar–Peralta circuit (J. Boyar
+    /// and R. Peralta, "A depth-16 circuit for the AES S-box", 2011): a top linear layer, a
+    /// shared non-linear core of 32 AND gates computing the GF(2^8) inverse, and a bottom
+    /// linear layer that applies the affine map's matrix. The affine constant
+    /// (``affineConstant``) is not added here: the round keys carry it.
+    @inline(__always) static func subBytes(_ q: Row) -> Row {
         let x0 = q.7, x1 = q.6, x2 = q.5, x3 = q.4, x4 = q.3, x5 = q.2, x6 = q.1, x7 = q.0
 
         // Top linear transformation.
@@ -284,16 +304,16 @@ struct BitslicedAES: Sendable {
         let z6 = t42 & y11, z7 = t45 & y17, z8 = t41 & y10, z9 = t44 & y12, z10 = t37 & y3, z11 = t33 & y4
         let z12 = t43 & y13, z13 = t40 & y5, z14 = t29 & y2, z15 = t42 & y9, z16 = t45 & y14, z17 = t41 & y8
 
-        // Bottom linear transformation (with the affine constant as complements).
+        // Bottom linear transformation; the affine constant's complements are left out.
         let t46 = z15 ^ z16, t47 = z10 ^ z11, t48 = z5 ^ z13, t49 = z9 ^ z10, t50 = z2 ^ z12
         let t51 = z2 ^ z5, t52 = z7 ^ z8, t53 = z0 ^ z3, t54 = z6 ^ z7, t55 = z16 ^ z17
         let t56 = z12 ^ t48, t57 = t50 ^ t53, t58 = z4 ^ t46, t59 = z3 ^ t54, t60 = t46 ^ t57
         let t61 = z14 ^ t57, t62 = t52 ^ t58, t63 = t49 ^ t58, t64 = z4 ^ t59, t65 = t61 ^ t62
         let t66 = z1 ^ t63
-        let s0 = t59 ^ t63, s6 = t56 ^ ~t62, s7 = t48 ^ ~t60
+        let s0 = t59 ^ t63, s6 = t56 ^ t62, s7 = t48 ^ t60
         let t67 = t64 ^ t65
-        let s3 = t53 ^ t66, s4 = t51 ^ t66, s5 = t47 ^ t65, s1 = t64 ^ ~s3, s2 = t55 ^ ~t67
+        let s3 = t53 ^ t66, s4 = t51 ^ t66, s5 = t47 ^ t65, s1 = t64 ^ s3, s2 = t55 ^ t67
 
-        q = (s7, s6, s5, s4, s3, s2, s1, s0)
+        return (s7, s6, s5, s4, s3, s2, s1, s0)
     }
 }
