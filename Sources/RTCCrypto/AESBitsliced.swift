@@ -29,6 +29,8 @@ struct BitslicedAES: Sendable {
 
     /// The eight bit planes of one row, `.0` the least significant bit.
     typealias Row = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    /// One bit plane of the four rows, row 0 first.
+    typealias Quad = (UInt64, UInt64, UInt64, UInt64)
 
     /// The S-box's affine constant (FIPS 197 §5.1.1), which the circuit leaves out: it is
     /// XORed into round keys 1…Nr instead. That is exact because ShiftRows moves whole bytes
@@ -240,25 +242,40 @@ struct BitslicedAES: Sendable {
     /// ShiftRows, MixColumns (FIPS 197 §5.1.3) and AddRoundKey (§5.1.4), from `s` into `q`:
     /// b_r = 2·(a_r ⊕ a_{r+1}) ⊕ (a_{r+1} ⊕ a_{r+2} ⊕ a_{r+3}), the last term being the XOR of
     /// all four rows with a_r taken out again. 2· is xtime on bit planes: multiplication by x
-    /// modulo x^8 + x^4 + x^3 + x + 1, so plane 7 folds into planes 0, 1, 3 and 4.
+    /// modulo x^8 + x^4 + x^3 + x + 1, so plane i receives plane i − 1, and plane 7 also
+    /// folds into planes 0, 1, 3 and 4. Worked plane by plane (the four rows of one bit at a
+    /// time) so that few values are live at once.
     @inline(__always) static func shiftRowsMixColumnsAddRoundKey(from s: UnsafeMutablePointer<UInt64>, into q: UnsafeMutablePointer<UInt64>,
                                                                  key: UnsafePointer<UInt64>) {
-        let a0 = shiftedRow(s, 0), a1 = shiftedRow(s, 1), a2 = shiftedRow(s, 2), a3 = shiftedRow(s, 3)
-        let all: Row = (a0.0 ^ a1.0 ^ a2.0 ^ a3.0, a0.1 ^ a1.1 ^ a2.1 ^ a3.1, a0.2 ^ a1.2 ^ a2.2 ^ a3.2,
-                        a0.3 ^ a1.3 ^ a2.3 ^ a3.3, a0.4 ^ a1.4 ^ a2.4 ^ a3.4, a0.5 ^ a1.5 ^ a2.5 ^ a3.5,
-                        a0.6 ^ a1.6 ^ a2.6 ^ a3.6, a0.7 ^ a1.7 ^ a2.7 ^ a3.7)
-        @inline(__always) func mixed(_ a: Row, _ next: Row, _ k: Row) -> Row {
-            let t: Row = (a.0 ^ next.0, a.1 ^ next.1, a.2 ^ next.2, a.3 ^ next.3,
-                          a.4 ^ next.4, a.5 ^ next.5, a.6 ^ next.6, a.7 ^ next.7)
-            // 2·t, then the other three rows and the round key.
-            return (t.7 ^ all.0 ^ a.0 ^ k.0, t.0 ^ t.7 ^ all.1 ^ a.1 ^ k.1, t.1 ^ all.2 ^ a.2 ^ k.2,
-                    t.2 ^ t.7 ^ all.3 ^ a.3 ^ k.3, t.3 ^ t.7 ^ all.4 ^ a.4 ^ k.4, t.4 ^ all.5 ^ a.5 ^ k.5,
-                    t.5 ^ all.6 ^ a.6 ^ k.6, t.6 ^ all.7 ^ a.7 ^ k.7)
+        /// Plane `i` of the four rows after ShiftRows (a), their sums a_r ⊕ a_{r+1} (t), and
+        /// the XOR of all four (all).
+        @inline(__always) func plane(_ i: Int) -> (a: Quad, t: Quad, all: UInt64) {
+            let a0 = s[4 * i + lane(0)], a1 = rotateRight(s[4 * i + lane(1)], 16)
+            let a2 = rotateRight(s[4 * i + lane(2)], 32), a3 = rotateRight(s[4 * i + lane(3)], 48)
+            return ((a0, a1, a2, a3), (a0 ^ a1, a1 ^ a2, a2 ^ a3, a3 ^ a0), a0 ^ a1 ^ a2 ^ a3)
         }
-        storeRow(mixed(a0, a1, loadRow(key, 0)), q, 0)
-        storeRow(mixed(a1, a2, loadRow(key, 1)), q, 1)
-        storeRow(mixed(a2, a3, loadRow(key, 2)), q, 2)
-        storeRow(mixed(a3, a0, loadRow(key, 3)), q, 3)
+        let top = plane(7)
+        /// Writes plane `i`, given plane i − 1 of t (`lower`); returns plane i of t.
+        @inline(__always) func mix(_ i: Int, _ p: (a: Quad, t: Quad, all: UInt64), _ lower: Quad) -> Quad {
+            // The reduction: plane 7 of t also lands in planes 1, 3 and 4.
+            let fold: UInt64 = i == 1 || i == 3 || i == 4 ? .max : 0
+            let k = key + 4 * i
+            q[4 * i + lane(0)] = lower.0 ^ (top.t.0 & fold) ^ p.all ^ p.a.0 ^ k[lane(0)]
+            q[4 * i + lane(1)] = lower.1 ^ (top.t.1 & fold) ^ p.all ^ p.a.1 ^ k[lane(1)]
+            q[4 * i + lane(2)] = lower.2 ^ (top.t.2 & fold) ^ p.all ^ p.a.2 ^ k[lane(2)]
+            q[4 * i + lane(3)] = lower.3 ^ (top.t.3 & fold) ^ p.all ^ p.a.3 ^ k[lane(3)]
+            return p.t
+        }
+        // Written out (not a loop) so that every index and `fold` is a constant. Plane 0
+        // receives plane 7 of t.
+        var lower = mix(0, plane(0), top.t)
+        lower = mix(1, plane(1), lower)
+        lower = mix(2, plane(2), lower)
+        lower = mix(3, plane(3), lower)
+        lower = mix(4, plane(4), lower)
+        lower = mix(5, plane(5), lower)
+        lower = mix(6, plane(6), lower)
+        _ = mix(7, top, lower)
     }
 
     /// The last round's ShiftRows and AddRoundKey (no MixColumns), from `s` into `q`, which
