@@ -18,7 +18,9 @@
 /// are per-lane loops that LLVM turns back into vector instructions only for shallow
 /// expressions; the S-box circuit is too deep for that, and the result was scalar code with
 /// moves between vector and integer registers. Scalar words with rows kept apart make the
-/// linear layers almost free instead (a rotation per row, XORs between rows).
+/// linear layers almost free instead (a rotation per row, XORs between rows), and SubBytes,
+/// written as a loop over the four rows, is widened by the loop vectorizer (two rows per
+/// SSE2 register on baseline x86-64), which has no such depth limit.
 struct BitslicedAES: Sendable {
     /// Blocks processed by one evaluation of the circuit.
     static let batchBlockCount = 16
