@@ -72,4 +72,26 @@ public struct AES: Sendable {
             }
         }
     }
+
+    /// Encrypts the first `blockCount` (1 to 16) blocks of a batch held as 32 words in
+    /// ``BitslicedAES``'s byte layout (word `2k` holds bytes 0…7 of block `k` read as a
+    /// little-endian integer, word `2k + 1` bytes 8…15), in place; the other words are
+    /// scratch. Counter mode builds its counter blocks straight in this form. On the hardware
+    /// backend only the blocks asked for go through AES-NI, so a partial last block costs one
+    /// block, not a bit-sliced batch.
+    func encrypt(words: UnsafeMutablePointer<UInt64>, blockCount: Int) {
+        precondition((1...BitslicedAES.batchBlockCount).contains(blockCount), "1 to 16 blocks")
+        #if Accelerated
+        if backend.isHardware {
+            // The kernel reads bytes: the words as little-endian integers (no-ops on x86-64).
+            for m in 0..<(2 * blockCount) { words[m] = words[m].littleEndian }
+            core.scheduleBytes.withUnsafeBytes { schedule in
+                HardwareAES.encrypt(words, words, blockCount: blockCount, roundKeys: schedule.baseAddress!, rounds: core.rounds)
+            }
+            for m in 0..<(2 * blockCount) { words[m] = UInt64(littleEndian: words[m]) }
+            return
+        }
+        #endif
+        core.encrypt(words: words)
+    }
 }

@@ -72,9 +72,11 @@ public struct AESCTR: Sendable {
             guard offset < data.count else { return }
         }
         #endif
-        // Sixteen counter blocks at a time, written straight into the core's word layout (word
-        // 2k holds bytes 0…7 of block k read little-endian) in a stack buffer; the keystream
-        // comes back in the same words and is XORed in eight bytes at a time.
+        // Sixteen counter blocks at a time, written straight into the bit-sliced core's word
+        // layout (word 2k holds bytes 0…7 of block k read little-endian) in a stack buffer; the
+        // keystream comes back in the same words and is XORed in eight bytes at a time. (On
+        // the hardware backend only a partial last block, or an unusual counter width, gets
+        // here.)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: BitslicedAES.batchWordCount) { buffer in
             let words = buffer.baseAddress!
             words.initialize(repeating: 0, count: BitslicedAES.batchWordCount)
@@ -86,7 +88,7 @@ public struct AESCTR: Sendable {
                     words[2 * block + 1] = UInt64(littleEndian: counter.1.bigEndian)
                     increment()
                 }
-                aes.core.encrypt(words: words)
+                aes.encrypt(words: words, blockCount: blockCount)
                 var i = 0
                 while i + 8 <= take {
                     let word = data.loadUnaligned(fromByteOffset: offset + i, as: UInt64.self) ^ words[i / 8].littleEndian
