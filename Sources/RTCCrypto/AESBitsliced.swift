@@ -155,10 +155,51 @@ struct BitslicedAES: Sendable {
         x0 ^= t &<< shift
     }
 
-    /// ``swapMove(_:_:shift:mask:)`` on every pair of words whose indices differ in `bit`.
-    @inline(__always) static func swapMoves(_ w: UnsafeMutablePointer<UInt64>, bit: Int, shift: UInt64, mask: UInt64) {
-        for base in stride(from: 0, to: batchWordCount, by: 2 * bit) {
-            for m in base..<(base + bit) { swapMove(&w[m], &w[m + bit], shift: shift, mask: mask) }
+    /// The exchanges inside each group of four words (`m₀`, `m₁`): m₀ with p₅ then with p₄,
+    /// and m₁ with p₃; `inverse` undoes them (the first two in reverse order; the third
+    /// touches other index bits and commutes with both).
+    @inline(__always) static func exchangeWithinQuads(_ w: UnsafeMutablePointer<UInt64>, inverse: Bool) {
+        for g in stride(from: 0, to: batchWordCount, by: 4) {
+            var x0 = w[g], x1 = w[g + 1], x2 = w[g + 2], x3 = w[g + 3]
+            if inverse {
+                swapMove(&x0, &x1, shift: 16, mask: 0x0000_ffff_0000_ffff)
+                swapMove(&x2, &x3, shift: 16, mask: 0x0000_ffff_0000_ffff)
+                swapMove(&x0, &x1, shift: 32, mask: 0x0000_0000_ffff_ffff)
+                swapMove(&x2, &x3, shift: 32, mask: 0x0000_0000_ffff_ffff)
+            } else {
+                swapMove(&x0, &x1, shift: 32, mask: 0x0000_0000_ffff_ffff)
+                swapMove(&x2, &x3, shift: 32, mask: 0x0000_0000_ffff_ffff)
+                swapMove(&x0, &x1, shift: 16, mask: 0x0000_ffff_0000_ffff)
+                swapMove(&x2, &x3, shift: 16, mask: 0x0000_ffff_0000_ffff)
+            }
+            swapMove(&x0, &x2, shift: 8, mask: 0x00ff_00ff_00ff_00ff)
+            swapMove(&x1, &x3, shift: 8, mask: 0x00ff_00ff_00ff_00ff)
+            w[g] = x0; w[g + 1] = x1; w[g + 2] = x2; w[g + 3] = x3
+        }
+    }
+
+    /// The exchanges across the groups of four (m₂, m₃, m₄ with p₀, p₁, p₂), each its own
+    /// inverse and commuting with every other exchange. One iteration per position in the
+    /// group, on its eight words; the iterations are independent, so the compiler may run
+    /// two at once in vector registers.
+    @inline(__always) static func exchangeAcrossQuads(_ w: UnsafeMutablePointer<UInt64>) {
+        for j in 0..<4 {
+            var x0 = w[j], x1 = w[4 + j], x2 = w[8 + j], x3 = w[12 + j]
+            var x4 = w[16 + j], x5 = w[20 + j], x6 = w[24 + j], x7 = w[28 + j]
+            swapMove(&x0, &x1, shift: 1, mask: 0x5555_5555_5555_5555)
+            swapMove(&x2, &x3, shift: 1, mask: 0x5555_5555_5555_5555)
+            swapMove(&x4, &x5, shift: 1, mask: 0x5555_5555_5555_5555)
+            swapMove(&x6, &x7, shift: 1, mask: 0x5555_5555_5555_5555)
+            swapMove(&x0, &x2, shift: 2, mask: 0x3333_3333_3333_3333)
+            swapMove(&x1, &x3, shift: 2, mask: 0x3333_3333_3333_3333)
+            swapMove(&x4, &x6, shift: 2, mask: 0x3333_3333_3333_3333)
+            swapMove(&x5, &x7, shift: 2, mask: 0x3333_3333_3333_3333)
+            swapMove(&x0, &x4, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+            swapMove(&x1, &x5, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+            swapMove(&x2, &x6, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+            swapMove(&x3, &x7, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+            w[j] = x0; w[4 + j] = x1; w[8 + j] = x2; w[12 + j] = x3
+            w[16 + j] = x4; w[20 + j] = x5; w[24 + j] = x6; w[28 + j] = x7
         }
     }
 
@@ -168,23 +209,14 @@ struct BitslicedAES: Sendable {
     /// exchanges of index bits (m₀ with p₅, then m₀ with p₄; m₁ with p₃; m₂, m₃, m₄ with p₀,
     /// p₁, p₂) leave `m = 4·bit + lane(row)` and `p = 16·column + (block bits)`.
     @inline(__always) static func slice(_ w: UnsafeMutablePointer<UInt64>) {
-        swapMoves(w, bit: 1, shift: 32, mask: 0x0000_0000_ffff_ffff)
-        swapMoves(w, bit: 1, shift: 16, mask: 0x0000_ffff_0000_ffff)
-        swapMoves(w, bit: 2, shift: 8, mask: 0x00ff_00ff_00ff_00ff)
-        swapMoves(w, bit: 4, shift: 1, mask: 0x5555_5555_5555_5555)
-        swapMoves(w, bit: 8, shift: 2, mask: 0x3333_3333_3333_3333)
-        swapMoves(w, bit: 16, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
+        exchangeWithinQuads(w, inverse: false)
+        exchangeAcrossQuads(w)
     }
 
-    /// Bit-sliced layout → byte layout, in place: ``slice(_:)``'s exchanges in reverse order
-    /// (each is its own inverse).
+    /// Bit-sliced layout → byte layout, in place: ``slice(_:)`` undone.
     @inline(__always) static func unslice(_ w: UnsafeMutablePointer<UInt64>) {
-        swapMoves(w, bit: 16, shift: 4, mask: 0x0f0f_0f0f_0f0f_0f0f)
-        swapMoves(w, bit: 8, shift: 2, mask: 0x3333_3333_3333_3333)
-        swapMoves(w, bit: 4, shift: 1, mask: 0x5555_5555_5555_5555)
-        swapMoves(w, bit: 2, shift: 8, mask: 0x00ff_00ff_00ff_00ff)
-        swapMoves(w, bit: 1, shift: 16, mask: 0x0000_ffff_0000_ffff)
-        swapMoves(w, bit: 1, shift: 32, mask: 0x0000_0000_ffff_ffff)
+        exchangeAcrossQuads(w)
+        exchangeWithinQuads(w, inverse: true)
     }
 
     /// 256 bytes → 32 bit-sliced words (for the key schedule and tests; not on the data path).
