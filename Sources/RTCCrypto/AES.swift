@@ -3,7 +3,7 @@ import RTCCryptoAccelerated
 #endif
 
 /// An AES key (FIPS 197), ready to encrypt blocks. Constant-time on both paths: the portable
-/// core is bit-sliced (see ``BitslicedAES``), four blocks at a time; the hardware path uses
+/// core is bit-sliced (see ``BitslicedAES``), sixteen blocks at a time; the hardware path uses
 /// AES-NI when the package is built with the `Accelerated` trait and the CPU has it.
 ///
 /// Only the forward cipher is provided: CTR and GCM, the modes WebRTC uses (SRTP, DTLS
@@ -53,24 +53,45 @@ public struct AES: Sendable {
             return
         }
         #endif
-        var offset = 0
-        while offset + 64 <= input.count {
-            var q = BitslicedAES.slice(UnsafeRawBufferPointer(rebasing: input[offset..<(offset + 64)]))
-            core.encrypt(&q)
-            BitslicedAES.unslice(q, into: UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + 64)]))
-            offset += 64
+        // Sixteen blocks per pass, as 32 little-endian words in a stack buffer (no heap per call);
+        // a short last pass is padded with zero blocks.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: BitslicedAES.batchWordCount) { buffer in
+            let words = buffer.baseAddress!
+            var offset = 0
+            while offset < input.count {
+                let wordCount = min(BitslicedAES.batchByteCount, input.count - offset) / 8
+                for m in 0..<BitslicedAES.batchWordCount {
+                    words[m] = m < wordCount
+                        ? UInt64(littleEndian: input.loadUnaligned(fromByteOffset: offset + 8 * m, as: UInt64.self)) : 0
+                }
+                core.encrypt(words: words)
+                for m in 0..<wordCount {
+                    output.storeBytes(of: words[m].littleEndian, toByteOffset: offset + 8 * m, as: UInt64.self)
+                }
+                offset += 8 * wordCount
+            }
         }
-        guard offset < input.count else { return }
-        // The last one to three blocks, through a zero-padded stack buffer (no heap per call).
-        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { chunk in
-            let take = input.count - offset
-            chunk.initializeMemory(as: UInt8.self, repeating: 0)
-            chunk.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[offset...]))
-            var q = BitslicedAES.slice(UnsafeRawBufferPointer(chunk))
-            core.encrypt(&q)
-            BitslicedAES.unslice(q, into: chunk)
-            UnsafeMutableRawBufferPointer(rebasing: output[offset..<(offset + take)])
-                .copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk[0..<take]))
+    }
+
+    /// Encrypts the first `blockCount` (1 to 16) blocks of a batch held as 32 words in
+    /// ``BitslicedAES``'s byte layout (word `2k` holds bytes 0…7 of block `k` read as a
+    /// little-endian integer, word `2k + 1` bytes 8…15), in place; the other words are
+    /// scratch. Counter mode builds its counter blocks straight in this form. On the hardware
+    /// backend only the blocks asked for go through AES-NI, so a partial last block costs one
+    /// block, not a bit-sliced batch.
+    func encrypt(words: UnsafeMutablePointer<UInt64>, blockCount: Int) {
+        precondition((1...BitslicedAES.batchBlockCount).contains(blockCount), "1 to 16 blocks")
+        #if Accelerated
+        if backend.isHardware {
+            // The kernel reads bytes: the words as little-endian integers (no-ops on x86-64).
+            for m in 0..<(2 * blockCount) { words[m] = words[m].littleEndian }
+            core.scheduleBytes.withUnsafeBytes { schedule in
+                HardwareAES.encrypt(words, words, blockCount: blockCount, roundKeys: schedule.baseAddress!, rounds: core.rounds)
+            }
+            for m in 0..<(2 * blockCount) { words[m] = UInt64(littleEndian: words[m]) }
+            return
         }
+        #endif
+        core.encrypt(words: words)
     }
 }

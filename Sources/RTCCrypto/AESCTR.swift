@@ -72,43 +72,40 @@ public struct AESCTR: Sendable {
             guard offset < data.count else { return }
         }
         #endif
-        // Counter blocks for up to 512 bytes at a time, encrypted in one call, in stack buffers.
-        let chunkSize = 512
-        withUnsafeTemporaryAllocation(byteCount: 2 * chunkSize, alignment: 16) { scratch in
-        let blocks = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<chunkSize])
-        let stream = UnsafeMutableRawBufferPointer(rebasing: scratch[chunkSize..<(2 * chunkSize)])
-        while offset < data.count {
-            let take = min(chunkSize, data.count - offset)
-            let blockBytes = (take + 15) / 16 * 16
-            for block in 0..<(blockBytes / 16) {
-                blocks.storeBytes(of: counter.0.bigEndian, toByteOffset: 16 * block, as: UInt64.self)
-                blocks.storeBytes(of: counter.1.bigEndian, toByteOffset: 16 * block + 8, as: UInt64.self)
-                increment()
-            }
-            aes.encrypt(blocks: UnsafeRawBufferPointer(rebasing: blocks[0..<blockBytes]), into: stream)
-            do {
-                let keystream = UnsafeRawBufferPointer(stream)
+        // Sixteen counter blocks at a time, written straight into the bit-sliced core's word
+        // layout (word 2k holds bytes 0…7 of block k read little-endian) in a stack buffer; the
+        // keystream comes back in the same words and is XORed in eight bytes at a time. (On
+        // the hardware backend only a partial last block, or an unusual counter width, gets
+        // here.)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: BitslicedAES.batchWordCount) { buffer in
+            let words = buffer.baseAddress!
+            words.initialize(repeating: 0, count: BitslicedAES.batchWordCount)
+            while offset < data.count {
+                let take = min(BitslicedAES.batchByteCount, data.count - offset)
+                let blockCount = (take + 15) / 16
+                for block in 0..<blockCount {
+                    words[2 * block] = UInt64(littleEndian: counter.0.bigEndian)
+                    words[2 * block + 1] = UInt64(littleEndian: counter.1.bigEndian)
+                    increment()
+                }
+                aes.encrypt(words: words, blockCount: blockCount)
                 var i = 0
-                // Eight bytes at a time where possible.
                 while i + 8 <= take {
-                    let word = data.loadUnaligned(fromByteOffset: offset + i, as: UInt64.self)
-                        ^ keystream.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let word = data.loadUnaligned(fromByteOffset: offset + i, as: UInt64.self) ^ words[i / 8].littleEndian
                     data.storeBytes(of: word, toByteOffset: offset + i, as: UInt64.self)
                     i += 8
                 }
                 while i < take {
-                    data[offset + i] ^= keystream[i]
+                    data[offset + i] ^= UInt8(truncatingIfNeeded: words[i / 8] >> UInt64(8 * (i % 8)))
                     i += 1
                 }
+                if take < 16 * blockCount {
+                    // Keep the unused end of the last block for the next call, as big-endian halves.
+                    leftover = (words[2 * blockCount - 2].byteSwapped, words[2 * blockCount - 1].byteSwapped)
+                    leftoverStart = 16 - (16 * blockCount - take)
+                }
+                offset += take
             }
-            if take < blockBytes {
-                // Keep the unused end of the last block for the next call.
-                leftover = (UInt64(bigEndian: stream.loadUnaligned(fromByteOffset: blockBytes - 16, as: UInt64.self)),
-                            UInt64(bigEndian: stream.loadUnaligned(fromByteOffset: blockBytes - 8, as: UInt64.self)))
-                leftoverStart = 16 - (blockBytes - take)
-            }
-            offset += take
-        }
         }
     }
 

@@ -97,44 +97,121 @@ public struct SHA1: HashFunction {
         compress(&second, secondBlocks, backend: backend)
     }
 
-    /// The portable compression function (FIPS 180-4 §6.1.2) on one 64-byte block. The
-    /// message schedule lives in a 16-word ring (W[t] overwrites W[t − 16]); the rounds go five
-    /// at a time with the roles of a…e rotating through the variables instead of the values
-    /// moving (after five rounds every role is back where it started), so a round is its
-    /// arithmetic only, and nothing branches inside one.
+    /// The portable compression function (FIPS 180-4 §6.1.2) on one 64-byte block, all 80
+    /// rounds written out. The message schedule is sixteen local words, W[t] overwriting
+    /// W[t − 16] (so every index is a constant and nothing is bounds-checked or looped over);
+    /// the roles of a…e rotate through the variables instead of the values moving (after
+    /// five rounds every role is back where it started), so a round is its arithmetic only,
+    /// and nothing branches.
     static func compress(_ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawBufferPointer) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { w in
-            for t in 0..<16 { w[t] = block.bigEndianUInt32(at: 4 * t) }
-            var (a, b, c, d, e) = h
-            /// W[t] (§6.1.2 step 1), computed in place from t = 16 on.
-            @inline(__always) func word(_ t: Int) -> UInt32 {
-                guard t >= 16 else { return w[t] }
-                let next = rotateLeft(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1)
-                w[t & 15] = next
-                return next
-            }
-            /// One round, §6.1.2 step 3: T = ROTL5(a) + f(b, c, d) + e + K + W[t] becomes the
-            /// new a (stored where e was), and b is rotated in place to become the new c.
-            @inline(__always) func round(_ f: UInt32, _ a: UInt32, _ b: inout UInt32, _ e: inout UInt32, _ k: UInt32, _ t: Int) {
-                e = e &+ rotateLeft(a, 5) &+ f &+ k &+ word(t)
-                b = rotateLeft(b, 30)
-            }
-            // Ch, Parity, Maj, Parity (§4.1.1), in forms with fewer operations.
-            @inline(__always) func ch(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { z ^ (x & (y ^ z)) }
-            @inline(__always) func parity(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { x ^ y ^ z }
-            @inline(__always) func maj(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { (x & y) | (z & (x | y)) }
-            @inline(__always) func fiveRounds(_ f: (UInt32, UInt32, UInt32) -> UInt32, _ k: UInt32, _ t: Int) {
-                round(f(b, c, d), a, &b, &e, k, t)
-                round(f(a, b, c), e, &a, &d, k, t + 1)
-                round(f(e, a, b), d, &e, &c, k, t + 2)
-                round(f(d, e, a), c, &d, &b, k, t + 3)
-                round(f(c, d, e), b, &c, &a, k, t + 4)
-            }
-            for t in stride(from: 0, to: 20, by: 5) { fiveRounds(ch, 0x5a827999, t) }
-            for t in stride(from: 20, to: 40, by: 5) { fiveRounds(parity, 0x6ed9eba1, t) }
-            for t in stride(from: 40, to: 60, by: 5) { fiveRounds(maj, 0x8f1bbcdc, t) }
-            for t in stride(from: 60, to: 80, by: 5) { fiveRounds(parity, 0xca62c1d6, t) }
-            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
+        precondition(block.count >= 64, "a SHA-1 block is 64 bytes")
+        @inline(__always) func load(_ i: Int) -> UInt32 {
+            UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
         }
+        var w0 = load(0), w1 = load(1), w2 = load(2), w3 = load(3), w4 = load(4), w5 = load(5)
+        var w6 = load(6), w7 = load(7), w8 = load(8), w9 = load(9), w10 = load(10), w11 = load(11)
+        var w12 = load(12), w13 = load(13), w14 = load(14), w15 = load(15)
+        var (a, b, c, d, e) = h
+        /// W[t] for t ≥ 16 (§6.1.2 step 1), from W[t − 3], W[t − 8], W[t − 14] and W[t − 16],
+        /// stored where W[t − 16] was.
+        @inline(__always) func next(_ w: inout UInt32, _ w3: UInt32, _ w8: UInt32, _ w14: UInt32) -> UInt32 {
+            w = rotateLeft(w3 ^ w8 ^ w14 ^ w, 1)
+            return w
+        }
+        /// One round, §6.1.2 step 3: T = ROTL5(a) + f(b, c, d) + e + K + W[t] becomes the new
+        /// a (stored where e was), and b is rotated in place to become the new c.
+        @inline(__always) func round(_ f: UInt32, _ a: UInt32, _ b: inout UInt32, _ e: inout UInt32, _ k: UInt32, _ w: UInt32) {
+            e = e &+ rotateLeft(a, 5) &+ f &+ k &+ w
+            b = rotateLeft(b, 30)
+        }
+        // Ch, Parity, Maj, Parity (§4.1.1), in forms with fewer operations.
+        @inline(__always) func ch(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { z ^ (x & (y ^ z)) }
+        @inline(__always) func parity(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { x ^ y ^ z }
+        @inline(__always) func maj(_ x: UInt32, _ y: UInt32, _ z: UInt32) -> UInt32 { (x & y) | (z & (x | y)) }
+        // Rounds 0–19: Ch.
+        round(ch(b, c, d), a, &b, &e, 0x5a82_7999, w0)
+        round(ch(a, b, c), e, &a, &d, 0x5a82_7999, w1)
+        round(ch(e, a, b), d, &e, &c, 0x5a82_7999, w2)
+        round(ch(d, e, a), c, &d, &b, 0x5a82_7999, w3)
+        round(ch(c, d, e), b, &c, &a, 0x5a82_7999, w4)
+        round(ch(b, c, d), a, &b, &e, 0x5a82_7999, w5)
+        round(ch(a, b, c), e, &a, &d, 0x5a82_7999, w6)
+        round(ch(e, a, b), d, &e, &c, 0x5a82_7999, w7)
+        round(ch(d, e, a), c, &d, &b, 0x5a82_7999, w8)
+        round(ch(c, d, e), b, &c, &a, 0x5a82_7999, w9)
+        round(ch(b, c, d), a, &b, &e, 0x5a82_7999, w10)
+        round(ch(a, b, c), e, &a, &d, 0x5a82_7999, w11)
+        round(ch(e, a, b), d, &e, &c, 0x5a82_7999, w12)
+        round(ch(d, e, a), c, &d, &b, 0x5a82_7999, w13)
+        round(ch(c, d, e), b, &c, &a, 0x5a82_7999, w14)
+        round(ch(b, c, d), a, &b, &e, 0x5a82_7999, w15)
+        round(ch(a, b, c), e, &a, &d, 0x5a82_7999, next(&w0, w13, w8, w2))
+        round(ch(e, a, b), d, &e, &c, 0x5a82_7999, next(&w1, w14, w9, w3))
+        round(ch(d, e, a), c, &d, &b, 0x5a82_7999, next(&w2, w15, w10, w4))
+        round(ch(c, d, e), b, &c, &a, 0x5a82_7999, next(&w3, w0, w11, w5))
+        // Rounds 20–39: Parity.
+        round(parity(b, c, d), a, &b, &e, 0x6ed9_eba1, next(&w4, w1, w12, w6))
+        round(parity(a, b, c), e, &a, &d, 0x6ed9_eba1, next(&w5, w2, w13, w7))
+        round(parity(e, a, b), d, &e, &c, 0x6ed9_eba1, next(&w6, w3, w14, w8))
+        round(parity(d, e, a), c, &d, &b, 0x6ed9_eba1, next(&w7, w4, w15, w9))
+        round(parity(c, d, e), b, &c, &a, 0x6ed9_eba1, next(&w8, w5, w0, w10))
+        round(parity(b, c, d), a, &b, &e, 0x6ed9_eba1, next(&w9, w6, w1, w11))
+        round(parity(a, b, c), e, &a, &d, 0x6ed9_eba1, next(&w10, w7, w2, w12))
+        round(parity(e, a, b), d, &e, &c, 0x6ed9_eba1, next(&w11, w8, w3, w13))
+        round(parity(d, e, a), c, &d, &b, 0x6ed9_eba1, next(&w12, w9, w4, w14))
+        round(parity(c, d, e), b, &c, &a, 0x6ed9_eba1, next(&w13, w10, w5, w15))
+        round(parity(b, c, d), a, &b, &e, 0x6ed9_eba1, next(&w14, w11, w6, w0))
+        round(parity(a, b, c), e, &a, &d, 0x6ed9_eba1, next(&w15, w12, w7, w1))
+        round(parity(e, a, b), d, &e, &c, 0x6ed9_eba1, next(&w0, w13, w8, w2))
+        round(parity(d, e, a), c, &d, &b, 0x6ed9_eba1, next(&w1, w14, w9, w3))
+        round(parity(c, d, e), b, &c, &a, 0x6ed9_eba1, next(&w2, w15, w10, w4))
+        round(parity(b, c, d), a, &b, &e, 0x6ed9_eba1, next(&w3, w0, w11, w5))
+        round(parity(a, b, c), e, &a, &d, 0x6ed9_eba1, next(&w4, w1, w12, w6))
+        round(parity(e, a, b), d, &e, &c, 0x6ed9_eba1, next(&w5, w2, w13, w7))
+        round(parity(d, e, a), c, &d, &b, 0x6ed9_eba1, next(&w6, w3, w14, w8))
+        round(parity(c, d, e), b, &c, &a, 0x6ed9_eba1, next(&w7, w4, w15, w9))
+        // Rounds 40–59: Maj.
+        round(maj(b, c, d), a, &b, &e, 0x8f1b_bcdc, next(&w8, w5, w0, w10))
+        round(maj(a, b, c), e, &a, &d, 0x8f1b_bcdc, next(&w9, w6, w1, w11))
+        round(maj(e, a, b), d, &e, &c, 0x8f1b_bcdc, next(&w10, w7, w2, w12))
+        round(maj(d, e, a), c, &d, &b, 0x8f1b_bcdc, next(&w11, w8, w3, w13))
+        round(maj(c, d, e), b, &c, &a, 0x8f1b_bcdc, next(&w12, w9, w4, w14))
+        round(maj(b, c, d), a, &b, &e, 0x8f1b_bcdc, next(&w13, w10, w5, w15))
+        round(maj(a, b, c), e, &a, &d, 0x8f1b_bcdc, next(&w14, w11, w6, w0))
+        round(maj(e, a, b), d, &e, &c, 0x8f1b_bcdc, next(&w15, w12, w7, w1))
+        round(maj(d, e, a), c, &d, &b, 0x8f1b_bcdc, next(&w0, w13, w8, w2))
+        round(maj(c, d, e), b, &c, &a, 0x8f1b_bcdc, next(&w1, w14, w9, w3))
+        round(maj(b, c, d), a, &b, &e, 0x8f1b_bcdc, next(&w2, w15, w10, w4))
+        round(maj(a, b, c), e, &a, &d, 0x8f1b_bcdc, next(&w3, w0, w11, w5))
+        round(maj(e, a, b), d, &e, &c, 0x8f1b_bcdc, next(&w4, w1, w12, w6))
+        round(maj(d, e, a), c, &d, &b, 0x8f1b_bcdc, next(&w5, w2, w13, w7))
+        round(maj(c, d, e), b, &c, &a, 0x8f1b_bcdc, next(&w6, w3, w14, w8))
+        round(maj(b, c, d), a, &b, &e, 0x8f1b_bcdc, next(&w7, w4, w15, w9))
+        round(maj(a, b, c), e, &a, &d, 0x8f1b_bcdc, next(&w8, w5, w0, w10))
+        round(maj(e, a, b), d, &e, &c, 0x8f1b_bcdc, next(&w9, w6, w1, w11))
+        round(maj(d, e, a), c, &d, &b, 0x8f1b_bcdc, next(&w10, w7, w2, w12))
+        round(maj(c, d, e), b, &c, &a, 0x8f1b_bcdc, next(&w11, w8, w3, w13))
+        // Rounds 60–79: Parity.
+        round(parity(b, c, d), a, &b, &e, 0xca62_c1d6, next(&w12, w9, w4, w14))
+        round(parity(a, b, c), e, &a, &d, 0xca62_c1d6, next(&w13, w10, w5, w15))
+        round(parity(e, a, b), d, &e, &c, 0xca62_c1d6, next(&w14, w11, w6, w0))
+        round(parity(d, e, a), c, &d, &b, 0xca62_c1d6, next(&w15, w12, w7, w1))
+        round(parity(c, d, e), b, &c, &a, 0xca62_c1d6, next(&w0, w13, w8, w2))
+        round(parity(b, c, d), a, &b, &e, 0xca62_c1d6, next(&w1, w14, w9, w3))
+        round(parity(a, b, c), e, &a, &d, 0xca62_c1d6, next(&w2, w15, w10, w4))
+        round(parity(e, a, b), d, &e, &c, 0xca62_c1d6, next(&w3, w0, w11, w5))
+        round(parity(d, e, a), c, &d, &b, 0xca62_c1d6, next(&w4, w1, w12, w6))
+        round(parity(c, d, e), b, &c, &a, 0xca62_c1d6, next(&w5, w2, w13, w7))
+        round(parity(b, c, d), a, &b, &e, 0xca62_c1d6, next(&w6, w3, w14, w8))
+        round(parity(a, b, c), e, &a, &d, 0xca62_c1d6, next(&w7, w4, w15, w9))
+        round(parity(e, a, b), d, &e, &c, 0xca62_c1d6, next(&w8, w5, w0, w10))
+        round(parity(d, e, a), c, &d, &b, 0xca62_c1d6, next(&w9, w6, w1, w11))
+        round(parity(c, d, e), b, &c, &a, 0xca62_c1d6, next(&w10, w7, w2, w12))
+        round(parity(b, c, d), a, &b, &e, 0xca62_c1d6, next(&w11, w8, w3, w13))
+        round(parity(a, b, c), e, &a, &d, 0xca62_c1d6, next(&w12, w9, w4, w14))
+        round(parity(e, a, b), d, &e, &c, 0xca62_c1d6, next(&w13, w10, w5, w15))
+        round(parity(d, e, a), c, &d, &b, 0xca62_c1d6, next(&w14, w11, w6, w0))
+        round(parity(c, d, e), b, &c, &a, 0xca62_c1d6, next(&w15, w12, w7, w1))
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
     }
 }

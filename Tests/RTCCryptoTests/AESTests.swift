@@ -40,7 +40,7 @@ import Wire
 
     @Test func slicingRoundTrips() {
         var rng = SeededGenerator(state: 197)
-        let bytes = rng.bytes(64)
+        let bytes = rng.bytes(BitslicedAES.batchByteCount)
         #expect(BitslicedAES.unslice(BitslicedAES.slice(bytes)) == bytes)
     }
 
