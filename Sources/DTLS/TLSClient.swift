@@ -45,8 +45,8 @@ public struct TLSClient {
     public let configuration: Configuration
     public private(set) var state: State = .idle
     private var random: any RandomNumberGenerator
-    private var outgoing: [[UInt8]] = []
-    private var events: [Event] = []
+    private var outgoing = OutputQueue<[UInt8]>()
+    private var events = OutputQueue<Event>()
     private var input: [UInt8] = []
     private var handshakeBuffer: [UInt8] = []
     private var transcript: [UInt8] = []
@@ -107,8 +107,8 @@ public struct TLSClient {
     }
 
     /// Bytes for the stream to the server.
-    public mutating func pollOutput() -> [UInt8]? { outgoing.isEmpty ? nil : outgoing.removeFirst() }
-    public mutating func pollEvent() -> Event? { events.isEmpty ? nil : events.removeFirst() }
+    public mutating func pollOutput() -> [UInt8]? { outgoing.popFirst() }
+    public mutating func pollEvent() -> Event? { events.popFirst() }
 
     /// Sends application data (in records of at most 2^14 bytes).
     public mutating func send(_ data: [UInt8]) throws(DTLSError) {

@@ -48,10 +48,7 @@ public struct HMACSHA1Key: Sendable {
         precondition(suffix.count <= 64, "the suffix is at most one block")
         let digest = innerDigest(head: head, message, suffix: suffix)
         withUnsafeTemporaryAllocation(byteCount: 64, alignment: 16) { block in
-            block.initializeMemory(as: UInt8.self, repeating: 0)
-            HMACSHA1Key.storeBigEndian(digest, into: block)
-            block[20] = 0x80
-            block.storeBytes(of: UInt64(8 * (64 + 20)).bigEndian, toByteOffset: 56, as: UInt64.self)
+            HMACSHA1Key.outerBlock(digest, into: block)
             var state = outer
             SHA1.compress(&state, UnsafeRawBufferPointer(block), backend: backend)
             // The full tag in the block's first 20 bytes, then its prefix.

@@ -23,26 +23,10 @@ public enum VectorCounterMode {
             return
         }
         withUnsafeTemporaryAllocation(of: SIMD4<Int64>.self, capacity: rounds + 1) { keys in
-        for round in 0...rounds {
-            let key = roundKeys.loadUnaligned(fromByteOffset: 16 * round, as: SIMD2<Int64>.self)
-            keys[round] = SIMD4(lowHalf: key, highHalf: key)
-        }
-        // Counters are kept as little-endian 128-bit integers, one per 128-bit lane (low half
-        // first), so that adding to them is a vector add; one shuffle per register reverses
-        // each lane into the big-endian counter block.
-        let reverse = SIMD4<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607, 0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
+        broadcastRoundKeys(roundKeys, rounds: rounds, into: keys.baseAddress!)
         let varying: UInt64 = increment == .full ? .max : 0xffff_ffff
-        let fixedLow = Int64(bitPattern: counter.low & ~varying)
-        let laneMask = SIMD4<Int64>(Int64(bitPattern: varying), -1, Int64(bitPattern: varying), -1)
-        let laneFixed = SIMD4<Int64>(fixedLow, 0, fixedLow, 0)
-        var base = SIMD4<Int64>(Int64(bitPattern: counter.low), Int64(bitPattern: counter.high),
-                                Int64(bitPattern: counter.low), Int64(bitPattern: counter.high))
-        // Explicit AVX2 operations: written with SIMD operators, the counters were scalarised.
-        @inline(__always) func blocks(_ first: Int64) -> SIMD4<Int64> {
-            let sum = _mm256_add_epi64(base, SIMD4(first, 0, first &+ 1, 0))
-            let counters = _mm256_or_si256(_mm256_and_si256(sum, laneMask), laneFixed)
-            return _mm256_xor_si256(_mm256_shuffle_epi8(counters, reverse), keys[0])
-        }
+        var counters = VectorCounterBlocks(counter: counter, varying: varying)
+        @inline(__always) func blocks(_ first: Int64) -> SIMD4<Int64> { counters.pair(first, whitening: keys[0]) }
         var index = 0
         // Sixteen blocks per step; the last step (one to fifteen blocks) makes a whole
         // step's keystream and uses what it needs: eight registers in flight beat a
@@ -51,7 +35,7 @@ public enum VectorCounterMode {
         while index < blockCount {
             var b0 = blocks(0), b1 = blocks(2), b2 = blocks(4), b3 = blocks(6)
             var b4 = blocks(8), b5 = blocks(10), b6 = blocks(12), b7 = blocks(14)
-            base = _mm256_add_epi64(base, SIMD4(16, 0, 16, 0))
+            counters.advance(16)
             for round in 1..<rounds {
                 let k = keys[round]
                 b0 = _mm256_aesenc_epi128(b0, k); b1 = _mm256_aesenc_epi128(b1, k)

@@ -56,10 +56,7 @@ public enum VectorGCM {
                       key: VectorGHASHKey, sealing: Bool, keystream: UnsafeMutableRawPointer?) -> (high: UInt64, low: UInt64) {
         withUnsafeTemporaryAllocation(of: SIMD4<Int64>.self, capacity: rounds + 1 + 5) { scratch in
         let keys = scratch.baseAddress!
-        for round in 0...rounds {
-            let roundKey = roundKeys.loadUnaligned(fromByteOffset: 16 * round, as: SIMD2<Int64>.self)
-            keys[round] = SIMD4(lowHalf: roundKey, highHalf: roundKey)
-        }
+        broadcastRoundKeys(roundKeys, rounds: rounds, into: keys)
         // Five registers of scratch: the last, partial step and the lengths block after it.
         let tail = UnsafeMutableRawPointer(keys + rounds + 1)
 
@@ -79,22 +76,14 @@ public enum VectorGCM {
 
         let reverse = SIMD4<Int64>(0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607, 0x0809_0a0b_0c0d_0e0f, 0x0001_0203_0405_0607)
         let constants = VectorGHASH.Constants()
-        // Counter blocks as little-endian 128-bit lanes (see VectorCounterMode); inc32 wraps
-        // the low 32 bits only. J0 ends in 1, the data starts at 2.
-        let high = Int64(bitPattern: nonce.high)
+        // inc32 wraps the low 32 bits only. J0 ends in 1, the data starts at 2.
         let j0Low = UInt64(nonce.low) << 32 | 1
-        let laneMask = SIMD4<Int64>(0xffff_ffff, -1, 0xffff_ffff, -1)
-        let fixed = Int64(bitPattern: j0Low & 0xffff_ffff_0000_0000)
-        let laneFixed = SIMD4<Int64>(fixed, 0, fixed, 0)
-        var base = SIMD4<Int64>(Int64(bitPattern: j0Low &+ 1), high, Int64(bitPattern: j0Low &+ 1), high)
-        @inline(__always) func counters(_ first: Int64) -> SIMD4<Int64> {
-            let sum = _mm256_add_epi64(base, SIMD4(first, 0, first &+ 1, 0))
-            let blocks = _mm256_or_si256(_mm256_and_si256(sum, laneMask), laneFixed)
-            return _mm256_xor_si256(_mm256_shuffle_epi8(blocks, reverse), keys[0])
-        }
+        var counters = VectorCounterBlocks(counter: (nonce.high, j0Low &+ 1), varying: 0xffff_ffff)
         @inline(__always) func nextKeystream() -> (SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>, SIMD4<Int64>) {
-            var b0 = counters(0), b1 = counters(2), b2 = counters(4), b3 = counters(6)
-            base = _mm256_add_epi64(base, SIMD4(8, 0, 8, 0))
+            let k0 = keys[0]
+            var b0 = counters.pair(0, whitening: k0), b1 = counters.pair(2, whitening: k0)
+            var b2 = counters.pair(4, whitening: k0), b3 = counters.pair(6, whitening: k0)
+            counters.advance(8)
             for round in 1..<rounds {
                 let k = keys[round]
                 b0 = _mm256_aesenc_epi128(b0, k); b1 = _mm256_aesenc_epi128(b1, k)

@@ -118,14 +118,6 @@ extension SRTPSession {
         return .both(a.length, b.length)
     }
 
-    private func writeTag(_ pending: PendingTag, _ buffer: UnsafeMutableRawBufferPointer) {
-        // spec: RFC3711-4.2-1 M = Authenticated Portion || ROC
-        withUnsafeBytes(of: pending.rolloverCounter.bigEndian) { rocBytes in
-            pending.transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<pending.length]), suffix: rocBytes,
-                                           tag: UnsafeMutableRawBufferPointer(rebasing: buffer[pending.tagOffset..<(pending.tagOffset + pending.tagLength)]))
-        }
-    }
-
     /// Unprotects two packets, their expected tags computed together. The second is prepared
     /// assuming the first is accepted; when the first is not, the second goes alone.
     private mutating func unprotectPair(_ first: UnsafeMutableRawBufferPointer,
@@ -177,14 +169,5 @@ extension SRTPSession {
             return (firstResult, counted(Result { () throws(SRTPError) in try unprotectRTPCore(second) }))
         }
         return (firstResult, counted(Result { () throws(SRTPError) in try finishUnprotect(b, second, authentic: secondAuthentic) }))
-    }
-
-    /// Whether a prepared packet's HMAC tag is right (AES-CM and NULL profiles).
-    private func verify(_ received: ReceivedPacket, _ packet: UnsafeMutableRawBufferPointer) -> Bool {
-        let tagStart = received.end + mkiLength
-        return withUnsafeBytes(of: received.rolloverCounter.bigEndian) { rocBytes in
-            received.transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + profile.srtpTagLength)]),
-                                      message: UnsafeRawBufferPointer(rebasing: packet[0..<received.end]), suffix: rocBytes)
-        }
     }
 }

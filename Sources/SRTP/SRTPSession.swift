@@ -213,15 +213,8 @@ public struct SRTPSession: Sendable {
             // spec: RFC3711-3.1-9 encrypt first, then authenticate
             transform.applyKeystream(ssrc: header.ssrc, index: index, to: UnsafeMutableRawBufferPointer(rebasing: buffer[header.length..<length]))
             writeMKI(keys[activeKey].master.mki, into: buffer, at: length)
-            if deferringTag {
-                pending = PendingTag(transform: transform, length: length, rolloverCounter: roc, tagOffset: length + mkiLength, tagLength: tagLength)
-            } else {
-                // spec: RFC3711-4.2-1 M = Authenticated Portion || ROC
-                withUnsafeBytes(of: roc.bigEndian) { rocBytes in
-                    transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<length]), suffix: rocBytes,
-                                           tag: UnsafeMutableRawBufferPointer(rebasing: buffer[(length + mkiLength)..<(length + mkiLength + tagLength)]))
-                }
-            }
+            let tag = PendingTag(transform: transform, length: length, rolloverCounter: roc, tagOffset: length + mkiLength, tagLength: tagLength)
+            if deferringTag { pending = tag } else { writeTag(tag, buffer) }
         case .aesGCM:
             // spec: RFC7714-8.2-1 every SRTP packet is both encrypted and authenticated
             let nonce = transform.gcmNonce(ssrc: header.ssrc, srtpIndex: index)
@@ -241,12 +234,7 @@ public struct SRTPSession: Sendable {
         let received = try prepareUnprotect(packet, after: nil)
         switch profile.cipher {
         case .aesCounterMode, .null:
-            let tagStart = received.end + mkiLength
-            let authentic = withUnsafeBytes(of: received.rolloverCounter.bigEndian) { rocBytes in
-                received.transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + profile.srtpTagLength)]),
-                                          message: UnsafeRawBufferPointer(rebasing: packet[0..<received.end]), suffix: rocBytes)
-            }
-            return try finishUnprotect(received, packet, authentic: authentic)
+            return try finishUnprotect(received, packet, authentic: verify(received, packet))
         case .aesGCM:
             let tagLength = profile.srtpTagLength
             let nonce = received.transform.gcmNonce(ssrc: received.header.ssrc, srtpIndex: received.index)
@@ -261,6 +249,23 @@ public struct SRTPSession: Sendable {
         }
     }
 
+    /// Writes a protected packet's HMAC tag.
+    func writeTag(_ pending: PendingTag, _ buffer: UnsafeMutableRawBufferPointer) {
+        // spec: RFC3711-4.2-1 M = Authenticated Portion || ROC
+        withUnsafeBytes(of: pending.rolloverCounter.bigEndian) { rocBytes in
+            pending.transform.authenticate(UnsafeRawBufferPointer(rebasing: buffer[0..<pending.length]), suffix: rocBytes,
+                                           tag: UnsafeMutableRawBufferPointer(rebasing: buffer[pending.tagOffset..<(pending.tagOffset + pending.tagLength)]))
+        }
+    }
+
+    /// Whether a prepared packet's HMAC tag is right (AES-CM and NULL profiles).
+    func verify(_ received: ReceivedPacket, _ packet: UnsafeMutableRawBufferPointer) -> Bool {
+        let tagStart = received.end + mkiLength
+        return withUnsafeBytes(of: received.rolloverCounter.bigEndian) { rocBytes in
+            received.transform.verify(UnsafeRawBufferPointer(rebasing: packet[tagStart..<(tagStart + profile.srtpTagLength)]),
+                                      message: UnsafeRawBufferPointer(rebasing: packet[0..<received.end]), suffix: rocBytes)
+        }
+    }
     /// What receiving an SRTP packet has worked out before its tag is checked.
     struct ReceivedPacket {
         let header: RTPHeaderSpan

@@ -1,4 +1,5 @@
 import STUN
+import Wire
 
 /// A TURN client for one allocation (RFC 8656), sans-IO: the owner feeds it what arrives from
 /// the server and the time, and sends what it produces to the server. Long-term credentials
@@ -54,8 +55,8 @@ public struct TURNClient {
     private var redirections = 0
 
     private var random: any RandomNumberGenerator
-    private var outgoing: [[UInt8]] = []
-    private var events: [Event] = []
+    private var outgoing = OutputQueue<[UInt8]>()
+    private var events = OutputQueue<Event>()
     private var realm: String?
     private var nonce: String?
     private var key: [UInt8]?
@@ -150,8 +151,8 @@ public struct TURNClient {
         start(.refresh(lifetime: 0), now: now, retriedAuthentication: false)
     }
 
-    public mutating func pollDatagram() -> [UInt8]? { outgoing.isEmpty ? nil : outgoing.removeFirst() }
-    public mutating func pollEvent() -> Event? { events.isEmpty ? nil : events.removeFirst() }
+    public mutating func pollDatagram() -> [UInt8]? { outgoing.popFirst() }
+    public mutating func pollEvent() -> Event? { events.popFirst() }
 
     /// The earliest transaction retransmission or refresh the owner must wake up for.
     public var nextTimeout: Duration? {
