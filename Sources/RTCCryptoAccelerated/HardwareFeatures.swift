@@ -20,6 +20,9 @@ public enum HardwareFeatures {
     /// SSE4.2, for the `crc32` instruction (CRC-32C).
     public static let crc32c: Bool = flags.contains("sse4_2")
 
+    /// SSE4.2 and PCLMULQDQ, for CRC-32C in three lanes combined by carry-less products.
+    public static let crc32cLanes: Bool = crc32c && flags.contains("pclmulqdq")
+
     private static let flags: Set<Substring> = {
         #if canImport(Glibc)
         guard let file = fopen("/proc/cpuinfo", "r") else { return [] }

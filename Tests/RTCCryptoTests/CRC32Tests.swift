@@ -67,10 +67,33 @@ import Wire
         let data = rng.bytes(300)
         for length in 0...data.count {
             let portable = CRC32C.checksum(Array(data.prefix(length)), hardware: false)
-            var split = CRC32C()
-            data.prefix(length / 3).withUnsafeBytes { split.update(bytes: $0) }
-            data.prefix(length).dropFirst(length / 3).withUnsafeBytes { split.update(bytes: $0) }
-            #expect(split.value == portable, "length \(length)")
+            for lanes in [false, true] {
+                var split = CRC32C(lanes: lanes)
+                data.prefix(length / 3).withUnsafeBytes { split.update(bytes: $0) }
+                data.prefix(length).dropFirst(length / 3).withUnsafeBytes { split.update(bytes: $0) }
+                #expect(split.value == portable, "length \(length), lanes \(lanes)")
+            }
+        }
+    }
+
+    /// Three lanes combined by carry-less products: every lane length from the shortest to the
+    /// longest, the rounds a long buffer takes, and every leftover tail, against the portable path.
+    @Test func laneCombinationAgreesWithPortable() {
+        print("CRC-32C lanes: \(CRC32C(lanes: true).usesLanes)")
+        var rng = SeededGenerator(state: 7)
+        let data = rng.bytes(20_000)
+        var lengths = Array(180...800) + [1200, 1216, 1500, 6143, 6144, 6145, 12_288, 16_384, 20_000]
+        lengths += (0..<40).map { _ in Int.random(in: 800...20_000, using: &rng) }
+        for length in lengths {
+            let message = Array(data.prefix(length))
+            let portable = CRC32C.checksum(message, hardware: false)
+            #expect(CRC32C.checksum(message, lanes: true) == portable, "length \(length)")
+            #expect(CRC32C.checksum(message, lanes: false) == portable, "length \(length)")
+            // A register already running when the lanes start.
+            var split = CRC32C(lanes: true)
+            message.prefix(5).withUnsafeBytes { split.update(bytes: $0) }
+            message.dropFirst(5).withUnsafeBytes { split.update(bytes: $0) }
+            #expect(split.value == portable, "split at 5, length \(length)")
         }
     }
 }
