@@ -9,7 +9,9 @@ import RTCCryptoAccelerated
 /// path and `lanes: false` the single chain, so tests cover each.
 public struct CRC32C: Sendable {
     private var register: UInt32 = 0xffff_ffff
-    private var portable = CRC32(.castagnoli)
+    /// The table-driven CRC, made only when the instruction is not used (making one looks up
+    /// shared tables and the CPU's features, which would cost more than a packet's CRC).
+    private var portable: CRC32?
     /// Whether this instance uses the `crc32` instruction.
     public let usesHardware: Bool
     /// Whether it runs long inputs as three chains combined with carry-less products.
@@ -31,6 +33,7 @@ public struct CRC32C: Sendable {
         #else
         usesLanes = false
         #endif
+        if !usesHardware { portable = CRC32(.castagnoli) }
     }
 
     /// Absorbs bytes.
@@ -45,11 +48,11 @@ public struct CRC32C: Sendable {
             return
         }
         #endif
-        portable.update(bytes: bytes)
+        portable?.update(bytes: bytes)
     }
 
     /// The checksum of everything absorbed.
-    public var value: UInt32 { usesHardware ? register ^ 0xffff_ffff : portable.value }
+    public var value: UInt32 { usesHardware ? register ^ 0xffff_ffff : portable?.value ?? 0 }
 
     /// The checksum of `bytes` in one call.
     public static func checksum(_ bytes: [UInt8], hardware: Bool = true, lanes: Bool = true) -> UInt32 {

@@ -19,6 +19,10 @@ extension SCTPAssociation {
         /// The peer's request waiting for its data to arrive (deferred reset processing).
         var deferred: (sequence: UInt32, lastTSN: UInt32, streams: [UInt16])?
 
+        /// Whether a RE-CONFIG chunk may be due: a response, a request to send, or streams
+        /// waiting to go into one.
+        var hasSomethingToSend: Bool { !responses.isEmpty || !pendingStreams.isEmpty || requestNeedsSending }
+
         func isResetting(_ stream: UInt16) -> Bool {
             pendingStreams.contains(stream) || (inFlight?.streams.contains(stream) ?? false)
         }
@@ -46,6 +50,8 @@ extension SCTPAssociation {
 
     /// The RE-CONFIG chunk for this packet, if one is due.
     mutating func reconfigChunkToSend() -> SCTPChunk? {
+        // Asked for every packet: nothing to do in the usual case.
+        guard reconfig.hasSomethingToSend else { return nil }
         var parameters: [SCTPReconfigParameter] = []
         if !reconfig.responses.isEmpty {
             parameters.append(reconfig.responses.removeFirst())

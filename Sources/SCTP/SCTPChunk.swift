@@ -177,6 +177,10 @@ public enum SCTPChunk: Sendable, Equatable {
 
     /// Appends the chunk (header, value, padding).
     public func write(to w: inout ByteWriter) {
+        if case .data(let d) = self {
+            d.write(to: &w)
+            return
+        }
         let start = w.count
         w.writeUInt8(type)
         w.writeUInt8(flags)
@@ -184,21 +188,8 @@ public enum SCTPChunk: Sendable, Equatable {
         // The Chunk Length counts the padding of every parameter but the last (RFC 9260 §3.2).
         var lastPadding = 0
         switch self {
-        case .data(let d):
-            w.writeUInt32(d.tsn)
-            w.writeUInt16(d.streamIdentifier)
-            if d.isIData {
-                // spec: RFC8260-2.1-3 the reserved field is sent as zero
-                w.writeUInt16(0)
-                w.writeUInt32(d.messageIdentifier)
-                w.writeUInt32(d.beginning ? d.payloadProtocolIdentifier : d.fragmentSequenceNumber)
-            } else {
-                // spec: RFC9260-3.3.1-7 every fragment carries the message's SSN
-                w.writeUInt16(UInt16(truncatingIfNeeded: d.messageIdentifier))
-                // spec: RFC9260-3.3.1-8 the PPID is sent in every fragment
-                w.writeUInt32(d.payloadProtocolIdentifier)
-            }
-            w.writeBytes(d.userData)
+        case .data:
+            break // written above
         case .initiation(let c), .initiationAck(let c):
             w.writeUInt32(c.initiateTag)
             w.writeUInt32(c.advertisedReceiverWindowCredit)
@@ -248,7 +239,6 @@ public enum SCTPChunk: Sendable, Equatable {
         w.patch(length, value: UInt64(w.count - start - lastPadding))
         // spec: RFC9260-3.2-1 chunks are padded to a multiple of 4 bytes
         // spec: RFC9260-3.2-3 with at most 3 zero bytes
-        // spec: RFC9260-3.3.1-9 user data padded with zeros to a 4-byte boundary
         w.pad(alignment: 4)
     }
 }

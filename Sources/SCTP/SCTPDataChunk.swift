@@ -1,3 +1,5 @@
+import Wire
+
 /// A DATA chunk (RFC 9260 §3.3.1) or an I-DATA chunk (RFC 8260 §2.1): one fragment (or all)
 /// of a user message. The two share this type because the association treats them alike:
 /// for DATA, `messageIdentifier` is the 16-bit Stream Sequence Number; for I-DATA it is the
@@ -52,6 +54,31 @@ public struct SCTPDataChunk: Sendable, Equatable {
     public var encodedCount: Int {
         let length = SCTPDataChunk.headerSize(iData: isIData) + userData.count
         return (length + 3) & ~3
+    }
+
+    /// Appends the chunk: header, user data and padding.
+    public func write(to w: inout ByteWriter) {
+        // spec: RFC9260-3.2-2 the Chunk Length excludes the padding
+        let length = SCTPDataChunk.headerSize(iData: isIData) + userData.count
+        w.writeUInt8(isIData ? SCTPChunkType.iData : SCTPChunkType.data)
+        w.writeUInt8(flags)
+        w.writeUInt16(UInt16(truncatingIfNeeded: length))
+        w.writeUInt32(tsn)
+        w.writeUInt16(streamIdentifier)
+        if isIData {
+            // spec: RFC8260-2.1-3 the reserved field is sent as zero
+            w.writeUInt16(0)
+            w.writeUInt32(messageIdentifier)
+            w.writeUInt32(beginning ? payloadProtocolIdentifier : fragmentSequenceNumber)
+        } else {
+            // spec: RFC9260-3.3.1-7 every fragment carries the message's SSN
+            w.writeUInt16(UInt16(truncatingIfNeeded: messageIdentifier))
+            // spec: RFC9260-3.3.1-8 the PPID is sent in every fragment
+            w.writeUInt32(payloadProtocolIdentifier)
+        }
+        w.writeBytes(userData)
+        // spec: RFC9260-3.3.1-9 user data padded with zeros to a 4-byte boundary
+        w.pad(alignment: 4)
     }
 }
 

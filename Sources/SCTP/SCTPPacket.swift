@@ -88,16 +88,22 @@ public struct SCTPPacket: Sendable, Equatable {
             if case .data(let d) = chunk { capacity += d.encodedCount } else { capacity += 64 }
         }
         var w = ByteWriter(capacity: capacity)
+        SCTPPacket.writeCommonHeader(sourcePort: sourcePort, destinationPort: destinationPort, verificationTag: verificationTag, to: &w)
+        for chunk in chunks { chunk.write(to: &w) }
+        w.writeBytes(unparsedTail)
+        var bytes = w.takeBytes()
+        SCTPPacket.fillChecksum(&bytes)
+        return bytes
+    }
+
+    /// Writes the common header with a zero checksum, for ``fillChecksum(_:)`` to fill in
+    /// once the chunks follow.
+    static func writeCommonHeader(sourcePort: UInt16, destinationPort: UInt16, verificationTag: UInt32, to w: inout ByteWriter) {
         // spec: RFC9260-3-3 integer fields are written in network byte order
         w.writeUInt16(sourcePort)
         w.writeUInt16(destinationPort)
         w.writeUInt32(verificationTag)
         w.writeUInt32(0)
-        for chunk in chunks { chunk.write(to: &w) }
-        w.writeBytes(unparsedTail)
-        var bytes = w.bytes
-        SCTPPacket.fillChecksum(&bytes)
-        return bytes
     }
 
     /// Computes and stores the CRC32c of an encoded packet.

@@ -6,13 +6,51 @@ extension SCTPAssociation {
         var messageIdentifier: UInt32
     }
 
+    /// An I-DATA message being reassembled. Fragments usually arrive in order, so each one
+    /// that continues the run from FSN 0 goes on a list; only those that arrive ahead of a
+    /// missing one wait in a table. The message is copied together once, when it is whole.
     struct PartialMessage {
-        var fragments: [UInt32: ArraySlice<UInt8>] = [:]
+        /// Fragments 0 ..< inOrder.count.
+        var inOrder: [ArraySlice<UInt8>] = []
+        /// Fragments above a missing one, by FSN.
+        var ahead: [UInt32: ArraySlice<UInt8>] = [:]
         var lastFragment: UInt32?
         var payloadProtocolIdentifier: UInt32 = 0
+        /// User data bytes held.
         var bytes = 0
         /// The highest TSN among its fragments (FORWARD TSN drops partial messages below it).
         var highestTSN: UInt32 = 0
+        var isEmpty: Bool { inOrder.isEmpty && ahead.isEmpty }
+
+        func holds(_ fsn: UInt32) -> Bool { UInt64(fsn) < UInt64(inOrder.count) || ahead[fsn] != nil }
+
+        mutating func add(_ fsn: UInt32, _ data: ArraySlice<UInt8>) {
+            bytes += data.count
+            guard UInt64(fsn) == UInt64(inOrder.count) else {
+                ahead[fsn] = data
+                return
+            }
+            if inOrder.isEmpty { inOrder.reserveCapacity(64) }
+            inOrder.append(data)
+            while !ahead.isEmpty, let next = ahead.removeValue(forKey: UInt32(truncatingIfNeeded: inOrder.count)) {
+                inOrder.append(next)
+            }
+        }
+
+        var isComplete: Bool { lastFragment.map { UInt64(inOrder.count) == UInt64($0) + 1 } ?? false }
+
+        /// The whole message (once complete).
+        func joined() -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: bytes) { buffer, count in
+                for fragment in inOrder {
+                    fragment.withUnsafeBytes { source in
+                        UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[count..<(count + source.count)])
+                            .copyMemory(from: source)
+                    }
+                    count += fragment.count
+                }
+            }
+        }
     }
 
     /// Per inbound stream: the next ordered message to deliver and completed ones waiting.
@@ -37,8 +75,11 @@ extension SCTPAssociation {
         var firstSackSent = false
         /// DATA fragments by TSN (non-interleaved reassembly).
         var fragments: [UInt32: SCTPDataChunk] = [:]
-        /// I-DATA partial messages.
+        /// I-DATA partial messages, but for the one fragments arrived for last.
         var partials: [PartialKey: PartialMessage] = [:]
+        /// The partial message the last fragment belonged to, kept out of the table so a run of
+        /// fragments of one message costs no hashing.
+        var activePartial: (key: PartialKey, message: PartialMessage)?
         var streams: [UInt16: InboundStream] = [:]
         /// Bytes held for reassembly or ordering.
         var bufferedBytes = 0
@@ -82,6 +123,14 @@ extension SCTPAssociation {
             packetsSinceSack = 0
             delayedAckDeadline = nil
             immediateSackRequested = false
+        }
+
+        /// Puts the active partial message back in the table (before the table is searched).
+        mutating func parkActivePartial() {
+            if let active = activePartial {
+                partials[active.key] = active.message
+                activePartial = nil
+            }
         }
 
         mutating func advanceCumulative() {
@@ -224,28 +273,33 @@ extension SCTPAssociation {
                      identifier: data.messageIdentifier)
             return
         }
-        // Taken out of the table while it changes: a copy left behind would make every fragment
-        // copy the whole fragment table (copy-on-write), quadratic in the message's size.
-        var partial = receiver.partials.removeValue(forKey: key) ?? PartialMessage()
+        // Taken out of the receiver while it changes: a copy left behind would make every
+        // fragment copy the whole message (copy-on-write), quadratic in the message's size.
+        var partial: PartialMessage
+        if let active = receiver.activePartial, active.key == key {
+            receiver.activePartial = nil
+            partial = active.message
+        } else {
+            receiver.parkActivePartial()
+            partial = receiver.partials.removeValue(forKey: key) ?? PartialMessage()
+        }
         let fsn = data.beginning ? 0 : data.fragmentSequenceNumber
-        guard partial.fragments[fsn] == nil else { receiver.partials[key] = partial; return }
+        guard !partial.holds(fsn) else {
+            receiver.activePartial = (key, partial)
+            return
+        }
         if data.beginning { partial.payloadProtocolIdentifier = data.payloadProtocolIdentifier }
         if data.ending { partial.lastFragment = fsn }
-        partial.fragments[fsn] = data.userData
-        partial.bytes += data.userData.count
-        if SerialNumber.less(partial.highestTSN, data.tsn) || partial.fragments.count == 1 { partial.highestTSN = data.tsn }
+        if SerialNumber.less(partial.highestTSN, data.tsn) || partial.isEmpty { partial.highestTSN = data.tsn }
+        partial.add(fsn, data.userData)
         receiver.bufferedBytes += data.userData.count
-        if let last = partial.lastFragment, partial.fragments.count == Int(last) + 1 {
-            var payload: [UInt8] = []
-            payload.reserveCapacity(partial.bytes)
-            for f in 0...last { payload += partial.fragments[f] ?? [] }
-            receiver.partials[key] = nil
+        if partial.isComplete {
             receiver.bufferedBytes -= partial.bytes
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: partial.payloadProtocolIdentifier,
-                                 payload: payload, unordered: data.unordered),
+                                 payload: partial.joined(), unordered: data.unordered),
                      identifier: data.messageIdentifier)
         } else {
-            receiver.partials[key] = partial
+            receiver.activePartial = (key, partial)
         }
     }
 
@@ -330,6 +384,7 @@ extension SCTPAssociation {
             receiver.fragments[tsn] = nil
             receiver.bufferedBytes -= fragment.userData.count
         }
+        receiver.parkActivePartial()
         for skipped in forward.skipped {
             if forward.isIForwardTSN {
                 for (key, partial) in receiver.partials where key.stream == skipped.streamIdentifier && key.unordered == skipped.unordered

@@ -230,70 +230,73 @@ extension SCTPAssociation {
     }
 
     /// The next packet to send, bundling control chunks then DATA up to the packet size.
+    /// Chunks are written straight into the packet's buffer: the hot path builds no chunk
+    /// values and makes one allocation, the packet.
     mutating func nextPacket() -> [UInt8]? {
         guard !terminated, state != .closed, state != .cookieWait, peerTag != 0 else { return nil }
         let mtu = packetSizeLimit
-        var chunks: [SCTPChunk] = []
-        var size = SCTPPacket.headerSize
-        if cookieAckPending {
-            // spec: RFC9260-5.1-8 COOKIE ACK first in its packet
-            // spec: RFC9260-5.1.5-8 before any SACK
-            chunks.append(.cookieAck)
-            size += 4
-            cookieAckPending = false
-        }
-        // spec: RFC9260-6-12 control chunks come before DATA
-        // spec: RFC9260-6.10-3 control chunks first when bundled with DATA
         // spec: RFC9260-6.1-21 a delayed acknowledgement rides along with outgoing DATA
         if receiver.delayedAckDeadline != nil, canSendData, sender.queuedBytes > 0 || sender.retransmitMarked > 0 {
             receiver.sackNeeded = true
         }
+        // Polled far more often than there is something to send: leave before allocating.
+        let mayCarryData = canSendData && (sender.retransmitMarked > 0 || sender.forwardTSNNeeded
+            || (sender.queuedBytes > 0 && sender.flightSize < sender.cwnd && burstBudget > 0))
+        guard mayCarryData || cookieAckPending || (receiver.sackNeeded && state != .cookieEchoed) || !pendingControl.isEmpty
+            || sender.forwardTSNNeeded || reconfig.hasSomethingToSend else { return nil }
+        // A packet that may carry DATA gets the full size at once; a SACK alone needs little.
+        var w = ByteWriter(capacity: mayCarryData ? mtu : 64)
+        // spec: RFC9260-3.1-3 the Verification Tag is the peer's Initiate Tag
+        // spec: RFC9260-8.5.1-4 whenever the peer's tag is known
+        SCTPPacket.writeCommonHeader(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
+                                     verificationTag: peerTag, to: &w)
+        if cookieAckPending {
+            // spec: RFC9260-5.1-8 COOKIE ACK first in its packet
+            // spec: RFC9260-5.1.5-8 before any SACK
+            SCTPChunk.cookieAck.write(to: &w)
+            cookieAckPending = false
+        }
+        // spec: RFC9260-6-12 control chunks come before DATA
+        // spec: RFC9260-6.10-3 control chunks first when bundled with DATA
         if receiver.sackNeeded, state != .cookieEchoed {
-            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - size - 16)
-            chunks.append(.selectiveAck(sack))
-            size += 16 + 4 * (sack.gapBlocks.count + sack.duplicateTSNs.count)
+            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - w.count - 16)
+            SCTPChunk.selectiveAck(sack).write(to: &w)
             statistics.sacksSent += 1
             receiver.sackSent()
         }
         while let control = pendingControl.first {
-            var w = ByteWriter()
+            let before = w.count
             control.write(to: &w)
-            guard size + w.count <= mtu || chunks.isEmpty else { break }
-            chunks.append(control)
-            size += w.count
+            // A chunk that does not fit waits for the next packet, unless it is alone.
+            guard w.count <= mtu || before == SCTPPacket.headerSize else {
+                w.truncate(to: before)
+                break
+            }
             pendingControl.removeFirst()
         }
         // spec: RFC3758-3.3.2-7 no FORWARD TSN to a peer without PR-SCTP
         if sender.forwardTSNNeeded, peerSupportsPartialReliability {
-            let forward = makeForwardTSN()
-            var w = ByteWriter()
-            SCTPChunk.forwardTSN(forward).write(to: &w)
-            if size + w.count <= mtu {
-                chunks.append(.forwardTSN(forward))
-                size += w.count
+            let before = w.count
+            SCTPChunk.forwardTSN(makeForwardTSN()).write(to: &w)
+            if w.count <= mtu {
                 sender.forwardTSNNeeded = false
                 statistics.forwardTSNsSent += 1
                 // spec: RFC3758-3.5-14 a T3-rtx timer runs while a FORWARD TSN is outstanding
                 if sender.t3Deadline == nil { sender.t3Deadline = now + sender.rto }
+            } else {
+                w.truncate(to: before)
             }
         }
-        if let request = reconfigChunkToSend() {
-            chunks.append(request)
-            var w = ByteWriter()
-            request.write(to: &w)
-            size += w.count
-        }
-        if canSendData { appendData(to: &chunks, size: &size, mtu: mtu) }
-        guard !chunks.isEmpty else { return nil }
-        let packet = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
-                                // spec: RFC9260-3.1-3 the Verification Tag is the peer's Initiate Tag
-                                // spec: RFC9260-8.5.1-4 whenever the peer's tag is known
-                                verificationTag: peerTag, chunks: chunks)
-        return packet.encoded()
+        if let request = reconfigChunkToSend() { request.write(to: &w) }
+        if canSendData { appendData(to: &w, mtu: mtu) }
+        guard w.count > SCTPPacket.headerSize else { return nil }
+        var bytes = w.takeBytes()
+        SCTPPacket.fillChecksum(&bytes)
+        return bytes
     }
 
     /// Adds retransmissions, then new DATA, within cwnd and the peer's window.
-    private mutating func appendData(to chunks: inout [SCTPChunk], size: inout Int, mtu: Int) {
+    private mutating func appendData(to w: inout ByteWriter, mtu: Int) {
         let headerSize = SCTPDataChunk.headerSize(iData: usesInterleaving)
         var addedData = false
         var retransmitted = false
@@ -315,15 +318,14 @@ extension SCTPAssociation {
                 // spec: RFC9260-7.2.4-4 a fast retransmission ignores cwnd for one packet
                 if !fast && sender.flightSize >= sender.cwnd { break }
                 let count = sender.chunks[i].chunk.encodedCount
-                if size + count > mtu { break }
+                if w.count + count > mtu { break }
                 sender.chunks[i].needsRetransmit = false
                 sender.retransmitMarked -= 1
                 sender.chunks[i].transmissions += 1
                 sender.chunks[i].sentAt = now
                 sender.chunks[i].inFlight = true
                 sender.flightSize += sender.chunks[i].payloadCount
-                chunks.append(.data(sender.chunks[i].chunk))
-                size += count
+                sender.chunks[i].chunk.write(to: &w)
                 addedData = true
                 retransmitted = true
                 if i == earliest { retransmittedEarliest = true }
@@ -342,7 +344,7 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
             guard sender.flightSize < sender.cwnd else { break }
             guard let stream = nextStreamToSend() else { break }
-            let space = mtu - size - headerSize
+            let space = mtu - w.count - headerSize
             guard space >= 4 else { break }
             // Mutated in place in the dictionary: copying the queue out would copy every message.
             let head = sender.queues[stream]!.head
@@ -418,8 +420,7 @@ extension SCTPAssociation {
             sender.queuedBytes -= fragment
             sender.outstandingBytes += fragment
             if sender.rttProbe == nil { sender.rttProbe = (data.tsn, now) }
-            chunks.append(.data(data))
-            size += data.encodedCount
+            data.write(to: &w)
             statistics.dataChunksSent += 1
             newData = true
             addedData = true
@@ -434,7 +435,7 @@ extension SCTPAssociation {
                 sender.queues[stream]!.messages[head] = message
                 if !usesInterleaving { sender.streamInProgress = stream }
             }
-            if size + headerSize + 4 > mtu { break }
+            if w.count + headerSize + 4 > mtu { break }
         }
         if newData { burstBudget -= 1 }
         if addedData {

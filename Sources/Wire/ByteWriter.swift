@@ -32,13 +32,19 @@ public struct ByteWriter: Sendable {
     @inlinable public mutating func writeUInt8(_ value: UInt8) { storage.append(value) }
     /// Writes a 16-bit big-endian integer.
     @inlinable public mutating func writeUInt16(_ value: UInt16) {
-        withUnsafeBytes(of: value.bigEndian) { storage.append(contentsOf: $0) }
+        // Byte appends inline to a few instructions; append(contentsOf:) of a raw buffer is a
+        // generic call that costs a hundred, and packet builders write many small fields.
+        storage.append(UInt8(truncatingIfNeeded: value >> 8))
+        storage.append(UInt8(truncatingIfNeeded: value))
     }
     /// Writes a 24-bit big-endian integer.
     @inlinable public mutating func writeUInt24(_ value: UInt32) { writeUInt(UInt64(value), byteCount: 3) }
     /// Writes a 32-bit big-endian integer.
     @inlinable public mutating func writeUInt32(_ value: UInt32) {
-        withUnsafeBytes(of: value.bigEndian) { storage.append(contentsOf: $0) }
+        storage.append(UInt8(truncatingIfNeeded: value >> 24))
+        storage.append(UInt8(truncatingIfNeeded: value >> 16))
+        storage.append(UInt8(truncatingIfNeeded: value >> 8))
+        storage.append(UInt8(truncatingIfNeeded: value))
     }
     /// Writes a 48-bit big-endian integer.
     @inlinable public mutating func writeUInt48(_ value: UInt64) { writeUInt(value, byteCount: 6) }
@@ -60,6 +66,20 @@ public struct ByteWriter: Sendable {
     @inlinable
     public mutating func writeBytes<S: Sequence>(_ source: S) where S.Element == UInt8 {
         storage.append(contentsOf: source)
+    }
+
+    /// Drops what was written after the first `count` bytes (a chunk that did not fit).
+    @inlinable public mutating func truncate(to count: Int) {
+        precondition(count <= storage.count, "cannot truncate \(storage.count) bytes to \(count)")
+        storage.removeLast(storage.count - count)
+    }
+
+    /// Hands over the bytes written and leaves the writer empty, so the caller holds the only
+    /// reference and can patch them in place without a copy.
+    @inlinable public mutating func takeBytes() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &storage)
+        return taken
     }
 
     /// Appends zero bytes until the length is a multiple of `alignment`.

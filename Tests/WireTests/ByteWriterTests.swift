@@ -36,6 +36,19 @@ import Wire
         #expect(writer.bytes == [0x00, 0x01, 0x00, 0x03, 0xde, 0xad, 0xbe, 0x00])
     }
 
+    @Test func truncateDropsTheTailAndTakeBytesEmptiesTheWriter() {
+        var writer = ByteWriter(capacity: 16)
+        writer.writeUInt32(0x0102_0304)
+        writer.writeUInt32(0x0506_0708)
+        writer.truncate(to: 5)
+        #expect(writer.bytes == [1, 2, 3, 4, 5])
+        let taken = writer.takeBytes()
+        #expect(taken == [1, 2, 3, 4, 5])
+        #expect(writer.count == 0)
+        writer.writeUInt8(9)
+        #expect(writer.bytes == [9])
+    }
+
     @Test func littleEndian() {
         var writer = ByteWriter()
         writer.writeUIntLittleEndian(0xa1b2_c3d4, byteCount: 4)

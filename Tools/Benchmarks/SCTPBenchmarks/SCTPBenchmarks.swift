@@ -11,7 +11,7 @@ import SCTP
 ///    b is the number of packets one ACK covers: 1 without delayed ACKs, 2 with them (RFC 5681,
 ///    and what this SCTP receiver does, one SACK per second packet). Both are printed.
 ///
-///     swift run -c release --traits Accelerated SCTPBenchmarks
+///     swift run -c release --traits Accelerated SCTPBenchmarks [1200|1200data|16384|lossy] [megabytes]
 @main
 struct SCTPBenchmarks {
     struct SplitMix: RandomNumberGenerator {
@@ -91,9 +91,13 @@ struct SCTPBenchmarks {
         /// as it would be on a real path.
         mutating func step() -> Bool {
             var next: Duration?
-            for candidate in [ab.first, ba.first, deadlineA, deadlineB] {
+            func consider(_ candidate: Duration?) {
                 if let candidate, next.map({ candidate < $0 }) ?? true { next = candidate }
             }
+            consider(ab.first)
+            consider(ba.first)
+            consider(deadlineA)
+            consider(deadlineB)
             guard let time = next else { return false }
             now = max(now, time)
             if let t = ab.first, t <= now {
@@ -116,9 +120,10 @@ struct SCTPBenchmarks {
         }
     }
 
-    static func inMemory(packetSize: Int, megabytes: Int) {
+    static func inMemory(packetSize: Int, megabytes: Int, interleaving: Bool = true) {
         var configuration = SCTPAssociationConfiguration()
         configuration.maximumPacketSize = packetSize
+        configuration.offersInterleaving = interleaving
         configuration.receiveWindow = 4 * 1024 * 1024
         configuration.maximumBurst = 64
         var pair = Pair(configuration: configuration, delay: .zero, loss: 0)
@@ -135,8 +140,8 @@ struct SCTPBenchmarks {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let gbps = Double(pair.delivered) * 8 / seconds / 1e9
-        print(String(format: "in memory, %5d-byte packets: %4d MB of 64 KiB messages in %.2f s = %.2f Gbit/s (%d messages, %d packets A->B)",
-                     packetSize, megabytes, seconds, gbps, pair.deliveredMessages, pair.a.statistics.packetsSent))
+        print(String(format: "in memory, %5d-byte packets, %@: %4d MB of 64 KiB messages in %.2f s = %.2f Gbit/s (%d messages, %d packets A->B)",
+                     packetSize, interleaving ? "I-DATA" : "  DATA", megabytes, seconds, gbps, pair.deliveredMessages, pair.a.statistics.packetsSent))
     }
 
     static func lossyPath(seconds: Int) {
@@ -167,9 +172,14 @@ struct SCTPBenchmarks {
                      pair.a.statistics.fastRetransmissions, pair.a.statistics.retransmissionTimeouts))
     }
 
+    /// `SCTPBenchmarks [1200|1200data|16384|lossy] [megabytes]` runs one case (to profile it,
+    /// with fewer megabytes under valgrind); no argument runs all.
     static func main() {
-        inMemory(packetSize: 1200, megabytes: 512)
-        inMemory(packetSize: 16384, megabytes: 2048)
-        lossyPath(seconds: 30)
+        let only = CommandLine.arguments.dropFirst().first
+        let megabytes = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }
+        if only == nil || only == "1200" { inMemory(packetSize: 1200, megabytes: megabytes ?? 512) }
+        if only == nil || only == "1200data" { inMemory(packetSize: 1200, megabytes: megabytes ?? 512, interleaving: false) }
+        if only == nil || only == "16384" { inMemory(packetSize: 16384, megabytes: megabytes ?? 2048) }
+        if only == nil || only == "lossy" { lossyPath(seconds: 30) }
     }
 }
