@@ -403,6 +403,9 @@ public struct PeerTransport {
             channels?.handle(.outgoingStreamsResetDone(streams))
         case .outgoingStreamsResetFailed, .peerError:
             break
+        case .restarted:
+            // The peer's SCTP stack started over: its data channels (and their DCEP state) are gone.
+            channels?.handle(.associationAborted(reason: "the SCTP peer restarted"))
         case .closed(.shutdown):
             channels?.handle(.associationClosed)
         case .closed(let reason):

@@ -166,7 +166,7 @@ extension SCTPAssociation {
     }
 
     /// Records what the peer's INIT or INIT ACK (or the cookie built from it) says.
-    private mutating func adoptPeer(tag: UInt32, initialTSN: UInt32, receiverWindow: UInt32,
+    mutating func adoptPeer(tag: UInt32, initialTSN: UInt32, receiverWindow: UInt32,
                                     outboundStreams: UInt16, inboundStreams: UInt16, features: UInt8) {
         // spec: RFC9260-3.3.2-8 the peer's Initiate Tag is our Verification Tag from now on
         // spec: RFC9260-3.3.3-4 likewise from an INIT ACK
@@ -191,50 +191,42 @@ extension SCTPAssociation {
         // spec: RFC9260-4-1 a cookie failing its integrity check is discarded
         // spec: RFC9260-8.4-5 an out-of-the-blue COOKIE ECHO is processed as in §5.1
         guard let cookie = SCTPStateCookie(opening: cookieBytes, secret: cookieSecret) else { return }
-        let age = Int64(microseconds(now)) - Int64(cookie.createdMicroseconds)
-        if age > Int64(cookie.lifetimeMicroseconds) {
+        guard state == .closed else {
+            // An association exists: Table 12 of §5.2.4 (SCTPAssociation+Restart.swift).
+            handleCookieEchoWithAssociation(cookie)
+            return
+        }
+        if isStale(cookie) {
             // spec: RFC9260-5.1.5-5 a stale cookie is answered with a Stale Cookie ERROR
             // spec: RFC9260-4-2 an expired cookie gets an ERROR
-            // spec: RFC9260-5.2.4-2 in every state
-            let staleness = UInt32(clamping: age - Int64(cookie.lifetimeMicroseconds))
-            let error = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
-                                   verificationTag: cookie.peerTag, chunks: [.error(causes: [.staleCookie(stalenessMicroseconds: staleness)])])
-            standalonePackets.append(error.encoded())
+            sendStaleCookieError(for: cookie)
             return
         }
-        switch state {
-        case .closed:
-            localTag = cookie.localTag
-        case .cookieWait, .cookieEchoed:
-            // Collision: both sides sent INIT. Our tag must match; the peer's may be new to us.
-            // spec: RFC9260-5.2.4-11 both tags match (or ours does before the INIT ACK): ESTABLISHED
-            guard cookie.localTag == localTag else { return }
-            if state == .cookieEchoed, cookie.peerTag != peerTag, cookie.tieTagLocal == 0 {
-                // spec: RFC9260-5.2.4-8 case B: adopt the peer's tag from the cookie, stop T1, COOKIE ACK
-                peerTag = cookie.peerTag
-            }
-        case .shutdownAckSent where cookie.localTag != localTag && cookie.peerTag != peerTag:
-            // spec: RFC9260-5.2.4-7 a restart in SHUTDOWN-ACK-SENT: resend SHUTDOWN ACK and report
-            pendingControl.append(.shutdownAck)
-            pendingControl.append(.error(causes: [.init(code: SCTPErrorCause.cookieReceivedWhileShuttingDown)]))
-            return
-        default:
-            // Established: only a retransmitted COOKIE ECHO of this association (case D) is
-            // answered; restarts (case A) are not supported and other cases are discarded.
-            // spec: RFC9260-5.2.4-3 cases outside the table: discard the cookie
-            if cookie.localTag == localTag && cookie.peerTag == peerTag {
-                cookieAckPending = true
-            }
-            return
-        }
-        if state == .closed || state == .cookieWait || cookie.peerTag != peerTag || outboundStreamCount == 0 {
-            adoptPeer(tag: cookie.peerTag, initialTSN: cookie.peerInitialTSN, receiverWindow: cookie.peerReceiverWindow,
-                      outboundStreams: cookie.peerOutboundStreams, inboundStreams: cookie.peerInboundStreams, features: cookie.features)
-        }
-        // spec: RFC9260-5.2.4-12 T1 stops and a COOKIE ACK goes out
+        localTag = cookie.localTag
+        adoptPeer(from: cookie)
         // spec: RFC9260-5.1.5-6 the COOKIE ACK is the first chunk of its packet
         cookieAckPending = true
         establish()
+    }
+
+    /// Whether the cookie is older than the lifespan it carries (§5.1.5 step 3).
+    func isStale(_ cookie: SCTPStateCookie) -> Bool {
+        Int64(microseconds(now)) - Int64(cookie.createdMicroseconds) > Int64(cookie.lifetimeMicroseconds)
+    }
+
+    /// An ERROR with a Stale Cookie cause, sent to the tag the cookie names (§5.1.5, §5.2.4 step 3).
+    mutating func sendStaleCookieError(for cookie: SCTPStateCookie) {
+        let age = Int64(microseconds(now)) - Int64(cookie.createdMicroseconds)
+        let staleness = UInt32(clamping: age - Int64(cookie.lifetimeMicroseconds))
+        let error = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
+                               verificationTag: cookie.peerTag, chunks: [.error(causes: [.staleCookie(stalenessMicroseconds: staleness)])])
+        standalonePackets.append(error.encoded())
+    }
+
+    /// Records what a State Cookie says about the peer (its INIT, as the cookie's maker saw it).
+    mutating func adoptPeer(from cookie: SCTPStateCookie) {
+        adoptPeer(tag: cookie.peerTag, initialTSN: cookie.peerInitialTSN, receiverWindow: cookie.peerReceiverWindow,
+                  outboundStreams: cookie.peerOutboundStreams, inboundStreams: cookie.peerInboundStreams, features: cookie.features)
     }
 
     mutating func handleCookieAck() {
@@ -243,7 +235,7 @@ extension SCTPAssociation {
         establish()
     }
 
-    private mutating func establish() {
+    mutating func establish() {
         t1Deadline = nil
         cookieToEcho = nil
         guard state != .established else { return }
