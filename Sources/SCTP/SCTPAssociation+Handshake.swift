@@ -6,6 +6,7 @@ extension SCTPAssociation {
     /// Parameter types an INIT or INIT ACK may carry that we recognise (used or ignored).
     static let knownInitParameters: Set<UInt16> = [
         SCTPParameter.ipv4Address, SCTPParameter.ipv6Address, SCTPParameter.stateCookie,
+        // spec: RFC9260-3.3.2.1.3-2 a Cookie Preservative is recognised and ignored: the lifespan stays ours
         SCTPParameter.unrecognizedParameter, SCTPParameter.cookiePreservative, SCTPParameter.hostNameAddress,
         SCTPParameter.supportedAddressTypes, SCTPParameter.ecnCapable, SCTPParameter.random, SCTPParameter.chunkList,
         SCTPParameter.requestedHMACAlgorithm, SCTPParameter.padding, SCTPParameter.supportedExtensions,
@@ -44,8 +45,13 @@ extension SCTPAssociation {
     /// Unrecognized parameters to report, following each type's two high bits (§3.2.1).
     private func unrecognizedParameters(in chunk: SCTPInitChunk) -> [SCTPParameter] {
         var report: [SCTPParameter] = []
+        var reportedBytes = 0
         for parameter in chunk.parameters where !Self.knownInitParameters.contains(parameter.type) {
-            if parameter.unrecognizedIsReported {
+            // spec: RFC9260-12.4-6 past 512 bytes further Unrecognized Parameters are left out
+            // spec: RFC9260-12.4-7 so an INIT cannot make a large INIT ACK
+            let size = 8 + (parameter.value.count + 3) & ~3
+            if parameter.unrecognizedIsReported, reportedBytes + size <= 512 {
+                reportedBytes += size
                 var w = ByteWriter()
                 parameter.write(to: &w)
                 report.append(SCTPParameter(type: SCTPParameter.unrecognizedParameter, value: w.bytes))
@@ -109,12 +115,20 @@ extension SCTPAssociation {
             localTag: answerTag, peerTag: initiation.initiateTag, localInitialTSN: localInitialTSN,
             peerInitialTSN: initiation.initialTSN, peerReceiverWindow: initiation.advertisedReceiverWindowCredit,
             peerOutboundStreams: initiation.outboundStreams, peerInboundStreams: initiation.inboundStreams,
-            localOutboundStreams: configuration.outboundStreams, localInboundStreams: configuration.maximumInboundStreams,
+            localOutboundStreams: min(configuration.outboundStreams, initiation.inboundStreams),
+            localInboundStreams: configuration.maximumInboundStreams,
             features: features(of: initiation), tieTagLocal: tieLocal, tieTagPeer: tiePeer,
             createdMicroseconds: UInt64(max(0, microseconds(now))),
             lifetimeMicroseconds: UInt64(microseconds(configuration.cookieLifetime)))
+        // spec: RFC9260-5.2.2-9 the INIT ACK repeats our association's parameters (streams, Initial TSN)
         var ack = ourInit
+        // (A Cookie Preservative belongs to the INIT only.)
+        ack.parameters.removeAll { $0.type == SCTPParameter.cookiePreservative }
+        // spec: RFC9260-3.3.3-5 the Initiate Tag is never 0
         ack.initiateTag = answerTag
+        // spec: RFC9260-3.3.3-11 OS is not 0 and not above the MIS of the INIT
+        // spec: RFC9260-3.3.3-14 MIS is not 0 (the configuration keeps it at least 1)
+        ack.outboundStreams = min(ack.outboundStreams, initiation.inboundStreams)
         // spec: RFC9260-5.1-5 the INIT ACK carries a State Cookie
         // spec: RFC9260-5.1-6 and nothing about the association is kept until it returns
         // spec: RFC9260-3.3.3.1.1-1 the cookie holds all the state and a MAC
@@ -160,6 +174,7 @@ extension SCTPAssociation {
         }
         standalonePackets.append(SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
                                             verificationTag: peerTag, chunks: chunks).encoded())
+        cookieEchoSentAt = now
         // spec: RFC9260-5.1.4-3 T1-cookie starts with the COOKIE ECHO
         t1Retransmissions = 0
         t1Deadline = now + sender.rto
@@ -250,5 +265,31 @@ extension SCTPAssociation {
                             partialReliability: peerSupportsPartialReliability, interleaving: usesInterleaving,
                             reconfiguration: peerSupportsReconfiguration))
         }
+    }
+
+    /// A Stale Cookie ERROR in COOKIE-ECHOED (§5.2.6): the third alternative, a new INIT asking
+    /// for a longer cookie life span.
+    mutating func retryAfterStaleCookie(_ causes: [SCTPErrorCause]) {
+        // spec: RFC9260-5.2.6-3 COOKIE-ECHOED: we take the third alternative, a new INIT with a Cookie Preservative
+        var staleness: Duration = .zero
+        if let cause = causes.first(where: { $0.code == SCTPErrorCause.staleCookie }), cause.information.count >= 4 {
+            var r = ByteReader(cause.information)
+            if let micros = try? r.readUInt32() { staleness = .microseconds(Int64(micros)) }
+        }
+        let roundTrip = cookieEchoSentAt.map { now - $0 } ?? sender.rto
+        // spec: RFC9260-5.2.6-4 the extension is the COOKIE ECHO/ERROR round trip plus at most 1 second
+        let increment = roundTrip + min(staleness, .seconds(1))
+        let milliseconds = UInt32(clamping: max(1, (microseconds(increment) + 999) / 1000))
+        var value = ByteWriter(capacity: 4)
+        value.writeUInt32(milliseconds)
+        ourInit.parameters.removeAll { $0.type == SCTPParameter.cookiePreservative }
+        // spec: RFC9260-3.3.2.1.3-1 the new INIT carries a Cookie Preservative after a stale cookie
+        ourInit.parameters.append(SCTPParameter(type: SCTPParameter.cookiePreservative, value: value.bytes))
+        state = .cookieWait
+        peerTag = 0
+        cookieToEcho = nil
+        cookieEchoSentAt = nil
+        sendStandalone(.initiation(ourInit), tag: 0)
+        t1Deadline = now + sender.rto
     }
 }

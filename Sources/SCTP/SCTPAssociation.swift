@@ -23,6 +23,8 @@ public struct SCTPAssociation {
     // Handshake.
     var ourInit: SCTPInitChunk
     var cookieToEcho: [UInt8]?
+    /// When the COOKIE ECHO last went out (to measure the COOKIE ECHO/ERROR round trip, §5.2.6).
+    var cookieEchoSentAt: Duration?
     var t1Deadline: Duration?
     var t1Retransmissions = 0
     var connectedReported = false
@@ -54,6 +56,8 @@ public struct SCTPAssociation {
     // Shutdown and heartbeats.
     var t2Deadline: Duration?
     var t2Retransmissions = 0
+    /// T5-shutdown-guard (RFC 9260 §9.2): bounds the whole shutdown.
+    var t5Deadline: Duration?
     var heartbeatDeadline: Duration?
     var heartbeatOutstanding: [UInt8]?
     // Packetization layer path MTU discovery (SCTPAssociation+PathMTU.swift).
@@ -213,6 +217,7 @@ public struct SCTPAssociation {
     private mutating func clearTimers() {
         t1Deadline = nil
         t2Deadline = nil
+        t5Deadline = nil
         heartbeatDeadline = nil
         pathMTU.probeDeadline = nil
         pathMTU.raiseDeadline = nil
@@ -231,6 +236,7 @@ public struct SCTPAssociation {
         }
         consider(t1Deadline)
         consider(t2Deadline)
+        consider(t5Deadline)
         consider(heartbeatDeadline)
         consider(sender.t3Deadline)
         consider(receiver.delayedAckDeadline)
@@ -243,6 +249,7 @@ public struct SCTPAssociation {
     mutating func runTimers() {
         if let deadline = t1Deadline, deadline <= now { t1Expired() }
         if let deadline = t2Deadline, deadline <= now { t2Expired() }
+        if let deadline = t5Deadline, deadline <= now { t5Expired() }
         if let deadline = sender.t3Deadline, deadline <= now { t3Expired() }
         if let deadline = receiver.delayedAckDeadline, deadline <= now {
             receiver.delayedAckDeadline = nil
@@ -276,7 +283,10 @@ public struct SCTPAssociation {
             sendStandalone(.initiation(ourInit), tag: 0)
         case .cookieEchoed:
             // spec: RFC9260-5.1.4-4 the COOKIE ECHO is sent again when T1-cookie expires
-            if let cookie = cookieToEcho { sendStandalone(.cookieEcho(cookie: cookie), tag: peerTag) }
+            if let cookie = cookieToEcho {
+                sendStandalone(.cookieEcho(cookie: cookie), tag: peerTag)
+                cookieEchoSentAt = now
+            }
         default:
             t1Deadline = nil
             return
@@ -297,6 +307,13 @@ public struct SCTPAssociation {
         }
         statistics.packetsReceived += 1
         guard packet.sourcePort == configuration.remotePort, packet.destinationPort == configuration.localPort else {
+            statistics.packetsDiscarded += 1
+            return
+        }
+        if state == .closed, isOutOfTheBlue(packet) {
+            // spec: RFC9260-6-3 DATA in CLOSED is out of the blue (§8.4)
+            // spec: RFC9260-6-7 as is a SACK
+            respondOutOfTheBlue(packet)
             statistics.packetsDiscarded += 1
             return
         }
@@ -329,9 +346,12 @@ public struct SCTPAssociation {
                 // spec: RFC9260-8.3-3 a HEARTBEAT is answered with a HEARTBEAT ACK
                 // spec: RFC9260-3.3.6-1 HEARTBEAT ACK answers HEARTBEAT
                 // spec: RFC9260-3.3.6-2 echoing the Heartbeat Info
-                if state != .closed && state != .cookieWait { pendingControl.append(.heartbeatAck(info: info)) }
+                // spec: RFC9260-8.3-9 at once, the Heartbeat Information copied unchanged
+                // spec: RFC9260-5.1-7 (not in COOKIE-ECHOED: until the COOKIE ACK only the COOKIE ECHO goes out)
+                if state != .closed && state != .cookieWait && state != .cookieEchoed { pendingControl.append(.heartbeatAck(info: info)) }
             case .heartbeatAck(let info): if !handleProbeAck(info) { handleHeartbeatAck(info) }
             case .abort(_, let causes):
+                // spec: RFC9260-3.3.7-3 chunks after the ABORT in its packet are ignored
                 // spec: RFC9260-9.1-6 after the tag check the association is removed and the ULP told
                 // spec: RFC9260-3.3.7-5 an ABORT is never answered with an ABORT
                 // spec: RFC9260-9.1-4 nothing is sent in response to a packet with ABORT
@@ -357,7 +377,7 @@ public struct SCTPAssociation {
             }
             if state == .closed { return }
         }
-        if !reportUnrecognized.isEmpty, state != .closed, state != .cookieWait {
+        if !reportUnrecognized.isEmpty, state != .closed, state != .cookieWait, state != .cookieEchoed {
             pendingControl.append(.error(causes: reportUnrecognized))
         }
         if dataPacket && state != .closed {
@@ -366,7 +386,9 @@ public struct SCTPAssociation {
         }
         if state == .shutdownSent && dataPacket {
             // spec: RFC9260-9.2-10 in SHUTDOWN-SENT each DATA packet is answered with SHUTDOWN
+            // spec: RFC9260-4-9 so DATA received in SHUTDOWN-SENT is acknowledged without delay
             pendingControl.append(.shutdown(cumulativeTSNAck: receiver.cumulativeTSN))
+            requestSackBesideShutdown()
             t2Deadline = now + sender.rto
         }
     }
@@ -411,6 +433,8 @@ public struct SCTPAssociation {
                 // spec: RFC9260-8.4-6 out-of-the-blue SHUTDOWN ACK: answered with SHUTDOWN COMPLETE
                 // spec: RFC9260-8.4-7 carrying the packet's Verification Tag
                 // spec: RFC9260-8.5.1-9 with the packet's tag reflected and the T bit set
+                // spec: RFC9260-8.5.1-13 in COOKIE-WAIT or COOKIE-ECHOED it is out of the blue too
+                // spec: RFC9260-3.1-5 the SHUTDOWN COMPLETE's tag is copied from the SHUTDOWN ACK's packet
                 sendStandalone(.shutdownComplete(reflectedTag: true), tag: packet.verificationTag)
                 return false
             }
@@ -425,12 +449,12 @@ public struct SCTPAssociation {
     // MARK: ERROR and HEARTBEAT
 
     private mutating func handleError(_ causes: [SCTPErrorCause]) {
-        if state == .cookieEchoed, causes.contains(where: { $0.code == SCTPErrorCause.staleCookie }) {
-            // The cookie went stale in flight: start over with a fresh INIT (§5.2.6, first alternative).
-            state = .cookieWait
-            cookieToEcho = nil
-            sendStandalone(.initiation(ourInit), tag: 0)
-            t1Deadline = now + sender.rto
+        let stale = causes.contains(where: { $0.code == SCTPErrorCause.staleCookie })
+        // spec: RFC9260-5.2.6-1 a Stale Cookie ERROR is first checked against COOKIE-ECHOED
+        // spec: RFC9260-5.2.6-2 outside it the ERROR is discarded silently
+        if stale, state != .cookieEchoed { return }
+        if stale {
+            retryAfterStaleCookie(causes)
             return
         }
         emit(.peerError(causes))

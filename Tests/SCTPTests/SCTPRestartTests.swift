@@ -18,7 +18,7 @@ import Testing
                         lifetimeMicroseconds: UInt64(association.microseconds(lifetime))).sealed(secret: association.cookieSecret)
     }
 
-    @Test(.spec("RFC9260-5.2.4-5", "RFC9260-5.2.4-6", "RFC9260-5.2.4-4", "RFC9260-5.2.2-9"))
+    @Test(.spec("RFC9260-5.2.4-5", "RFC9260-5.2.4-6", "RFC9260-5.2.4-4", "RFC9260-5.2.2-9", "RFC9260-5.3.1-3", "RFC9260-5.1.5-9"))
     func aRestartedPeerGetsANewAssociationWithFreshCongestionState() throws {
         var p = SCTPScriptedPeer(seed: 900)
         let oldLocal = p.association.localVerificationTag
@@ -37,8 +37,9 @@ import Testing
         guard case .initiationAck(let ack)? = restart.chunks.first, let cookie = ack.stateCookie else {
             Issue.record("no INIT ACK"); return
         }
-        // §5.2.2: the INIT ACK repeats our association's parameters, with a new tag.
-        #expect(ack.initialTSN == p.firstTSN && ack.outboundStreams == 65535 && ack.inboundStreams == 65535)
+        // §5.2.2: the INIT ACK repeats our association's parameters, with a new tag (and OS no more
+        // than the INIT's MIS, §3.3.3).
+        #expect(ack.initialTSN == p.firstTSN && ack.outboundStreams == 8 && ack.inboundStreams == 65535)
         #expect(ack.initiateTag != oldLocal)
         p.now = .seconds(2)
         let out = p.send([.cookieEcho(cookie: cookie)], tag: ack.initiateTag)
