@@ -119,7 +119,8 @@ extension SCTPAssociation {
             localInboundStreams: configuration.maximumInboundStreams,
             features: features(of: initiation), tieTagLocal: tieLocal, tieTagPeer: tiePeer,
             createdMicroseconds: UInt64(max(0, microseconds(now))),
-            lifetimeMicroseconds: UInt64(microseconds(configuration.cookieLifetime)))
+            lifetimeMicroseconds: UInt64(microseconds(configuration.cookieLifetime)),
+            localPort: configuration.localPort, peerPort: configuration.remotePort)
         // spec: RFC9260-5.2.2-9 the INIT ACK repeats our association's parameters (streams, Initial TSN)
         var ack = ourInit
         // (A Cookie Preservative belongs to the INIT only.)
@@ -205,7 +206,8 @@ extension SCTPAssociation {
         // The tag check already opened this cookie once; its MAC is verified again here.
         // spec: RFC9260-4-1 a cookie failing its integrity check is discarded
         // spec: RFC9260-8.4-5 an out-of-the-blue COOKIE ECHO is processed as in §5.1
-        guard let cookie = SCTPStateCookie(opening: cookieBytes, secret: cookieSecret) else { return }
+        guard let cookie = SCTPStateCookie(opening: cookieBytes, secret: cookieSecret),
+              cookie.localPort == configuration.localPort, cookie.peerPort == configuration.remotePort else { return }
         guard state == .closed else {
             // An association exists: Table 12 of §5.2.4 (SCTPAssociation+Restart.swift).
             handleCookieEchoWithAssociation(cookie)

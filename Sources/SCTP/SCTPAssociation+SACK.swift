@@ -67,10 +67,31 @@ extension SCTPAssociation {
                 offset += 1
             }
         }
-        if newlyAcked > 0 || advanced {
+        // spec: RFC9260-6.1-7 SACKs that answer zero window probes keep the error counter from growing
+        if newlyAcked > 0 || advanced || sack.advertisedReceiverWindowCredit == 0 {
             // spec: RFC9260-8.1-5 an acknowledgement resets the error counter
             sender.errorCount = 0
             notePathAcknowledged()
+        }
+        // Congestion window (§7.2.1, §7.2.2), not while in Fast Recovery.
+        // spec: RFC9260-7.2.4-6 growth for a SACK that advances the cumulative ack comes before the Fast Retransmit cut
+        if advanced, sender.fastRecoveryExit == nil, newlyAcked > 0 {
+            let mtu = packetSizeLimit
+            if sender.cwnd <= sender.ssthresh {
+                // spec: RFC9260-7.2-1 slow start and congestion avoidance control what is sent
+                // spec: RFC9260-7.2.1-5 slow start only while the window is fully used
+                // spec: RFC9260-7.2.1-6 otherwise cwnd stays
+                // spec: RFC9260-7.2.1-7 growth is at most min(acked bytes, one MTU)
+                if flightBefore >= sender.cwnd { sender.cwnd += min(newlyAcked, mtu) }
+            } else {
+                // spec: RFC9260-7.2.2-1 congestion avoidance: one MTU per RTT while the window is full
+                // spec: RFC9260-7.2.2-4 never more than one MTU per RTT
+                sender.partialBytesAcked += newlyAcked
+                if sender.partialBytesAcked >= sender.cwnd && flightBefore >= sender.cwnd {
+                    sender.partialBytesAcked -= sender.cwnd
+                    sender.cwnd += mtu
+                }
+            }
         }
         // Miss indications (HTNA, §7.2.4).
         if let htna = highestNewlyAcked, !sack.gapBlocks.isEmpty {
@@ -89,25 +110,6 @@ extension SCTPAssociation {
                     }
                 }
                 i += 1
-            }
-        }
-        // Congestion window (§7.2.1, §7.2.2), not while in Fast Recovery.
-        if advanced, sender.fastRecoveryExit == nil, newlyAcked > 0 {
-            let mtu = packetSizeLimit
-            if sender.cwnd <= sender.ssthresh {
-                // spec: RFC9260-7.2-1 slow start and congestion avoidance control what is sent
-                // spec: RFC9260-7.2.1-5 slow start only while the window is fully used
-                // spec: RFC9260-7.2.1-6 otherwise cwnd stays
-                // spec: RFC9260-7.2.1-7 growth is at most min(acked bytes, one MTU)
-                if flightBefore >= sender.cwnd { sender.cwnd += min(newlyAcked, mtu) }
-            } else {
-                // spec: RFC9260-7.2.2-1 congestion avoidance: one MTU per RTT while the window is full
-                // spec: RFC9260-7.2.2-4 never more than one MTU per RTT
-                sender.partialBytesAcked += newlyAcked
-                if sender.partialBytesAcked >= sender.cwnd && flightBefore >= sender.cwnd {
-                    sender.partialBytesAcked -= sender.cwnd
-                    sender.cwnd += mtu
-                }
             }
         }
         if let exit = sender.fastRecoveryExit, SerialNumber.lessOrEqual(exit, sender.cumulativeAckPoint) {

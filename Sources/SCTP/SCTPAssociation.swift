@@ -210,7 +210,11 @@ public struct SCTPAssociation {
         terminated = true
         state = .closed
         clearTimers()
+        // spec: RFC9260-14.2-1 a CLOSED association keeps no TCB: queues, reassembly and requests go
         sender.discardAll()
+        receiver = Receiver()
+        reconfig = Reconfiguration()
+        pendingControl.removeAll()
         emit(.closed(reason))
     }
 

@@ -89,6 +89,8 @@ extension SCTPAssociation {
         var peerReceiverWindow: UInt32 = 0
         var peerWindowAvailable = 0
         var fastRecoveryExit: UInt32?
+        /// When DATA last went out (for the idle decay of cwnd, SCTPAssociation+Idle.swift).
+        var lastDataSentAt: Duration?
 
         // RTO (§6.3).
         var rto: Duration
@@ -190,6 +192,7 @@ extension SCTPAssociation {
             throw .queueFull(queued: queued, limit: configuration.sendQueueLimit)
         }
         guard !reconfig.isResetting(stream) else { throw .streamResetting(stream) }
+        if sender.flightSize == 0 { decayIdleCongestionWindow() }
         var maximumRetransmissions: Int?
         var expiry: Duration?
         switch options.reliability {
@@ -340,7 +343,14 @@ extension SCTPAssociation {
         while burstBudget > 0 || addedData {
             // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
+            // spec: RFC9260-6.1-12 the last packet may exceed cwnd by less than one chunk
+            // spec: RFC9260-6.1-13 and only that one packet
+            // spec: RFC9260-7.2.1-4 the limited overbooking of rule B
+            // spec: RFC9260-7.2-2 never more than the window allows
             guard sender.flightSize < sender.cwnd else { break }
+            // spec: RFC9260-6.1-27 no TSN more than 2^31 - 1 above the cumulative ack point
+            // spec: RFC9260-1.6-3 (the beginning of the send window)
+            guard sender.outstandingCount < 0x7fff_ffff else { break }
             guard let stream = nextStreamToSend() else { break }
             let space = mtu - size - headerSize
             guard space >= 4 else { break }
@@ -438,6 +448,7 @@ extension SCTPAssociation {
         }
         if newData { burstBudget -= 1 }
         if addedData {
+            sender.lastDataSentAt = now
             // spec: RFC9260-6.1-23 T3-rtx starts with a transmission when it is not running
             // spec: RFC9260-6.1-25 otherwise it keeps running
             if sender.t3Deadline == nil || retransmittedEarliest {
