@@ -36,6 +36,7 @@ extension SCTPAssociation {
         // spec: RFC9260-3.3.2-3 an INIT with a Host Name Address gets ABORT
         // spec: RFC9260-3.3.3-2 an INIT ACK with a Host Name Address gets ABORT
         // spec: RFC9260-5.1.2-2 the ABORT may say Unresolvable Address
+        // spec: RFC9260-12.2.4.1-1 a Host Name Address in INIT or INIT ACK gets ABORT
         if chunk.parameter(SCTPParameter.hostNameAddress) != nil {
             return (false, .init(code: SCTPErrorCause.unresolvableAddress))
         }
@@ -76,10 +77,13 @@ extension SCTPAssociation {
         if let cause {
             // spec: RFC9260-5.1-15 an unusable INIT is answered with ABORT
             // spec: RFC9260-5.1-16 naming the cause
+            // spec: RFC9260-8.4-4 an INIT that cannot be processed: ABORT with its Initiate Tag, T bit clear
             // spec: RFC9260-5.1-17 with the INIT's Initiate Tag as Verification Tag
             sendStandalone(.abort(reflectedTag: false, causes: [cause]), tag: initiation.initiateTag)
             return
         }
+        // spec: RFC9260-3.3.2-4 a valid INIT is processed and answered with INIT ACK
+        // spec: RFC9260-8.4-3 an INIT with tag 0 in CLOSED is processed as in §5.1
         var answerTag = localTag
         var tieLocal: UInt32 = 0, tiePeer: UInt32 = 0
         switch state {
@@ -107,6 +111,7 @@ extension SCTPAssociation {
             // spec: RFC9260-5.2.2-8 with a new random Initiate Tag
             // spec: RFC9260-5.2.2-6 and the current Tie-Tags in the cookie
             // spec: RFC9260-5.2.2-10 nothing else changes
+            // spec: RFC9260-5.3.1-3 a new random tag for any new association with this peer
             repeat { answerTag = random.next() } while answerTag == 0 || answerTag == localTag
             tieLocal = localTag
             tiePeer = peerTag
@@ -144,6 +149,8 @@ extension SCTPAssociation {
     mutating func handleInitAck(_ ack: SCTPInitChunk) {
         // spec: RFC9260-5.2.3-1 an INIT ACK outside COOKIE-WAIT is discarded
         // spec: RFC9260-3.3.3-7 likewise one with a zero tag in other states
+        // spec: RFC9260-3.3.3-13 an INIT ACK (even with OS 0) outside COOKIE-WAIT is discarded silently
+        // spec: RFC9260-3.3.3-16 likewise with MIS 0
         guard state == .cookieWait else { return }
         let (silent, cause) = validate(ack)
         if silent || cause != nil {
@@ -160,6 +167,8 @@ extension SCTPAssociation {
         }
         adoptPeer(tag: ack.initiateTag, initialTSN: ack.initialTSN, receiverWindow: ack.advertisedReceiverWindowCredit,
                   outboundStreams: ack.outboundStreams, inboundStreams: ack.inboundStreams, features: features(of: ack))
+        // spec: RFC9260-3.3.3-19 a valid INIT ACK is answered with COOKIE ECHO
+        // spec: RFC9260-3.3.3-18 whatever its size (no limit on the INIT ACK or its cookie)
         cookieToEcho = cookie
         state = .cookieEchoed
         // spec: RFC9260-5.1.4-1 the COOKIE ECHO goes out at once with the received cookie

@@ -34,6 +34,7 @@ extension SCTPAssociation {
     }
 
     /// §5.2.4 steps 3–5 for a cookie whose MAC verified, in any state but CLOSED.
+    // spec: RFC9260-5.1.5-9 a COOKIE ECHO for an existing association follows §5.2
     mutating func handleCookieEchoWithAssociation(_ cookie: SCTPStateCookie) {
         let action = cookieEchoAction(for: cookie)
         // Step 3: a cookie past its lifespan counts only when both tags match (case E of §5.2).
@@ -85,6 +86,7 @@ extension SCTPAssociation {
     /// starts from the cookie, in ESTABLISHED, with the user told `.restarted` (not `.closed`).
     mutating func restart(with cookie: SCTPStateCookie) {
         // The new association's tags and the peer's side, all from the cookie.
+        // spec: RFC9260-5.3.1-3 the new association has a new tag (made fresh for the INIT ACK)
         localTag = cookie.localTag
         // Unsent whole messages stay queued; everything numbered (TSN, SSN) belongs to the old
         // association and goes.

@@ -11,6 +11,8 @@ extension SCTPAssociation {
             state = .shutdownSent
             sendShutdown()
         case .shutdownReceived:
+            // spec: RFC9260-3.3.9-1 SHUTDOWN ACK acknowledges the SHUTDOWN once all is done
+            // spec: RFC9260-4-11 SHUTDOWN-RECEIVED is left only when everything queued has been sent and acknowledged
             // spec: RFC9260-9.2-15 with nothing outstanding the SHUTDOWN receiver sends SHUTDOWN ACK and starts T2
             state = .shutdownAckSent
             pendingControl.append(.shutdownAck)

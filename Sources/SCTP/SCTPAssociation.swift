@@ -81,9 +81,16 @@ public struct SCTPAssociation {
         while tag == 0 { tag = self.random.next() }
         localTag = tag
         // spec: RFC9260-3.3.2-17 the Initial TSN is random
+        // spec: RFC9260-3.3.3-17 (the same random Initial TSN goes in our INIT ACK)
         localInitialTSN = self.random.next()
         // spec: RFC8261-6.1-4 no IPv4 or IPv6 Address parameters over DTLS
         // spec: RFC8261-6.1-5 and no Supported Address Types
+        // spec: RFC9260-3.3.2-1 each parameter at most once
+        // spec: RFC9260-3.3.2-2 never a Host Name Address
+        // spec: RFC9260-3.3.2.1.4-1 (in INIT or INIT ACK)
+        // spec: RFC9260-3.3.2.1.5-1 and no Supported Address Types, so no Host Name type in one
+        // spec: RFC9260-3.3.3-1 the INIT ACK is built from these parameters: no Host Name Address
+        // spec: RFC9260-3.3.3.1-1 either
         var parameters: [SCTPParameter] = []
         var extensions: [UInt8] = []
         if configuration.offersPartialReliability {
@@ -196,6 +203,7 @@ public struct SCTPAssociation {
 
     /// A packet holding one chunk that must travel alone (or an ABORT).
     mutating func sendStandalone(_ chunk: SCTPChunk, tag: UInt32) {
+        // spec: RFC9260-5.1-10 INIT and INIT ACK are the only chunks in their packets
         // spec: RFC9260-3-1 INIT, INIT ACK and SHUTDOWN COMPLETE travel alone
         // spec: RFC9260-6.10-8 never bundled with other chunks
         // spec: RFC9260-5.1-9 INIT and INIT ACK are not bundled
@@ -334,6 +342,7 @@ public struct SCTPAssociation {
         burstBudget = configuration.maximumBurst
         var dataPacket = false
         var reportUnrecognized: [SCTPErrorCause] = []
+        // spec: RFC9260-6-13 bundled chunks are all received and processed
         // spec: RFC9260-6.10-6 chunks are processed in their order in the packet
         chunkLoop: for chunk in packet.chunks {
             if state == .closed, !isHandshakeChunk(chunk) { break }
@@ -412,6 +421,8 @@ public struct SCTPAssociation {
             // spec: RFC9260-8.5.1-2 a packet with tag 0 holds only an INIT
             // spec: RFC9260-12.3-3 an INIT bundled with other chunks is discarded with them
             // spec: RFC9260-8.5.1-3 otherwise it is discarded
+            // spec: RFC9260-12.3-1 an INIT is never bundled
+            // spec: RFC9260-12.3-2 and has a zero Verification Tag
             return packet.verificationTag == 0 && packet.chunks.count == 1
         case .abort(let reflected, _):
             // spec: RFC9260-8.5.1-6 ABORT: our tag without T, or the peer's tag with T

@@ -185,6 +185,7 @@ public enum SCTPChunk: Sendable, Equatable {
         var lastPadding = 0
         switch self {
         case .data(let d):
+            // spec: RFC9260-3.3.1-1 the DATA chunk format: TSN, stream, SSN, PPID, user data
             w.writeUInt32(d.tsn)
             w.writeUInt16(d.streamIdentifier)
             if d.isIData {
@@ -205,6 +206,7 @@ public enum SCTPChunk: Sendable, Equatable {
             w.writeUInt16(c.outboundStreams)
             w.writeUInt16(c.inboundStreams)
             w.writeUInt32(c.initialTSN)
+            // spec: RFC9260-3.3.3.1-2 (INIT ACK too) TLVs after the fixed-length fields
             // spec: RFC9260-3.3.2.1-1 parameters follow the fixed-length fields
             for p in c.parameters { lastPadding = p.write(to: &w) }
         case .selectiveAck(let s):
@@ -245,10 +247,12 @@ public enum SCTPChunk: Sendable, Equatable {
             w.writeBytes(value)
         }
         // spec: RFC9260-3.2-2 the Chunk Length excludes the padding
+        // spec: RFC9260-3.3.1-10 the DATA padding is not in the Length
         w.patch(length, value: UInt64(w.count - start - lastPadding))
         // spec: RFC9260-3.2-1 chunks are padded to a multiple of 4 bytes
         // spec: RFC9260-3.2-3 with at most 3 zero bytes
         // spec: RFC9260-3.3.1-9 user data padded with zeros to a 4-byte boundary
+        // spec: RFC9260-3.3.1-11 never more than 3 bytes of padding
         w.pad(alignment: 4)
     }
 }

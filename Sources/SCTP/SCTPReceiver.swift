@@ -113,6 +113,7 @@ extension SCTPAssociation {
         receiver.firstDataSeen = true
         let tsn = data.tsn
         if SerialNumber.lessOrEqual(tsn, receiver.cumulativeTSN) || receiver.received.contains(tsn) {
+            // spec: RFC9260-6.2-22 duplicates bundled with new DATA are acknowledged at once too
             // spec: RFC9260-6.2-21 a packet with only duplicates is acknowledged at once
             statistics.duplicateDataChunks += 1
             if receiver.duplicates.count < 64 { receiver.duplicates.append(tsn) }
@@ -126,6 +127,9 @@ extension SCTPAssociation {
         }
         let length = data.userData.count
         if receiver.bufferedBytes + length > Int(configuration.receiveWindow) || receiver.received.count >= 65_535 {
+            // spec: RFC9260-6.2-34 only new DATA is refused: nothing acknowledged is ever dropped (no reneging)
+            // spec: RFC9260-6.2-29 so what the sender dropped on a cumulative ack is never needed again
+            // spec: RFC9260-6.2-35 and Gap Ack Blocks are never revoked
             // spec: RFC9260-6.2-2 with a full window, new DATA beyond the highest TSN is dropped
             // spec: RFC9260-6.2-4 and a SACK goes out at once
             // spec: RFC9260-6.2-5 without the dropped chunk
@@ -136,6 +140,7 @@ extension SCTPAssociation {
         if Int(data.streamIdentifier) >= inboundStreamCount {
             // spec: RFC9260-6.5-2 a DATA chunk on a stream that does not exist gets an ERROR
             // and is acknowledged but not delivered.
+            // spec: RFC9260-6.5-3 the ERROR goes in the packet with the SACK
             pendingControl.append(.error(causes: [.invalidStream(data.streamIdentifier)]))
             accept(tsn)
             return true
@@ -174,6 +179,7 @@ extension SCTPAssociation {
 
     /// Non-interleaved reassembly: fragments of one message have consecutive TSNs from B to E.
     private mutating func reassemble(around tsn: UInt32) {
+        // spec: RFC9260-6-13 fragmented messages are reassembled
         // spec: RFC9260-6.9-1 reassembly of received fragments
         // spec: RFC9260-6.9-15 fragments are recognised by their B/E bits and queued until whole
         guard let chunk = receiver.fragments[tsn] else { return }
@@ -252,6 +258,7 @@ extension SCTPAssociation {
     /// A reassembled message: delivered now (unordered) or in sequence on its stream.
     private mutating func complete(_ message: SCTPMessage, identifier: UInt32) {
         if message.unordered {
+            // spec: RFC9260-6.6-4 the SSN of an unordered chunk is ignored
             // spec: RFC9260-3.3.1-4 unordered messages are delivered without reordering
             // spec: RFC9260-3.3.1-3 their SSN is ignored
             deliver(message)
@@ -276,6 +283,7 @@ extension SCTPAssociation {
     }
 
     func nextIdentifier(after identifier: UInt32) -> UInt32 {
+        // spec: RFC9260-1.6-5 the next SSN wraps at 16 bits
         usesInterleaving ? identifier &+ 1 : (identifier &+ 1) & 0xffff
     }
 
@@ -289,6 +297,8 @@ extension SCTPAssociation {
         receiver.packetsSinceSack += 1
         let hole = !receiver.received.isEmpty
         // spec: RFC9260-6.2-1 every DATA chunk accepted in the window is acknowledged (now or delayed)
+        // spec: RFC9260-5.1-19 later acknowledgements follow §6.2
+        // spec: RFC9260-6.2-7 as RFC 5681 §4.2: every second packet, or the delayed-ack timer
         // spec: RFC9260-5.1-18 the first DATA chunk is acknowledged immediately
         // spec: RFC9260-6.2-8 at least every second packet, and within the delayed-ack time
         if !receiver.firstSackSent || receiver.packetsSinceSack >= 2 || hole || receiver.gapSeen || receiver.immediateSackRequested {
@@ -296,6 +306,8 @@ extension SCTPAssociation {
             receiver.firstSackSent = true
             receiver.gapSeen = hole
         } else if receiver.delayedAckDeadline == nil {
+            // spec: RFC9260-6.2-13 the delay is configurable (delayedAckTimeout)
+            // spec: RFC9260-6.2-15 but never above 500 ms
             // spec: RFC9260-6.2-14 SACK.Delay is never above 500 ms
             receiver.delayedAckDeadline = now + min(configuration.delayedAckTimeout, .milliseconds(500))
         }

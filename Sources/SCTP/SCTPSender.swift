@@ -147,6 +147,7 @@ extension SCTPAssociation {
                 smoothedRTT = r
                 rttVariation = r / 2
             }
+            // spec: RFC9260-6.3.1-6 capped at RTO.Max
             rto = min(max(smoothedRTT! + rttVariation * 4, configuration.rtoMinimum), configuration.rtoMaximum)
         }
 
@@ -179,6 +180,7 @@ extension SCTPAssociation {
         // spec: RFC9260-4-10 none in SHUTDOWN-RECEIVED
         // spec: RFC9260-4-12 none in SHUTDOWN-ACK-SENT
         // spec: RFC9260-5-1 no data before the association is set up
+        // spec: RFC9260-3.3.11-1 no DATA before the COOKIE ECHO has been answered
         guard state == .established else { throw .notEstablished(state) }
         // spec: RFC9260-5.1.1-3 outbound streams are 0 ..< min(OS, peer MIS)
         guard Int(stream) < outboundStreamCount else { throw .invalidStream(stream, streamCount: outboundStreamCount) }
@@ -228,6 +230,7 @@ extension SCTPAssociation {
     // MARK: Building packets
 
     var canSendData: Bool {
+        // spec: RFC9260-4-11 (SHUTDOWN-RECEIVED keeps transmitting and retransmitting)
         // spec: RFC9260-6-1 DATA is sent only in ESTABLISHED, SHUTDOWN-PENDING and SHUTDOWN-RECEIVED
         state == .established || state == .shutdownPending || state == .shutdownReceived
     }
@@ -251,6 +254,9 @@ extension SCTPAssociation {
         if receiver.delayedAckDeadline != nil, canSendData, sender.queuedBytes > 0 || sender.retransmitMarked > 0 {
             receiver.sackNeeded = true
         }
+        // spec: RFC9260-6.2-10 at most one SACK per packet received (the flag is cleared when it goes out)
+        // spec: RFC9260-6.2-9 no more SACKs than these rules allow
+        // spec: RFC9260-6.2-12 and no separate window updates, so never a burst of them
         if receiver.sackNeeded, state != .cookieEchoed {
             let sack = receiver.makeSack(window: advertisedWindow, room: mtu - size - 16)
             chunks.append(.selectiveAck(sack))
@@ -301,6 +307,8 @@ extension SCTPAssociation {
         var addedData = false
         var retransmitted = false
         var retransmittedEarliest = false
+        // spec: RFC9260-6.1-2 the general transmission rules A to D below
+        // spec: RFC9260-6.1-20 retransmissions and new DATA share a packet when they fit
         // spec: RFC9260-6.1-14 chunks marked for retransmission go before new data
         if sender.retransmitMarked > 0 {
             let fast = sender.fastRetransmitPending
@@ -335,6 +343,7 @@ extension SCTPAssociation {
             sender.fastRetransmitPending = false
             if retransmitted {
                 // Karn: a retransmission invalidates the RTT probe in progress.
+                // spec: RFC9260-6.3.1-5 no RTT from a chunk sent before a retransmission
                 sender.rttProbe = nil
             }
         }
@@ -343,6 +352,7 @@ extension SCTPAssociation {
         while burstBudget > 0 || addedData {
             // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
+            // spec: RFC9260-6.1-4 a zero window probe too goes only when cwnd allows
             // spec: RFC9260-6.1-12 the last packet may exceed cwnd by less than one chunk
             // spec: RFC9260-6.1-13 and only that one packet
             // spec: RFC9260-7.2.1-4 the limited overbooking of rule B
@@ -352,6 +362,9 @@ extension SCTPAssociation {
             // spec: RFC9260-1.6-3 (the beginning of the send window)
             guard sender.outstandingCount < 0x7fff_ffff else { break }
             guard let stream = nextStreamToSend() else { break }
+            // spec: RFC9260-6.9-9 the room left after the SACK (and other control chunks) already in the packet
+            // spec: RFC9260-6-11 DATA is bundled after the control chunks up to the packet size
+            // spec: RFC9260-6.1-19 several DATA chunks per packet
             let space = mtu - size - headerSize
             guard space >= 4 else { break }
             // Mutated in place in the dictionary: copying the queue out would copy every message.
@@ -368,6 +381,7 @@ extension SCTPAssociation {
             // Do not cut a fragment short just to fill this packet; start a new packet.
             // spec: RFC9260-6.10-1 a packet never exceeds the packet size
             // spec: RFC9260-6.10-5 and never holds part of a chunk
+            // spec: RFC9260-6.1-10 sender SWS avoidance: a chunk is never cut down to fit a small window or packet
             if fragment > space { break }
             // spec: RFC9260-6.1-3 no new data beyond the peer's rwnd
             // spec: RFC9260-6.1-6 except one zero window probe when nothing is in flight
@@ -414,6 +428,7 @@ extension SCTPAssociation {
             // spec: RFC9260-6.9-14 B/E are 10 on the first fragment, 01 on the last, 00 between
             // spec: RFC9260-3.3.1-14 TSNs are sequential
             // spec: RFC9260-6.10-4 DATA chunks go in increasing TSN order
+            // spec: RFC9260-1.6-4 after 2^32 - 1 comes 0
             sender.nextTSN &+= 1
             message.offset = end
             message.nextFragmentSequence &+= 1
@@ -446,6 +461,9 @@ extension SCTPAssociation {
             }
             if size + headerSize + 4 > mtu { break }
         }
+        // spec: RFC9260-6.1-15 Max.Burst limits the packets of new DATA sent at once
+        // spec: RFC9260-6.1-17 by counting packets
+        // spec: RFC9260-6.1-18 cwnd itself is never changed for it
         if newData { burstBudget -= 1 }
         if addedData {
             sender.lastDataSentAt = now
