@@ -91,6 +91,7 @@ extension SCTPAssociation {
             // spec: RFC9260-5.2.2-11 a normal INIT: Tie-Tags are zero
             break
         case .cookieWait, .cookieEchoed:
+            // spec: RFC9260-5.2.1-2 the response rules of §5.2.1
             // spec: RFC9260-5.2.1-1 INIT in COOKIE-WAIT: INIT ACK with the parameters (and tag) of our INIT
             // spec: RFC9260-5.2.1-6 the same in COOKIE-ECHOED
             // spec: RFC9260-5.2.1-10 with a State Cookie
@@ -243,6 +244,7 @@ extension SCTPAssociation {
     /// An ERROR with a Stale Cookie cause, sent to the tag the cookie names (§5.1.5, §5.2.4 step 3).
     mutating func sendStaleCookieError(for cookie: SCTPStateCookie) {
         let age = Int64(microseconds(now)) - Int64(cookie.createdMicroseconds)
+        // spec: RFC9260-3.3.10.3-1 the Measure of Staleness says how late the cookie was
         let staleness = UInt32(clamping: age - Int64(cookie.lifetimeMicroseconds))
         let error = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
                                verificationTag: cookie.peerTag, chunks: [.error(causes: [.staleCookie(stalenessMicroseconds: staleness)])])

@@ -2,6 +2,7 @@
 extension SCTPAssociation {
     mutating func handleSack(_ sack: SCTPSackChunk) {
         // spec: RFC9260-6-8 a SACK outside the data states is discarded
+        // spec: RFC9260-6-5 SACKs are processed in ESTABLISHED, SHUTDOWN-PENDING and SHUTDOWN-RECEIVED
         guard canSendData || state == .shutdownSent || state == .shutdownAckSent else { return }
         statistics.sacksReceived += 1
         let cumulative = sack.cumulativeTSNAck
@@ -82,6 +83,7 @@ extension SCTPAssociation {
                 // spec: RFC9260-7.2.1-5 slow start only while the window is fully used
                 // spec: RFC9260-7.2.1-6 otherwise cwnd stays
                 // spec: RFC9260-7.2.1-7 growth is at most min(acked bytes, one MTU)
+                // spec: RFC9260-7.2.1-8 L = 1: at most one PMDCS per SACK
                 if flightBefore >= sender.cwnd { sender.cwnd += min(newlyAcked, mtu) }
             } else {
                 // spec: RFC9260-7.2.2-1 congestion avoidance: one MTU per RTT while the window is full
@@ -89,6 +91,8 @@ extension SCTPAssociation {
                 sender.partialBytesAcked += newlyAcked
                 if sender.partialBytesAcked >= sender.cwnd && flightBefore >= sender.cwnd {
                     sender.partialBytesAcked -= sender.cwnd
+                    // spec: RFC9260-7.2.2-2 congestion avoidance adds one PMDCS
+                    // spec: RFC9260-7.2.2-3 once per RTT while cwnd or more is outstanding
                     sender.cwnd += mtu
                 }
             }
@@ -180,6 +184,7 @@ extension SCTPAssociation {
         sender.rttProbe = nil
         var i = sender.head
         while i < sender.chunks.count {
+            // spec: RFC9260-6.3.3-3 every outstanding chunk is marked, to go as cwnd allows
             if !sender.chunks[i].acked && !sender.chunks[i].abandoned {
                 if sender.chunks[i].inFlight {
                     sender.chunks[i].inFlight = false

@@ -16,6 +16,7 @@ public struct SCTPAssociation {
     var random: any RandomNumberGenerator
     let cookieSecret: [UInt8]
     /// Our Verification Tag (the Initiate Tag we send) and the peer's.
+    // spec: RFC9260-5.3.1-2 neither tag changes during the association (only a restart makes a new one)
     var localTag: UInt32
     var peerTag: UInt32 = 0
     let localInitialTSN: UInt32
@@ -179,6 +180,8 @@ public struct SCTPAssociation {
     public mutating func abort(reason: String, at now: Duration) {
         self.now = now
         guard state != .closed, !terminated else { return }
+        // spec: RFC9260-3.3.7-1 the ABORT says why
+        // spec: RFC9260-3.3.10.12-1 with the Upper Layer Abort Reason of the user
         // spec: RFC9260-9.1-3 a user abort carries the User-Initiated Abort cause
         let causes = [SCTPErrorCause.userAbort(reason)]
         // spec: RFC9260-9.1-1 aborting sends ABORT
@@ -369,6 +372,7 @@ public struct SCTPAssociation {
                 // spec: RFC9260-3.3.7-5 an ABORT is never answered with an ABORT
                 // spec: RFC9260-9.1-4 nothing is sent in response to a packet with ABORT
                 // spec: RFC9260-9.1-7 the user's abort reason reaches the upper layer
+                // spec: RFC9260-3.3.10.12-2 the peer's causes (its Upper Layer Abort Reason too) reach our user
                 if state != .closed { close(.abortedByPeer(causes)) }
                 return
             case .shutdown(let cumulative): handleShutdown(cumulativeTSNAck: cumulative)
@@ -514,6 +518,8 @@ public struct SCTPAssociation {
     private mutating func handleHeartbeatAck(_ info: [UInt8]) {
         guard let sent = heartbeatOutstanding, sent == info, info.count == 16 else { return }
         heartbeatOutstanding = nil
+        // spec: RFC9260-8.3-8 the destination's error counter (the only one) is cleared
+        // spec: RFC9260-8.3-10 and the single path stays active
         // spec: RFC9260-8.3-12 a HEARTBEAT ACK clears the association error count
         // spec: RFC9260-8.1-6 as it does the failure counter
         sender.errorCount = 0

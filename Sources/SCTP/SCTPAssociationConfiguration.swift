@@ -42,6 +42,7 @@ public struct SCTPAssociationConfiguration: Sendable {
     public var maximumInitRetransmissions: Int = 8
     /// Valid.Cookie.Life.
     public var cookieLifetime: Duration = .seconds(60)
+    // spec: RFC9260-8.3-16 the side effect of tuning HB.interval is stated for whoever tunes it
     /// HB.interval (added to the RTO between HEARTBEATs on an idle path). A shorter interval
     /// finds a dead peer sooner but costs more HEARTBEATs, and with RTO added the real spacing is
     /// never below one RTO (RFC 9260 §8.3).

@@ -387,6 +387,8 @@ extension SCTPAssociation {
 
     /// ABORT with a Protocol Violation cause.
     mutating func abortForViolation(_ reason: String) {
+        // spec: RFC9260-3.3.10-1 an error cause reports a fatal condition in an ABORT
+        // spec: RFC9260-3.3.10.13-2 with what was violated as Additional Information
         // spec: RFC9260-3.3.10.13-1 a protocol violation is reported in the ABORT
         let cause = SCTPErrorCause.protocolViolation(reason)
         sendStandalone(.abort(reflectedTag: false, causes: [cause]), tag: peerTag)

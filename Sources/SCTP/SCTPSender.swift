@@ -169,6 +169,10 @@ extension SCTPAssociation {
         }
     }
 
+    /// The most DATA chunks in the send window at once: below 2^16 - 1 ordered messages per
+    /// stream (RFC 9260 §6.1 rule D) and far below the 2^31 - 1 TSNs of §1.6.
+    static let maximumOutstandingChunks = 65535
+
     // MARK: The send API
 
     /// Queues one user message on `stream` (RFC 9260 §10.1 SEND). The message is cut into
@@ -183,6 +187,7 @@ extension SCTPAssociation {
         // spec: RFC9260-3.3.11-1 no DATA before the COOKIE ECHO has been answered
         guard state == .established else { throw .notEstablished(state) }
         // spec: RFC9260-5.1.1-3 outbound streams are 0 ..< min(OS, peer MIS)
+        // spec: RFC9260-6.5-1 every DATA chunk carries a valid stream identifier
         guard Int(stream) < outboundStreamCount else { throw .invalidStream(stream, streamCount: outboundStreamCount) }
         // spec: RFC9260-6.2-37 no DATA chunk without user data
         guard !payload.isEmpty else { throw .emptyMessage }
@@ -242,6 +247,8 @@ extension SCTPAssociation {
         var chunks: [SCTPChunk] = []
         var size = SCTPPacket.headerSize
         if cookieAckPending {
+            // spec: RFC9260-3.3.12-1 COOKIE ACK before any DATA or SACK
+            // spec: RFC9260-5.1.5-7 DATA that came with the COOKIE ECHO is acknowledged in the same packet
             // spec: RFC9260-5.1-8 COOKIE ACK first in its packet
             // spec: RFC9260-5.1.5-8 before any SACK
             chunks.append(.cookieAck)
@@ -264,6 +271,8 @@ extension SCTPAssociation {
             statistics.sacksSent += 1
             receiver.sackSent()
         }
+        // spec: RFC9260-3-2 other control chunks are bundled up to the packet size
+        // spec: RFC9260-12.4-3 responses to one packet share one packet when they fit
         while let control = pendingControl.first {
             var w = ByteWriter()
             control.write(to: &w)
@@ -360,7 +369,8 @@ extension SCTPAssociation {
             guard sender.flightSize < sender.cwnd else { break }
             // spec: RFC9260-6.1-27 no TSN more than 2^31 - 1 above the cumulative ack point
             // spec: RFC9260-1.6-3 (the beginning of the send window)
-            guard sender.outstandingCount < 0x7fff_ffff else { break }
+            // spec: RFC9260-6.1-28 nor 2^16 - 1 ordered messages of a stream in the send window: at most 65535 TSNs outstanding
+            guard sender.outstandingCount < Self.maximumOutstandingChunks else { break }
             guard let stream = nextStreamToSend() else { break }
             // spec: RFC9260-6.9-9 the room left after the SACK (and other control chunks) already in the packet
             // spec: RFC9260-6-11 DATA is bundled after the control chunks up to the packet size
@@ -376,6 +386,10 @@ extension SCTPAssociation {
             // spec: RFC9260-6.9-10 a message becomes a series of DATA chunks
             // Fragments fit the configured size, not the discovered path MTU: numbered chunks
             // must still fit if the path shrinks back (SCTPAssociation+PathMTU.swift).
+            // spec: RFC9260-6-9 large messages are fragmented
+            // spec: RFC9260-6-10 each DATA chunk no larger than the AMDCS
+            // spec: RFC9260-6.9-11 (the chunk size chosen is at most the AMDCS)
+            // spec: RFC9260-7.3-4 the AMDCS sets the fragment size
             let maximumFragment = (min(mtu, configuration.maximumPacketSize) - SCTPPacket.headerSize - headerSize) & ~3
             let fragment = min(remaining, maximumFragment)
             // Do not cut a fragment short just to fill this packet; start a new packet.
@@ -471,6 +485,7 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-25 otherwise it keeps running
             if sender.t3Deadline == nil || retransmittedEarliest {
                 // spec: RFC9260-6.1-24 restarted when the earliest outstanding chunk is retransmitted
+                // spec: RFC9260-6.1-26 T3-rtx runs for the current RTO (backed off per §6.3.3)
                 sender.t3Deadline = now + sender.rto
             }
         }
@@ -611,6 +626,8 @@ extension SCTPAssociation {
 
     /// The a_rwnd we advertise: the receive window less what we hold.
     var advertisedWindow: UInt32 {
-        UInt32(max(0, Int(configuration.receiveWindow) - receiver.bufferedBytes))
+        let free = max(0, Int(configuration.receiveWindow) - receiver.bufferedBytes)
+        // spec: RFC9260-6.2-6 receiver SWS avoidance (RFC 1122 §4.2.3.3): less than min(half the buffer, one packet) free is advertised as 0
+        return free < min(Int(configuration.receiveWindow) / 2, configuration.maximumPacketSize) ? 0 : UInt32(free)
     }
 }

@@ -55,6 +55,7 @@ struct SCTPStateCookie: Equatable {
         guard cookie.count == SCTPStateCookie.bodySize + SCTPStateCookie.macSize else { return nil }
         let body = cookie[..<SCTPStateCookie.bodySize]
         let mac = Array(cookie[SCTPStateCookie.bodySize...])
+        // spec: RFC9260-5.1.5-4 the computed MAC must equal the cookie's, or the packet is discarded silently
         // spec: RFC9260-5.1.5-3 a cookie whose MAC does not verify is discarded with its packet
         guard HMAC<SHA256>.verify(mac, for: body, key: secret) else { return nil }
         var r = ByteReader(body)

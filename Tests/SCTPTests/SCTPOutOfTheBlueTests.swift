@@ -59,7 +59,7 @@ import Testing
         return association
     }
 
-    @Test(.spec("RFC9260-5.1-7", "RFC9260-3.3.11-1"))
+    @Test(.spec("RFC9260-5.1-7", "RFC9260-3.3.11-1", "RFC9260-8.3-9"))
     func nothingButTheCookieEchoGoesOutInCookieEchoed() {
         var association = Self.echoed(seed: 1103)
         let tag = association.localVerificationTag

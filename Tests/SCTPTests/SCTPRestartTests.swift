@@ -141,7 +141,7 @@ import Testing
         #expect(p.association.sender.t3Deadline == t3 && p.association.heartbeatDeadline == heartbeat)
     }
 
-    @Test(.spec("RFC9260-5.2.4-1", "RFC9260-5.2.4-2"))
+    @Test(.spec("RFC9260-5.2.4-1", "RFC9260-5.2.4-2", "RFC9260-3.3.10.3-1"))
     func aStaleCookieCountsOnlyWhenBothTagsMatch() {
         var p = SCTPScriptedPeer(seed: 904)
         let local = p.association.localVerificationTag
@@ -153,6 +153,7 @@ import Testing
         let out = p.send([.cookieEcho(cookie: stale)], tag: 0x7777_0001)
         let causes = out.chunks.compactMap { if case .error(let c) = $0 { return c } else { return nil } }.flatMap { $0 }
         #expect(causes.map(\.code) == [SCTPErrorCause.staleCookie])
+        #expect(causes.first?.information == [0, 0x89, 0x54, 0x40], "Measure of Staleness: 9 s in microseconds")
         #expect(out.packets.first?.verificationTag == 0x7777_0002)
         #expect(!out.chunks.contains(.cookieAck) && out.events.isEmpty)
         #expect(p.association.localVerificationTag == local && p.association.statistics.restarts == 0)

@@ -48,7 +48,7 @@ import Testing
         #expect(p.association.sender.t3Deadline == .milliseconds(600) + p.association.sender.rto)
     }
 
-    @Test(.spec("RFC9260-6.1-24", "RFC9260-6.1-25", "RFC9260-7.2.4-3"))
+    @Test(.spec("RFC9260-6.1-24", "RFC9260-6.1-25", "RFC9260-7.2.4-3", "RFC9260-6.1-26"))
     func t3RestartsOnlyWhenTheEarliestOutstandingChunkIsRetransmitted() throws {
         var p = SCTPScriptedPeer(seed: 202)
         for _ in 0..<10 { try p.association.send([UInt8](repeating: 1, count: 100), stream: 0, payloadProtocolIdentifier: 53, at: p.now) }
@@ -81,7 +81,7 @@ import Testing
         #expect(out.data.filter { !$0.unordered }.map(\.messageIdentifier) == [65534, 65535, 0, 1])
     }
 
-    @Test(.spec("RFC9260-7.2.1-6", "RFC9260-7.2.1-7", "RFC9260-6.1-22", "RFC9260-6.1-11"))
+    @Test(.spec("RFC9260-7.2.1-6", "RFC9260-7.2.1-7", "RFC9260-6.1-22", "RFC9260-6.1-11", "RFC9260-7.2.1-8"))
     func slowStartGrowsOnlyAFullWindowByAtMostOneMTU() throws {
         var p = SCTPScriptedPeer(seed: 204)
         let mtu = p.association.configuration.maximumPacketSize
@@ -107,7 +107,7 @@ import Testing
         #expect(p.association.congestionWindow == before + mtu)
     }
 
-    @Test(.spec("RFC9260-7.2.2-4", "RFC9260-7.2.2-1"))
+    @Test(.spec("RFC9260-7.2.2-4", "RFC9260-7.2.2-1", "RFC9260-7.2.2-2", "RFC9260-7.2.2-3"))
     func congestionAvoidanceGrowsByAtMostOneMTUPerRoundTrip() throws {
         var p = SCTPScriptedPeer(seed: 205)
         let mtu = p.association.configuration.maximumPacketSize

@@ -69,7 +69,7 @@ import Testing
         #expect(last.events == [.closed(.timedOut)])
     }
 
-    @Test(.spec("RFC9260-4-11", "RFC9260-3.3.9-1"))
+    @Test(.spec("RFC9260-4-11", "RFC9260-3.3.9-1", "RFC9260-6-5"))
     func shutdownReceivedSendsWhatIsQueuedThenTheShutdownAck() throws {
         var p = SCTPScriptedPeer(seed: 1204)
         for _ in 0..<6 { try p.userSends(1000) }
