@@ -140,6 +140,7 @@ extension SCTPAssociation {
         // spec: RFC9260-5.1-6 and nothing about the association is kept until it returns
         // spec: RFC9260-3.3.3.1.1-1 the cookie holds all the state and a MAC
         ack.parameters = [SCTPParameter(type: SCTPParameter.stateCookie, value: cookie.sealed(secret: cookieSecret))] + ack.parameters
+        // spec: RFC9260-3.3.3.1.2-1 as Unrecognized Parameter parameters, for types whose bits ask for a report
         // spec: RFC9260-3.2.2-1 unrecognized INIT parameters are reported in the INIT ACK
         ack.parameters += unrecognizedParameters(in: initiation)
         // spec: RFC9260-5.1-4 the INIT ACK's Verification Tag is Tag_A
@@ -179,6 +180,7 @@ extension SCTPAssociation {
         var chunks: [SCTPChunk] = [.cookieEcho(cookie: cookie)]
         let unrecognized = unrecognizedParameters(in: ack)
         if !unrecognized.isEmpty {
+            // spec: RFC9260-3.3.3-20 an ERROR bundled with the COOKIE ECHO
             // spec: RFC9260-3.2.2-2 unrecognized INIT ACK parameters are reported in an ERROR bundled with the COOKIE ECHO
             chunks.append(.error(causes: [.init(code: SCTPErrorCause.unrecognizedParameters,
                                                 information: unrecognized.flatMap { $0.value })]))

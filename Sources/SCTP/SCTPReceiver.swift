@@ -69,6 +69,7 @@ extension SCTPAssociation {
             }
             // spec: RFC9260-6.2-23 duplicates are reported
             let duplicateList = Array(duplicates.prefix(budget))
+            // spec: RFC9260-3.3.4-3 cumulative ack, a_rwnd, then the gap blocks as offsets from it (the example of §3.3.4)
             // spec: RFC9260-6.2-17 the Cumulative TSN Ack is the last TSN received in sequence
             // spec: RFC9260-3.3.4-1 every SACK carries the cumulative ack, a_rwnd and both counts
             // spec: RFC9260-6.2-28 with the current a_rwnd

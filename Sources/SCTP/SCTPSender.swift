@@ -627,6 +627,9 @@ extension SCTPAssociation {
     /// The a_rwnd we advertise: the receive window less what we hold.
     var advertisedWindow: UInt32 {
         let free = max(0, Int(configuration.receiveWindow) - receiver.bufferedBytes)
+        // spec: RFC9260-6.2-25 every SACK carries the window as it is now
+        // spec: RFC9260-6.2-26 it grows only as held bytes are released
+        // spec: RFC9260-6.2-27 fragments held for reassembly count against it
         // spec: RFC9260-6.2-6 receiver SWS avoidance (RFC 1122 §4.2.3.3): less than min(half the buffer, one packet) free is advertised as 0
         return free < min(Int(configuration.receiveWindow) / 2, configuration.maximumPacketSize) ? 0 : UInt32(free)
     }
