@@ -117,6 +117,7 @@ extension SCTPAssociation {
             tieLocal = localTag
             tiePeer = peerTag
         }
+        rotateCookieSecretIfDue()
         let cookie = SCTPStateCookie(
             localTag: answerTag, peerTag: initiation.initiateTag, localInitialTSN: localInitialTSN,
             peerInitialTSN: initiation.initialTSN, peerReceiverWindow: initiation.advertisedReceiverWindowCredit,
@@ -218,7 +219,7 @@ extension SCTPAssociation {
         // The tag check already opened this cookie once; its MAC is verified again here.
         // spec: RFC9260-4-1 a cookie failing its integrity check is discarded
         // spec: RFC9260-8.4-5 an out-of-the-blue COOKIE ECHO is processed as in §5.1
-        guard let cookie = SCTPStateCookie(opening: cookieBytes, secret: cookieSecret),
+        guard let cookie = openCookie(cookieBytes),
               cookie.localPort == configuration.localPort, cookie.peerPort == configuration.remotePort else { return }
         guard state == .closed else {
             // An association exists: Table 12 of §5.2.4 (SCTPAssociation+Restart.swift).

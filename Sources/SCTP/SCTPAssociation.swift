@@ -14,7 +14,7 @@ public struct SCTPAssociation {
     public internal(set) var statistics = SCTPStatistics()
 
     var random: any RandomNumberGenerator
-    let cookieSecret: [UInt8]
+    var cookieSecrets: CookieSecrets
     /// Our Verification Tag (the Initiate Tag we send) and the peer's.
     // spec: RFC9260-5.3.1-2 neither tag changes during the association (only a restart makes a new one)
     var localTag: UInt32
@@ -75,7 +75,7 @@ public struct SCTPAssociation {
         for i in secret.indices { secret[i] = UInt8.random(in: 0...255, using: &self.random) }
         // spec: RFC9260-5.1.3-4 the cookie secret is random
         // spec: RFC9260-14.1-1 from the injected (cryptographic in production) generator
-        cookieSecret = secret
+        cookieSecrets = CookieSecrets(current: secret)
         var tag: UInt32 = 0
         // spec: RFC9260-5.1-2 the Initiate Tag is random in 1...2^32-1
         // spec: RFC9260-5.3.1-1 never zero
@@ -441,7 +441,7 @@ public struct SCTPAssociation {
             return reflected ? (peerTag != 0 && packet.verificationTag == peerTag) : packet.verificationTag == localTag
         case .cookieEcho(let cookie):
             // The tag must be the one inside the cookie we made (checked with the cookie).
-            if let opened = SCTPStateCookie(opening: cookie, secret: cookieSecret) {
+            if let opened = openCookie(cookie) {
                 return packet.verificationTag == opened.localTag
             }
             return false

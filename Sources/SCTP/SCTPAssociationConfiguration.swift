@@ -42,6 +42,9 @@ public struct SCTPAssociationConfiguration: Sendable {
     public var maximumInitRetransmissions: Int = 8
     /// Valid.Cookie.Life.
     public var cookieLifetime: Duration = .seconds(60)
+    /// How long one State Cookie secret is used before a fresh one replaces it (the one before
+    /// still opens the cookies it sealed).
+    public var cookieSecretLifetime: Duration = .seconds(3600)
     // spec: RFC9260-8.3-16 the side effect of tuning HB.interval is stated for whoever tunes it
     /// HB.interval (added to the RTO between HEARTBEATs on an idle path). A shorter interval
     /// finds a dead peer sooner but costs more HEARTBEATs, and with RTO added the real spacing is

@@ -50,6 +50,13 @@ struct SCTPStateCookie: Equatable {
         return bytes
     }
 
+    /// The creation time a cookie claims (before its MAC is checked: it only picks the secret).
+    static func createdMicroseconds(of cookie: [UInt8]) -> UInt64? {
+        guard cookie.count == bodySize + macSize else { return nil }
+        let offset = 4 * 5 + 2 * 4 + 1 + 4 * 2
+        return cookie[offset..<(offset + 8)].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
     /// Opens a cookie; nil when its size or MAC is wrong.
     init?(opening cookie: [UInt8], secret: [UInt8]) {
         guard cookie.count == SCTPStateCookie.bodySize + SCTPStateCookie.macSize else { return nil }

@@ -187,3 +187,49 @@ import Testing
         #expect(p.association.sender.rttVariation == .milliseconds(250))
     }
 }
+
+/// The State Cookie secret changes over time (RFC 9260 §5.1.3, §5.1.5).
+@Suite struct SCTPCookieSecretTests {
+    static func cookie(_ association: inout SCTPAssociation, at time: Duration) -> (tag: UInt32, cookie: [UInt8])? {
+        association.handle(.packet(SCTPPacket(sourcePort: 5000, destinationPort: 5000, verificationTag: 0,
+                                              chunks: [.initiation(SCTPScriptedPeer.peerInit())]).encoded()), at: time)
+        guard case .initiationAck(let ack)? = SCTPScriptedPeer.collect(&association, at: time).chunks.first, let cookie = ack.stateCookie else {
+            return nil
+        }
+        return (ack.initiateTag, cookie)
+    }
+
+    static func configuration() -> SCTPAssociationConfiguration {
+        var c = SCTPAssociationConfiguration()
+        c.cookieSecretLifetime = .seconds(10)
+        return c
+    }
+
+    @Test(.spec("RFC9260-5.1.3-5", "RFC9260-5.1.5-1"))
+    func theSecretChangesAndTheOneBeforeStillOpensItsCookies() {
+        var association = SCTPAssociation(configuration: Self.configuration(), random: SeededGenerator(seed: 1600))
+        let first = association.cookieSecret
+        guard let old = Self.cookie(&association, at: .zero) else { Issue.record("no cookie"); return }
+        #expect(Self.cookie(&association, at: .seconds(5)) != nil)
+        #expect(association.cookieSecret == first, "not yet due")
+        #expect(Self.cookie(&association, at: .seconds(12)) != nil)
+        #expect(association.cookieSecret != first, "a fresh secret after its lifetime")
+        // The cookie made at 0 s under the old secret still sets up the association.
+        let out = SCTPScriptedPeer.deliver(&association, [.cookieEcho(cookie: old.cookie)], tag: old.tag, at: .seconds(13))
+        #expect(out.chunks.first == .cookieAck)
+        #expect(association.state == .established)
+    }
+
+    @Test(.spec("RFC9260-5.1.5-2"))
+    func aCookieWhoseSecretIsGoneIsDiscardedSilently() {
+        var association = SCTPAssociation(configuration: Self.configuration(), random: SeededGenerator(seed: 1601))
+        guard let old = Self.cookie(&association, at: .zero) else { Issue.record("no cookie"); return }
+        _ = Self.cookie(&association, at: .seconds(12))
+        _ = Self.cookie(&association, at: .seconds(25))
+        // Two secrets later the one that sealed it is gone (the cookie itself is not stale: 60 s).
+        let out = SCTPScriptedPeer.deliver(&association, [.cookieEcho(cookie: old.cookie)], tag: old.tag, at: .seconds(26))
+        #expect(out.packets.isEmpty && out.events.isEmpty)
+        #expect(association.state == .closed)
+        #expect(association.statistics.packetsDiscarded == 1)
+    }
+}
