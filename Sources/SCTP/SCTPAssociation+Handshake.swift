@@ -215,28 +215,30 @@ extension SCTPAssociation {
         reconfig.peerNextRequestSequence = initialTSN
     }
 
-    mutating func handleCookieEcho(_ cookieBytes: [UInt8], packet: SCTPPacket) {
+    /// Returns false when the rest of the packet is to be discarded with the cookie.
+    @discardableResult
+    mutating func handleCookieEcho(_ cookieBytes: [UInt8], packet: SCTPPacket) -> Bool {
         // The tag check already opened this cookie once; its MAC is verified again here.
         // spec: RFC9260-4-1 a cookie failing its integrity check is discarded
         // spec: RFC9260-8.4-5 an out-of-the-blue COOKIE ECHO is processed as in §5.1
         guard let cookie = openCookie(cookieBytes),
-              cookie.localPort == configuration.localPort, cookie.peerPort == configuration.remotePort else { return }
+              cookie.localPort == configuration.localPort, cookie.peerPort == configuration.remotePort else { return true }
         guard state == .closed else {
             // An association exists: Table 12 of §5.2.4 (SCTPAssociation+Restart.swift).
-            handleCookieEchoWithAssociation(cookie)
-            return
+            return handleCookieEchoWithAssociation(cookie)
         }
         if isStale(cookie) {
             // spec: RFC9260-5.1.5-5 a stale cookie is answered with a Stale Cookie ERROR
             // spec: RFC9260-4-2 an expired cookie gets an ERROR
             sendStaleCookieError(for: cookie)
-            return
+            return false
         }
         localTag = cookie.localTag
         adoptPeer(from: cookie)
         // spec: RFC9260-5.1.5-6 the COOKIE ACK is the first chunk of its packet
         cookieAckPending = true
         establish()
+        return true
     }
 
     /// Whether the cookie is older than the lifespan it carries (§5.1.5 step 3).

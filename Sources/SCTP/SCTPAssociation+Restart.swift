@@ -33,25 +33,26 @@ extension SCTPAssociation {
         }
     }
 
-    /// §5.2.4 steps 3–5 for a cookie whose MAC verified, in any state but CLOSED.
+    /// §5.2.4 steps 3–5 for a cookie whose MAC verified, in any state but CLOSED. Returns false
+    /// when the rest of the packet goes with the cookie.
     // spec: RFC9260-5.1.5-9 a COOKIE ECHO for an existing association follows §5.2
-    mutating func handleCookieEchoWithAssociation(_ cookie: SCTPStateCookie) {
+    mutating func handleCookieEchoWithAssociation(_ cookie: SCTPStateCookie) -> Bool {
         let action = cookieEchoAction(for: cookie)
         // Step 3: a cookie past its lifespan counts only when both tags match (case E of §5.2).
         if action != .sameAssociation, isStale(cookie) {
-            // spec: RFC9260-5.2.4-1 a stale cookie whose tags differ is discarded with its DATA
+            // spec: RFC9260-5.2.4-1 a stale cookie whose tags differ is discarded (the caller drops the DATA behind it)
             // spec: RFC9260-5.2.4-2 and answered with a Stale Cookie ERROR, in every state
             sendStaleCookieError(for: cookie)
-            return
+            return false
         }
         switch action {
         case .notInTable:
             // spec: RFC9260-5.2.4-3 cases outside Table 12: the cookie is discarded silently
-            return
+            return true
         case .lateCookie:
             // spec: RFC9260-5.2.4-9 case C: our late cookie is discarded silently
             // spec: RFC9260-5.2.4-10 no state change, and the timers keep running
-            return
+            return true
         case .sameAssociation:
             // spec: RFC9260-5.2.4-11 case D: ESTABLISHED from COOKIE-ECHOED
             // spec: RFC9260-5.2.4-12 T1 stops and a COOKIE ACK goes out
@@ -76,10 +77,11 @@ extension SCTPAssociation {
                 // spec: RFC9260-5.2.4-7 a restart in SHUTDOWN-ACK-SENT: resend SHUTDOWN ACK and report
                 pendingControl.append(.shutdownAck)
                 pendingControl.append(.error(causes: [.init(code: SCTPErrorCause.cookieReceivedWhileShuttingDown)]))
-                return
+                return true
             }
             restart(with: cookie)
         }
+        return true
     }
 
     /// Action A: the peer restarted. The old association ends as if by an ABORT and the new one

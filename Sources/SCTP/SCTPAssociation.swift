@@ -343,6 +343,8 @@ public struct SCTPAssociation {
             if state == .shutdownSent, t2Deadline != nil { t2Deadline = now + sender.rto }
         }
         burstBudget = configuration.maximumBurst
+        let responsesBefore = pendingControl.count
+        defer { limitResponses(addedFrom: responsesBefore) }
         var dataPacket = false
         var reportUnrecognized: [SCTPErrorCause] = []
         // spec: RFC9260-6-13 bundled chunks are all received and processed
@@ -352,7 +354,9 @@ public struct SCTPAssociation {
             switch chunk {
             case .initiation(let initiation): handleInit(initiation)
             case .initiationAck(let ack): handleInitAck(ack)
-            case .cookieEcho(let cookie): handleCookieEcho(cookie, packet: packet)
+            case .cookieEcho(let cookie):
+                // spec: RFC9260-5.2.4-1 a stale cookie of another association is discarded with the DATA behind it
+                if !handleCookieEcho(cookie, packet: packet) { break chunkLoop }
             case .cookieAck: handleCookieAck()
             case .data(let data):
                 dataPacket = true

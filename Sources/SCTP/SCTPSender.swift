@@ -265,7 +265,9 @@ extension SCTPAssociation {
         // spec: RFC9260-6.2-9 no more SACKs than these rules allow
         // spec: RFC9260-6.2-12 and no separate window updates, so never a burst of them
         if receiver.sackNeeded, state != .cookieEchoed {
-            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - size - 16)
+            // The SACK leaves room for the control chunks waiting to go with it (§12.4).
+            let reserved = pendingControl.isEmpty ? 0 : pendingControlBytes
+            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - size - 16 - reserved)
             chunks.append(.selectiveAck(sack))
             size += 16 + 4 * (sack.gapBlocks.count + sack.duplicateTSNs.count)
             statistics.sacksSent += 1

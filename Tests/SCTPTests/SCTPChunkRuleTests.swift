@@ -95,3 +95,34 @@ import Testing
         #expect(p.association.sender.outstandingCount == SCTPAssociation.maximumOutstandingChunks)
     }
 }
+
+/// The answers to one packet fit in one packet (RFC 9260 §12.4).
+@Suite struct SCTPResponseLimitTests {
+    @Test(.spec("RFC9260-12.4-2"))
+    func manyHeartbeatsInOnePacketGetOnePacketOfAnswers() {
+        var p = SCTPScriptedPeer(seed: 1700)
+        let heartbeats = (0..<30).map { i in SCTPChunk.heartbeat(info: [0, 1, 0, 104] + [UInt8](repeating: UInt8(i), count: 100)) }
+        let out = p.send(heartbeats)
+        #expect(out.packets.count == 1)
+        #expect(out.bytes.allSatisfy { $0.count <= 1200 })
+        let acks = out.chunks.filter { if case .heartbeatAck = $0 { return true }; return false }
+        #expect(acks.count >= 5 && acks.count < 30)
+        // Nothing is left over for a second packet later.
+        #expect(p.association.pendingControl.isEmpty)
+    }
+
+    @Test(.spec("RFC9260-12.4-2", "RFC9260-12.4-3"))
+    func errorsAndASackForOnePacketShareOnePacket() {
+        var p = SCTPScriptedPeer(seed: 1701, peerInit: SCTPScriptedPeer.peerInit(outboundStreams: 2))
+        // 150 DATA chunks, every other TSN, on a stream that does not exist: 150 ERRORs and 150 gaps.
+        let chunks = (0..<150).map { i in
+            SCTPChunk.data(SCTPDataChunk(tsn: 1001 + 2 * UInt32(i), streamIdentifier: 9, messageIdentifier: 0, payloadProtocolIdentifier: 53,
+                                         userData: [1][...], unordered: true))
+        }
+        let out = p.send(chunks)
+        #expect(out.packets.count == 1)
+        #expect(out.bytes.allSatisfy { $0.count <= 1200 })
+        #expect(out.sacks.count == 1)
+        #expect(out.chunks.contains { if case .error = $0 { return true }; return false })
+    }
+}

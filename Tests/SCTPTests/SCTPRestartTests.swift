@@ -150,7 +150,10 @@ import Testing
         // that came too late. Discarded (no COOKIE ACK, no restart) and answered with Stale Cookie.
         let stale = Self.cookie(for: p.association, localTag: 0x7777_0001, peerTag: 0x7777_0002, tieTags: (local, p.peerTag),
                                 lifetime: .seconds(1))
-        let out = p.send([.cookieEcho(cookie: stale)], tag: 0x7777_0001)
+        let received = p.association.statistics.dataChunksReceived
+        let out = p.send([.cookieEcho(cookie: stale), p.nextData()], tag: 0x7777_0001)
+        #expect(p.association.statistics.dataChunksReceived == received, "the DATA behind it goes too")
+        #expect(out.sacks.isEmpty)
         let causes = out.chunks.compactMap { if case .error(let c) = $0 { return c } else { return nil } }.flatMap { $0 }
         #expect(causes.map(\.code) == [SCTPErrorCause.staleCookie])
         #expect(causes.first?.information == [0, 0x89, 0x54, 0x40], "Measure of Staleness: 9 s in microseconds")
