@@ -42,6 +42,8 @@ extension SCTPAssociation {
         var streams: [UInt16: InboundStream] = [:]
         /// Bytes held for reassembly or ordering.
         var bufferedBytes = 0
+        /// The a_rwnd of the last SACK sent.
+        var windowAdvertised: UInt32 = 0
 
         mutating func start(peerInitialTSN: UInt32) {
             cumulativeTSN = peerInitialTSN &- 1
@@ -50,6 +52,7 @@ extension SCTPAssociation {
 
         /// The SACK to send now (RFC 9260 §3.3.4, §6.2), fitting in `room` bytes.
         mutating func makeSack(window: UInt32, room: Int) -> SCTPSackChunk {
+            windowAdvertised = window
             var gaps: [SCTPSackChunk.GapBlock] = []
             var budget = max(0, room) / 4
             if !received.isEmpty {
@@ -302,7 +305,9 @@ extension SCTPAssociation {
         // spec: RFC9260-6.2-7 as RFC 5681 §4.2: every second packet, or the delayed-ack timer
         // spec: RFC9260-5.1-18 the first DATA chunk is acknowledged immediately
         // spec: RFC9260-6.2-8 at least every second packet, and within the delayed-ack time
-        if !receiver.firstSackSent || receiver.packetsSinceSack >= 2 || hole || receiver.gapSeen || receiver.immediateSackRequested {
+        // spec: RFC9260-6.2-11 a window that opened by a packet (or half the buffer) is announced at once
+        let opened = Int(advertisedWindow) - Int(receiver.windowAdvertised) >= min(Int(configuration.receiveWindow) / 2, configuration.maximumPacketSize)
+        if !receiver.firstSackSent || receiver.packetsSinceSack >= 2 || hole || receiver.gapSeen || receiver.immediateSackRequested || opened {
             receiver.sackNeeded = true
             receiver.firstSackSent = true
             receiver.gapSeen = hole

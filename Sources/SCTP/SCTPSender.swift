@@ -437,7 +437,9 @@ extension SCTPAssociation {
                 // spec: RFC9260-3.3.1-12 an unfragmented message has B and E set
                 // spec: RFC8260-2.1-5 the last fragment has E set
                 beginning: first, ending: last,
-                immediate: false)
+                // spec: RFC9260-3.3.1-2 the I bit on the last DATA before our SHUTDOWN, so its SACK is not delayed
+                // spec: RFC9260-6.1-29 (the sender benefits: the SHUTDOWN waits for that SACK)
+                immediate: last && state == .shutdownPending && sender.queuedBytes == fragment)
             // spec: RFC9260-3.3.1-13 fragments get consecutive TSNs
             // spec: RFC9260-6.9-12 one TSN per fragment, in sequence
             // spec: RFC9260-6.9-13 U set on every fragment of an unordered message

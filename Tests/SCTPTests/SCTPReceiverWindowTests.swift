@@ -160,3 +160,42 @@ import Testing
         #expect(out.bytes.allSatisfy { $0.count <= 1200 })
     }
 }
+
+/// Window updates and the I bit (RFC 9260 §6.2, §3.3.1).
+@Suite struct SCTPWindowUpdateTests {
+    @Test(.spec("RFC9260-6.2-11"))
+    func aWindowThatOpensIsAnnouncedAtOnce() {
+        var configuration = SCTPAssociationConfiguration()
+        configuration.receiveWindow = 20_000
+        var p = SCTPScriptedPeer(seed: 1800, configuration: configuration)
+        // A message in three fragments: the first packet is acknowledged at once (first DATA),
+        // the second waits for the delayed-ack timer (the window only shrank).
+        #expect(p.send([p.nextData(5000, ending: false)]).sacks.first?.advertisedReceiverWindowCredit == 15_000)
+        p.now = .milliseconds(10)
+        _ = p.send([p.nextData(5000, beginning: false, ending: false)])
+        // The packet after it is the second since the SACK anyway; start over with a fresh count.
+        p.now = .milliseconds(20)
+        #expect(p.send([p.nextData(10, beginning: false, ending: false)]).sacks.count == 1)
+        // The last fragment: the message goes up and 10 kB of window open, announced at once
+        // though only one packet came since the last SACK.
+        p.now = .milliseconds(30)
+        let out = p.send([p.nextData(10, beginning: false)])
+        #expect(out.messages.count == 1)
+        #expect(out.sacks.first?.advertisedReceiverWindowCredit == 20_000)
+        // A small message changes no window: its SACK waits.
+        p.now = .milliseconds(40)
+        #expect(p.send([p.nextData(10)]).sacks.isEmpty)
+    }
+
+    @Test(.spec("RFC9260-3.3.1-2", "RFC9260-6.1-29"))
+    func theLastDataBeforeShutdownAsksForAnImmediateSack() throws {
+        var p = SCTPScriptedPeer(seed: 1801)
+        for _ in 0..<3 { try p.association.send([1, 2, 3], stream: 0, payloadProtocolIdentifier: 53, at: p.now) }
+        p.association.shutdown(at: p.now)
+        let out = SCTPScriptedPeer.collect(&p.association, at: p.now)
+        #expect(out.data.map(\.immediate) == [false, false, true])
+        // Without a shutdown, no I bit.
+        var q = SCTPScriptedPeer(seed: 1802)
+        #expect(try q.userSends(10).data.map(\.immediate) == [false])
+    }
+}
