@@ -61,4 +61,27 @@ import Testing
         #expect(p.association.congestionWindow == cwnd)
         #expect(p.association.sender.ssthresh == ssthresh)
     }
+
+    @Test(.spec("RFC9260-6.1-20"))
+    func aRetransmissionAndNewDataShareAPacket() throws {
+        var p = SCTPScriptedPeer(seed: 952)
+        for _ in 0..<30 {
+            try p.association.send([UInt8](repeating: 5, count: 300), stream: 0, payloadProtocolIdentifier: 53, at: p.now)
+        }
+        let sent = SCTPScriptedPeer.collect(&p.association, at: p.now).data.count
+        #expect(sent < 30)
+        let f = p.firstTSN
+        p.now = .milliseconds(50)
+        p.send([Self.gapSack(p, [(2, 2)])])
+        p.send([Self.gapSack(p, [(2, 3)])])
+        let out = p.send([Self.gapSack(p, [(2, 4)])])
+        // The packet with the retransmission of f also carries new TSNs.
+        guard let packet = out.packets.first(where: { $0.chunks.contains { if case .data(let d) = $0 { return d.tsn == f }; return false } }) else {
+            Issue.record("f not retransmitted"); return
+        }
+        let tsns = packet.chunks.compactMap { if case .data(let d) = $0 { return d.tsn } else { return nil } }
+        #expect(tsns.first == f)
+        #expect(tsns.dropFirst().contains { SerialNumber.less(f &+ UInt32(sent), $0) || $0 == f &+ UInt32(sent) })
+        #expect(p.association.packetSizeLimit >= out.bytes.map(\.count).max() ?? 0)
+    }
 }
