@@ -27,3 +27,17 @@ extension SCTPAssociation {
         sender.lastDataSentAt = nil
     }
 }
+
+extension SCTPAssociation {
+    /// With the peer's window closed and nothing in flight, whether the zero window probe may go
+    /// now; the first waits one RTO after the window was seen closed (T3-rtx wakes us then), later
+    /// ones follow T3-rtx and its backoff.
+    mutating func zeroWindowProbeDue() -> Bool {
+        if let at = sender.zeroWindowProbeAt { return at <= now }
+        // spec: RFC9260-6.1-8 the first zero window probe goes one RTO after the window closed
+        let at = now + sender.rto
+        sender.zeroWindowProbeAt = at
+        if sender.t3Deadline.map({ $0 > at }) ?? true { sender.t3Deadline = at }
+        return false
+    }
+}

@@ -123,6 +123,7 @@ extension SCTPAssociation {
         // spec: RFC9260-6.2.1-1 rwnd is a_rwnd less the bytes still outstanding
         sender.peerReceiverWindow = sack.advertisedReceiverWindowCredit
         sender.peerWindowAvailable = Int(sack.advertisedReceiverWindowCredit) - sender.flightSize
+        if sender.peerWindowAvailable > 0 { sender.zeroWindowProbeAt = nil }
         // T3-rtx (§6.3.2 R2, R3).
         if sender.flightSize == 0 && sender.retransmitMarked == 0 {
             sender.t3Deadline = nil

@@ -89,6 +89,8 @@ extension SCTPAssociation {
         var peerReceiverWindow: UInt32 = 0
         var peerWindowAvailable = 0
         var fastRecoveryExit: UInt32?
+        /// When the first zero window probe may go (RFC 9260 §6.1: one RTO after the window closed).
+        var zeroWindowProbeAt: Duration?
         /// When DATA last went out (for the idle decay of cwnd, SCTPAssociation+Idle.swift).
         var lastDataSentAt: Duration?
 
@@ -374,6 +376,7 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-28 nor 2^16 - 1 ordered messages of a stream in the send window: at most 65535 TSNs outstanding
             guard sender.outstandingCount < Self.maximumOutstandingChunks else { break }
             guard let stream = nextStreamToSend() else { break }
+            if sender.peerWindowAvailable <= 0 && sender.flightSize == 0 && !zeroWindowProbeDue() { break }
             // spec: RFC9260-6.9-9 the room left after the SACK (and other control chunks) already in the packet
             // spec: RFC9260-6-11 DATA is bundled after the control chunks up to the packet size
             // spec: RFC9260-6.1-19 several DATA chunks per packet

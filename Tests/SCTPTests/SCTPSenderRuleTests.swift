@@ -5,19 +5,22 @@ import Testing
 /// The data sender's rules (RFC 9260 §6.1, §6.3, §6.5, §7.2), each driven by a scripted peer
 /// whose SACKs and windows the test chooses.
 @Suite struct SCTPSenderRuleTests {
-    @Test(.spec("RFC9260-6.1-3", "RFC9260-6.1-6", "RFC9260-6.1-5", "RFC9260-6.2.1-1"))
+    @Test(.spec("RFC9260-6.1-3", "RFC9260-6.1-6", "RFC9260-6.1-5", "RFC9260-6.2.1-1", "RFC9260-6.1-8"))
     func aZeroWindowStopsNewDataExceptOneProbe() throws {
         var p = SCTPScriptedPeer(seed: 200, peerInit: SCTPScriptedPeer.peerInit(window: 1500))
         #expect(try p.userSends(1000).data.map(\.tsn) == [p.firstTSN])
         // rwnd is 1500 - 1000 outstanding = 500, smaller than the next 1000-byte chunk.
         #expect(try p.userSends(1000).data.isEmpty)
-        // The peer acknowledges everything but has no room: one zero window probe, nothing in flight before it.
+        // The peer acknowledges everything but has no room: one zero window probe, nothing in flight
+        // before it, one RTO after the window closed (§6.1).
         p.now = .milliseconds(100)
-        let probe = p.send([p.sack(chunks: 1, window: 0)])
-        #expect(probe.data.map(\.tsn) == [p.firstTSN &+ 1])
+        #expect(p.send([p.sack(chunks: 1, window: 0)]).data.isEmpty)
+        guard let first = p.nextTimer() else { Issue.record("no probe timer"); return }
+        #expect(first.time == .milliseconds(100) + p.association.sender.rto)
+        #expect(first.output.data.map(\.tsn) == [p.firstTSN &+ 1])
         #expect(try p.userSends(1000).data.isEmpty)
         // The probe is dropped by the peer: still a zero window; nothing new while the probe is in flight.
-        p.now = .milliseconds(200)
+        p.now = first.time + .milliseconds(100)
         #expect(p.send([p.sack(chunks: 1, window: 0)]).data.isEmpty)
         // T3-rtx sends the probe again (and only the probe).
         guard let timer = p.nextTimer() else { Issue.record("no T3-rtx"); return }
