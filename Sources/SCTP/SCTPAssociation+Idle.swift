@@ -9,7 +9,8 @@ extension SCTPAssociation {
 
     mutating func decayIdleCongestionWindow() {
         guard sender.flightSize == 0, sender.retransmitMarked == 0, let last = sender.lastDataSentAt, sender.rto > .zero else { return }
-        let periods = Int(((now - last) / sender.rto).rounded(.down))
+        let ratio = (now - last) / sender.rto
+        let periods = ratio >= 64 ? 64 : Int(ratio.rounded(.down))
         guard periods >= 1 else { return }
         // spec: RFC9260-7.1-3 congestion parameters decay while the path is not used
         // spec: RFC9260-7.2.1-11 ssthresh takes the cwnd before the first adjustment
