@@ -34,7 +34,13 @@ extension SCTPAssociation {
     /// now; the first waits one RTO after the window was seen closed (T3-rtx wakes us then), later
     /// ones follow T3-rtx and its backoff.
     mutating func zeroWindowProbeDue() -> Bool {
-        if let at = sender.zeroWindowProbeAt { return at <= now }
+        if let at = sender.zeroWindowProbeAt {
+            guard at <= now else { return false }
+            // This probe goes; if it is acknowledged and the window is still closed, the next
+            // one waits an RTO again.
+            sender.zeroWindowProbeAt = nil
+            return true
+        }
         // spec: RFC9260-6.1-8 the first zero window probe goes one RTO after the window closed
         let at = now + sender.rto
         sender.zeroWindowProbeAt = at

@@ -106,6 +106,7 @@ extension SCTPAssociation {
         t1Deadline = nil
         t2Deadline = nil
         t2Retransmissions = 0
+        t5Deadline = nil
         state = .established
         sender.start(configuration: configuration)
         burstBudget = configuration.maximumBurst

@@ -166,4 +166,22 @@ import Testing
         #expect(again.chunks == [.cookieAck])
         #expect(p.association.state == .established)
     }
+
+    @Test(.spec("RFC9260-5.2.4-5"))
+    func aRestartDuringOurShutdownStartsTheNewAssociationClean() {
+        var p = SCTPScriptedPeer(seed: 905)
+        let restart = p.send([.initiation(SCTPScriptedPeer.peerInit(tag: 0x0bad_beef, initialTSN: 5))], tag: 0)
+        guard case .initiationAck(let ack)? = restart.chunks.first, let cookie = ack.stateCookie else {
+            Issue.record("no INIT ACK"); return
+        }
+        p.association.shutdown(at: p.now)
+        _ = SCTPScriptedPeer.collect(&p.association, at: p.now)
+        #expect(p.association.state == .shutdownSent && p.association.t5Deadline != nil)
+        let out = p.send([.cookieEcho(cookie: cookie)], tag: ack.initiateTag)
+        #expect(out.chunks.first == .cookieAck)
+        #expect(out.events.contains { if case .restarted = $0 { return true }; return false })
+        #expect(p.association.state == .established)
+        #expect(p.association.t2Deadline == nil && p.association.t5Deadline == nil)
+        #expect(p.association.heartbeatDeadline != nil)
+    }
 }
