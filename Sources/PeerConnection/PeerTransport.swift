@@ -149,6 +149,7 @@ public struct PeerTransport {
     /// Closes everything at once: SCTP ABORT, DTLS close_notify, then ICE stops (W3C close()).
     public mutating func close(at now: Duration) {
         guard !closed else { return }
+        // spec: RFC9260-9-1 closing the peer connection terminates the association
         if hasSCTP { sctp!.abort(reason: "peer connection closed", at: now) }
         pump(at: now)
         if hasDTLS { dtls!.close() }
@@ -403,6 +404,9 @@ public struct PeerTransport {
             channels?.handle(.outgoingStreamsResetDone(streams))
         case .outgoingStreamsResetFailed, .peerError:
             break
+        case .restarted:
+            // The peer's SCTP stack started over: its data channels (and their DCEP state) are gone.
+            channels?.handle(.associationAborted(reason: "the SCTP peer restarted"))
         case .closed(.shutdown):
             channels?.handle(.associationClosed)
         case .closed(let reason):

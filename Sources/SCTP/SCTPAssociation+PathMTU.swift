@@ -42,6 +42,7 @@ extension SCTPAssociation {
     static let raiseInterval: Duration = .seconds(600)
 
     /// Starts searching once the association is up, when the owner allows larger packets.
+    // spec: RFC9260-7.3-1 path MTU discovery (PLPMTUD, RFC 8899/4821) on the one destination
     mutating func startPathMTUSearch() {
         pathMTU.base = configuration.maximumPacketSize
         pathMTU.confirmed = configuration.maximumPacketSize

@@ -2,6 +2,7 @@
 extension SCTPAssociation {
     mutating func handleSack(_ sack: SCTPSackChunk) {
         // spec: RFC9260-6-8 a SACK outside the data states is discarded
+        // spec: RFC9260-6-5 SACKs are processed in ESTABLISHED, SHUTDOWN-PENDING and SHUTDOWN-RECEIVED
         guard canSendData || state == .shutdownSent || state == .shutdownAckSent else { return }
         statistics.sacksReceived += 1
         let cumulative = sack.cumulativeTSNAck
@@ -67,10 +68,34 @@ extension SCTPAssociation {
                 offset += 1
             }
         }
-        if newlyAcked > 0 || advanced {
+        // spec: RFC9260-6.1-7 SACKs that answer zero window probes keep the error counter from growing
+        if newlyAcked > 0 || advanced || sack.advertisedReceiverWindowCredit == 0 {
             // spec: RFC9260-8.1-5 an acknowledgement resets the error counter
             sender.errorCount = 0
             notePathAcknowledged()
+        }
+        // Congestion window (§7.2.1, §7.2.2), not while in Fast Recovery.
+        // spec: RFC9260-7.2.4-6 growth for a SACK that advances the cumulative ack comes before the Fast Retransmit cut
+        if advanced, sender.fastRecoveryExit == nil, newlyAcked > 0 {
+            let mtu = packetSizeLimit
+            if sender.cwnd <= sender.ssthresh {
+                // spec: RFC9260-7.2-1 slow start and congestion avoidance control what is sent
+                // spec: RFC9260-7.2.1-5 slow start only while the window is fully used
+                // spec: RFC9260-7.2.1-6 otherwise cwnd stays
+                // spec: RFC9260-7.2.1-7 growth is at most min(acked bytes, one MTU)
+                // spec: RFC9260-7.2.1-8 L = 1: at most one PMDCS per SACK
+                if flightBefore >= sender.cwnd { sender.cwnd += min(newlyAcked, mtu) }
+            } else {
+                // spec: RFC9260-7.2.2-1 congestion avoidance: one MTU per RTT while the window is full
+                // spec: RFC9260-7.2.2-4 never more than one MTU per RTT
+                sender.partialBytesAcked += newlyAcked
+                if sender.partialBytesAcked >= sender.cwnd && flightBefore >= sender.cwnd {
+                    sender.partialBytesAcked -= sender.cwnd
+                    // spec: RFC9260-7.2.2-2 congestion avoidance adds one PMDCS
+                    // spec: RFC9260-7.2.2-3 once per RTT while cwnd or more is outstanding
+                    sender.cwnd += mtu
+                }
+            }
         }
         // Miss indications (HTNA, §7.2.4).
         if let htna = highestNewlyAcked, !sack.gapBlocks.isEmpty {
@@ -91,25 +116,6 @@ extension SCTPAssociation {
                 i += 1
             }
         }
-        // Congestion window (§7.2.1, §7.2.2), not while in Fast Recovery.
-        if advanced, sender.fastRecoveryExit == nil, newlyAcked > 0 {
-            let mtu = packetSizeLimit
-            if sender.cwnd <= sender.ssthresh {
-                // spec: RFC9260-7.2-1 slow start and congestion avoidance control what is sent
-                // spec: RFC9260-7.2.1-5 slow start only while the window is fully used
-                // spec: RFC9260-7.2.1-6 otherwise cwnd stays
-                // spec: RFC9260-7.2.1-7 growth is at most min(acked bytes, one MTU)
-                if flightBefore >= sender.cwnd { sender.cwnd += min(newlyAcked, mtu) }
-            } else {
-                // spec: RFC9260-7.2.2-1 congestion avoidance: one MTU per RTT while the window is full
-                // spec: RFC9260-7.2.2-4 never more than one MTU per RTT
-                sender.partialBytesAcked += newlyAcked
-                if sender.partialBytesAcked >= sender.cwnd && flightBefore >= sender.cwnd {
-                    sender.partialBytesAcked -= sender.cwnd
-                    sender.cwnd += mtu
-                }
-            }
-        }
         if let exit = sender.fastRecoveryExit, SerialNumber.lessOrEqual(exit, sender.cumulativeAckPoint) {
             sender.fastRecoveryExit = nil
         }
@@ -117,6 +123,7 @@ extension SCTPAssociation {
         // spec: RFC9260-6.2.1-1 rwnd is a_rwnd less the bytes still outstanding
         sender.peerReceiverWindow = sack.advertisedReceiverWindowCredit
         sender.peerWindowAvailable = Int(sack.advertisedReceiverWindowCredit) - sender.flightSize
+        if sender.peerWindowAvailable > 0 { sender.zeroWindowProbeAt = nil }
         // T3-rtx (§6.3.2 R2, R3).
         if sender.flightSize == 0 && sender.retransmitMarked == 0 {
             sender.t3Deadline = nil
@@ -178,6 +185,7 @@ extension SCTPAssociation {
         sender.rttProbe = nil
         var i = sender.head
         while i < sender.chunks.count {
+            // spec: RFC9260-6.3.3-3 every outstanding chunk is marked, to go as cwnd allows
             if !sender.chunks[i].acked && !sender.chunks[i].abandoned {
                 if sender.chunks[i].inFlight {
                     sender.chunks[i].inFlight = false

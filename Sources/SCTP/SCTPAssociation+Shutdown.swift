@@ -11,6 +11,8 @@ extension SCTPAssociation {
             state = .shutdownSent
             sendShutdown()
         case .shutdownReceived:
+            // spec: RFC9260-3.3.9-1 SHUTDOWN ACK acknowledges the SHUTDOWN once all is done
+            // spec: RFC9260-4-11 SHUTDOWN-RECEIVED is left only when everything queued has been sent and acknowledged
             // spec: RFC9260-9.2-15 with nothing outstanding the SHUTDOWN receiver sends SHUTDOWN ACK and starts T2
             state = .shutdownAckSent
             pendingControl.append(.shutdownAck)
@@ -23,10 +25,34 @@ extension SCTPAssociation {
 
     private mutating func sendShutdown() {
         pendingControl.append(.shutdown(cumulativeTSNAck: receiver.cumulativeTSN))
+        requestSackBesideShutdown()
         t2Retransmissions = 0
         // spec: RFC9260-9.2-3 T2 follows the RTO rules
         t2Deadline = now + sender.rto
+        // spec: RFC9260-9.2-12 T5-shutdown-guard bounds the whole shutdown
+        // spec: RFC9260-9.2-14 at 5 times RTO.Max
+        if t5Deadline == nil { t5Deadline = now + configuration.rtoMaximum * 5 }
+        // spec: RFC9260-8.3-2 HEARTBEATs stop once SHUTDOWN is sent
         heartbeatDeadline = nil
+    }
+
+    /// A SHUTDOWN carries only the cumulative TSN: gaps or duplicates need a SACK beside it.
+    mutating func requestSackBesideShutdown() {
+        // spec: RFC9260-9.2-11 gaps or duplicates: a SACK goes with the SHUTDOWN
+        // spec: RFC9260-9.2-4 bundled in the same packet (the SACK comes first)
+        // spec: RFC9260-3.3.8-3 so the peer sees the gaps
+        // spec: RFC9260-6.2-19 out-of-order DATA is acknowledged with a SACK, not the SHUTDOWN alone
+        // spec: RFC9260-6.2-16 (the SHUTDOWN acknowledges the rest, as the ULP asked to shut down)
+        if !receiver.received.isEmpty || !receiver.duplicates.isEmpty { receiver.sackNeeded = true }
+    }
+
+    /// T5-shutdown-guard expired: the shutdown did not finish, the association is aborted.
+    mutating func t5Expired() {
+        t5Deadline = nil
+        guard state == .shutdownSent || state == .shutdownAckSent else { return }
+        // spec: RFC9260-9.2-13 at T5 expiry the association is aborted with ABORT
+        sendStandalone(.abort(reflectedTag: false, causes: []), tag: peerTag)
+        close(.timedOut)
     }
 
     mutating func handleShutdown(cumulativeTSNAck: UInt32) {
@@ -90,6 +116,7 @@ extension SCTPAssociation {
         case .shutdownSent:
             // spec: RFC9260-9.2-2 SHUTDOWN is sent again with the latest cumulative TSN
             pendingControl.append(.shutdown(cumulativeTSNAck: receiver.cumulativeTSN))
+            requestSackBesideShutdown()
         case .shutdownAckSent:
             // spec: RFC9260-9.2-16 SHUTDOWN ACK is sent again
             pendingControl.append(.shutdownAck)

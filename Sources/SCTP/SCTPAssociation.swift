@@ -14,8 +14,9 @@ public struct SCTPAssociation {
     public internal(set) var statistics = SCTPStatistics()
 
     var random: any RandomNumberGenerator
-    let cookieSecret: [UInt8]
+    var cookieSecrets: CookieSecrets
     /// Our Verification Tag (the Initiate Tag we send) and the peer's.
+    // spec: RFC9260-5.3.1-2 neither tag changes during the association (only a restart makes a new one)
     var localTag: UInt32
     var peerTag: UInt32 = 0
     let localInitialTSN: UInt32
@@ -23,6 +24,8 @@ public struct SCTPAssociation {
     // Handshake.
     var ourInit: SCTPInitChunk
     var cookieToEcho: [UInt8]?
+    /// When the COOKIE ECHO last went out (to measure the COOKIE ECHO/ERROR round trip, §5.2.6).
+    var cookieEchoSentAt: Duration?
     var t1Deadline: Duration?
     var t1Retransmissions = 0
     var connectedReported = false
@@ -54,6 +57,8 @@ public struct SCTPAssociation {
     // Shutdown and heartbeats.
     var t2Deadline: Duration?
     var t2Retransmissions = 0
+    /// T5-shutdown-guard (RFC 9260 §9.2): bounds the whole shutdown.
+    var t5Deadline: Duration?
     var heartbeatDeadline: Duration?
     var heartbeatOutstanding: [UInt8]?
     // Packetization layer path MTU discovery (SCTPAssociation+PathMTU.swift).
@@ -70,16 +75,23 @@ public struct SCTPAssociation {
         for i in secret.indices { secret[i] = UInt8.random(in: 0...255, using: &self.random) }
         // spec: RFC9260-5.1.3-4 the cookie secret is random
         // spec: RFC9260-14.1-1 from the injected (cryptographic in production) generator
-        cookieSecret = secret
+        cookieSecrets = CookieSecrets(current: secret)
         var tag: UInt32 = 0
         // spec: RFC9260-5.1-2 the Initiate Tag is random in 1...2^32-1
         // spec: RFC9260-5.3.1-1 never zero
         while tag == 0 { tag = self.random.next() }
         localTag = tag
         // spec: RFC9260-3.3.2-17 the Initial TSN is random
+        // spec: RFC9260-3.3.3-17 (the same random Initial TSN goes in our INIT ACK)
         localInitialTSN = self.random.next()
         // spec: RFC8261-6.1-4 no IPv4 or IPv6 Address parameters over DTLS
         // spec: RFC8261-6.1-5 and no Supported Address Types
+        // spec: RFC9260-3.3.2-1 each parameter at most once
+        // spec: RFC9260-3.3.2-2 never a Host Name Address
+        // spec: RFC9260-3.3.2.1.4-1 (in INIT or INIT ACK)
+        // spec: RFC9260-3.3.2.1.5-1 and no Supported Address Types, so no Host Name type in one
+        // spec: RFC9260-3.3.3-1 the INIT ACK is built from these parameters: no Host Name Address
+        // spec: RFC9260-3.3.3.1-1 either
         var parameters: [SCTPParameter] = []
         var extensions: [UInt8] = []
         if configuration.offersPartialReliability {
@@ -168,6 +180,8 @@ public struct SCTPAssociation {
     public mutating func abort(reason: String, at now: Duration) {
         self.now = now
         guard state != .closed, !terminated else { return }
+        // spec: RFC9260-3.3.7-1 the ABORT says why
+        // spec: RFC9260-3.3.10.12-1 with the Upper Layer Abort Reason of the user
         // spec: RFC9260-9.1-3 a user abort carries the User-Initiated Abort cause
         let causes = [SCTPErrorCause.userAbort(reason)]
         // spec: RFC9260-9.1-1 aborting sends ABORT
@@ -192,6 +206,7 @@ public struct SCTPAssociation {
 
     /// A packet holding one chunk that must travel alone (or an ABORT).
     mutating func sendStandalone(_ chunk: SCTPChunk, tag: UInt32) {
+        // spec: RFC9260-5.1-10 INIT and INIT ACK are the only chunks in their packets
         // spec: RFC9260-3-1 INIT, INIT ACK and SHUTDOWN COMPLETE travel alone
         // spec: RFC9260-6.10-8 never bundled with other chunks
         // spec: RFC9260-5.1-9 INIT and INIT ACK are not bundled
@@ -206,13 +221,18 @@ public struct SCTPAssociation {
         terminated = true
         state = .closed
         clearTimers()
+        // spec: RFC9260-14.2-1 a CLOSED association keeps no TCB: queues, reassembly and requests go
         sender.discardAll()
+        receiver = Receiver()
+        reconfig = Reconfiguration()
+        pendingControl.removeAll()
         emit(.closed(reason))
     }
 
     private mutating func clearTimers() {
         t1Deadline = nil
         t2Deadline = nil
+        t5Deadline = nil
         heartbeatDeadline = nil
         pathMTU.probeDeadline = nil
         pathMTU.raiseDeadline = nil
@@ -231,6 +251,7 @@ public struct SCTPAssociation {
         }
         consider(t1Deadline)
         consider(t2Deadline)
+        consider(t5Deadline)
         consider(heartbeatDeadline)
         consider(sender.t3Deadline)
         consider(receiver.delayedAckDeadline)
@@ -243,6 +264,7 @@ public struct SCTPAssociation {
     mutating func runTimers() {
         if let deadline = t1Deadline, deadline <= now { t1Expired() }
         if let deadline = t2Deadline, deadline <= now { t2Expired() }
+        if let deadline = t5Deadline, deadline <= now { t5Expired() }
         if let deadline = sender.t3Deadline, deadline <= now { t3Expired() }
         if let deadline = receiver.delayedAckDeadline, deadline <= now {
             receiver.delayedAckDeadline = nil
@@ -276,7 +298,10 @@ public struct SCTPAssociation {
             sendStandalone(.initiation(ourInit), tag: 0)
         case .cookieEchoed:
             // spec: RFC9260-5.1.4-4 the COOKIE ECHO is sent again when T1-cookie expires
-            if let cookie = cookieToEcho { sendStandalone(.cookieEcho(cookie: cookie), tag: peerTag) }
+            if let cookie = cookieToEcho {
+                sendStandalone(.cookieEcho(cookie: cookie), tag: peerTag)
+                cookieEchoSentAt = now
+            }
         default:
             t1Deadline = nil
             return
@@ -300,6 +325,13 @@ public struct SCTPAssociation {
             statistics.packetsDiscarded += 1
             return
         }
+        if state == .closed, isOutOfTheBlue(packet) {
+            // spec: RFC9260-6-3 DATA in CLOSED is out of the blue (§8.4)
+            // spec: RFC9260-6-7 as is a SACK
+            respondOutOfTheBlue(packet)
+            statistics.packetsDiscarded += 1
+            return
+        }
         guard acceptsVerificationTag(of: packet) else {
             statistics.packetsDiscarded += 1
             return
@@ -311,15 +343,20 @@ public struct SCTPAssociation {
             if state == .shutdownSent, t2Deadline != nil { t2Deadline = now + sender.rto }
         }
         burstBudget = configuration.maximumBurst
+        let responsesBefore = pendingControl.count
+        defer { limitResponses(addedFrom: responsesBefore) }
         var dataPacket = false
         var reportUnrecognized: [SCTPErrorCause] = []
+        // spec: RFC9260-6-13 bundled chunks are all received and processed
         // spec: RFC9260-6.10-6 chunks are processed in their order in the packet
         chunkLoop: for chunk in packet.chunks {
             if state == .closed, !isHandshakeChunk(chunk) { break }
             switch chunk {
             case .initiation(let initiation): handleInit(initiation)
             case .initiationAck(let ack): handleInitAck(ack)
-            case .cookieEcho(let cookie): handleCookieEcho(cookie, packet: packet)
+            case .cookieEcho(let cookie):
+                // spec: RFC9260-5.2.4-1 a stale cookie of another association is discarded with the DATA behind it
+                if !handleCookieEcho(cookie, packet: packet) { break chunkLoop }
             case .cookieAck: handleCookieAck()
             case .data(let data):
                 dataPacket = true
@@ -329,13 +366,17 @@ public struct SCTPAssociation {
                 // spec: RFC9260-8.3-3 a HEARTBEAT is answered with a HEARTBEAT ACK
                 // spec: RFC9260-3.3.6-1 HEARTBEAT ACK answers HEARTBEAT
                 // spec: RFC9260-3.3.6-2 echoing the Heartbeat Info
-                if state != .closed && state != .cookieWait { pendingControl.append(.heartbeatAck(info: info)) }
+                // spec: RFC9260-8.3-9 at once, the Heartbeat Information copied unchanged
+                // spec: RFC9260-5.1-7 (not in COOKIE-ECHOED: until the COOKIE ACK only the COOKIE ECHO goes out)
+                if state != .closed && state != .cookieWait && state != .cookieEchoed { pendingControl.append(.heartbeatAck(info: info)) }
             case .heartbeatAck(let info): if !handleProbeAck(info) { handleHeartbeatAck(info) }
             case .abort(_, let causes):
+                // spec: RFC9260-3.3.7-3 chunks after the ABORT in its packet are ignored
                 // spec: RFC9260-9.1-6 after the tag check the association is removed and the ULP told
                 // spec: RFC9260-3.3.7-5 an ABORT is never answered with an ABORT
                 // spec: RFC9260-9.1-4 nothing is sent in response to a packet with ABORT
                 // spec: RFC9260-9.1-7 the user's abort reason reaches the upper layer
+                // spec: RFC9260-3.3.10.12-2 the peer's causes (its Upper Layer Abort Reason too) reach our user
                 if state != .closed { close(.abortedByPeer(causes)) }
                 return
             case .shutdown(let cumulative): handleShutdown(cumulativeTSNAck: cumulative)
@@ -357,7 +398,7 @@ public struct SCTPAssociation {
             }
             if state == .closed { return }
         }
-        if !reportUnrecognized.isEmpty, state != .closed, state != .cookieWait {
+        if !reportUnrecognized.isEmpty, state != .closed, state != .cookieWait, state != .cookieEchoed {
             pendingControl.append(.error(causes: reportUnrecognized))
         }
         if dataPacket && state != .closed {
@@ -366,7 +407,9 @@ public struct SCTPAssociation {
         }
         if state == .shutdownSent && dataPacket {
             // spec: RFC9260-9.2-10 in SHUTDOWN-SENT each DATA packet is answered with SHUTDOWN
+            // spec: RFC9260-4-9 so DATA received in SHUTDOWN-SENT is acknowledged without delay
             pendingControl.append(.shutdown(cumulativeTSNAck: receiver.cumulativeTSN))
+            requestSackBesideShutdown()
             t2Deadline = now + sender.rto
         }
     }
@@ -386,6 +429,8 @@ public struct SCTPAssociation {
             // spec: RFC9260-8.5.1-2 a packet with tag 0 holds only an INIT
             // spec: RFC9260-12.3-3 an INIT bundled with other chunks is discarded with them
             // spec: RFC9260-8.5.1-3 otherwise it is discarded
+            // spec: RFC9260-12.3-1 an INIT is never bundled
+            // spec: RFC9260-12.3-2 and has a zero Verification Tag
             return packet.verificationTag == 0 && packet.chunks.count == 1
         case .abort(let reflected, _):
             // spec: RFC9260-8.5.1-6 ABORT: our tag without T, or the peer's tag with T
@@ -400,7 +445,7 @@ public struct SCTPAssociation {
             return reflected ? (peerTag != 0 && packet.verificationTag == peerTag) : packet.verificationTag == localTag
         case .cookieEcho(let cookie):
             // The tag must be the one inside the cookie we made (checked with the cookie).
-            if let opened = SCTPStateCookie(opening: cookie, secret: cookieSecret) {
+            if let opened = openCookie(cookie) {
                 return packet.verificationTag == opened.localTag
             }
             return false
@@ -411,6 +456,8 @@ public struct SCTPAssociation {
                 // spec: RFC9260-8.4-6 out-of-the-blue SHUTDOWN ACK: answered with SHUTDOWN COMPLETE
                 // spec: RFC9260-8.4-7 carrying the packet's Verification Tag
                 // spec: RFC9260-8.5.1-9 with the packet's tag reflected and the T bit set
+                // spec: RFC9260-8.5.1-13 in COOKIE-WAIT or COOKIE-ECHOED it is out of the blue too
+                // spec: RFC9260-3.1-5 the SHUTDOWN COMPLETE's tag is copied from the SHUTDOWN ACK's packet
                 sendStandalone(.shutdownComplete(reflectedTag: true), tag: packet.verificationTag)
                 return false
             }
@@ -425,12 +472,12 @@ public struct SCTPAssociation {
     // MARK: ERROR and HEARTBEAT
 
     private mutating func handleError(_ causes: [SCTPErrorCause]) {
-        if state == .cookieEchoed, causes.contains(where: { $0.code == SCTPErrorCause.staleCookie }) {
-            // The cookie went stale in flight: start over with a fresh INIT (§5.2.6, first alternative).
-            state = .cookieWait
-            cookieToEcho = nil
-            sendStandalone(.initiation(ourInit), tag: 0)
-            t1Deadline = now + sender.rto
+        let stale = causes.contains(where: { $0.code == SCTPErrorCause.staleCookie })
+        // spec: RFC9260-5.2.6-1 a Stale Cookie ERROR is first checked against COOKIE-ECHOED
+        // spec: RFC9260-5.2.6-2 outside it the ERROR is discarded silently
+        if stale, state != .cookieEchoed { return }
+        if stale {
+            retryAfterStaleCookie(causes)
             return
         }
         emit(.peerError(causes))
@@ -475,6 +522,8 @@ public struct SCTPAssociation {
     private mutating func handleHeartbeatAck(_ info: [UInt8]) {
         guard let sent = heartbeatOutstanding, sent == info, info.count == 16 else { return }
         heartbeatOutstanding = nil
+        // spec: RFC9260-8.3-8 the destination's error counter (the only one) is cleared
+        // spec: RFC9260-8.3-10 and the single path stays active
         // spec: RFC9260-8.3-12 a HEARTBEAT ACK clears the association error count
         // spec: RFC9260-8.1-6 as it does the failure counter
         sender.errorCount = 0

@@ -94,6 +94,10 @@ public enum SCTPCloseReason: Sendable, Equatable {
 public enum SCTPEvent: Sendable, Equatable {
     /// ESTABLISHED: usable outbound and inbound stream counts, and what the peer supports.
     case connected(outboundStreams: Int, inboundStreams: Int, partialReliability: Bool, interleaving: Bool, reconfiguration: Bool)
+    /// The peer restarted (RFC 9260 §5.2.4 Action A): the old association is gone (its numbered
+    /// DATA, reassembly and stream sequence numbers with it) and a new one is ESTABLISHED with
+    /// new tags, these stream counts and capabilities. Whole messages not yet sent stay queued.
+    case restarted(outboundStreams: Int, inboundStreams: Int, partialReliability: Bool, interleaving: Bool, reconfiguration: Bool)
     /// A complete user message.
     case message(SCTPMessage)
     /// Bytes of a message left the send queue for the first time (bufferedAmount drops).
@@ -148,4 +152,6 @@ public struct SCTPStatistics: Sendable, Equatable {
     public var sacksReceived = 0
     public var forwardTSNsSent = 0
     public var forwardTSNsReceived = 0
+    /// Peer restarts (RFC 9260 §5.2.4 Action A) this association went through.
+    public var restarts = 0
 }

@@ -196,6 +196,7 @@ public enum SCTPChunk: Sendable, Equatable {
             w.writeUInt16(c.outboundStreams)
             w.writeUInt16(c.inboundStreams)
             w.writeUInt32(c.initialTSN)
+            // spec: RFC9260-3.3.3.1-2 (INIT ACK too) TLVs after the fixed-length fields
             // spec: RFC9260-3.3.2.1-1 parameters follow the fixed-length fields
             for p in c.parameters { lastPadding = p.write(to: &w) }
         case .selectiveAck(let s):
@@ -236,6 +237,7 @@ public enum SCTPChunk: Sendable, Equatable {
             w.writeBytes(value)
         }
         // spec: RFC9260-3.2-2 the Chunk Length excludes the padding
+        // spec: RFC9260-3.3.1-10 the DATA padding is not in the Length
         w.patch(length, value: UInt64(w.count - start - lastPadding))
         // spec: RFC9260-3.2-1 chunks are padded to a multiple of 4 bytes
         // spec: RFC9260-3.2-3 with at most 3 zero bytes

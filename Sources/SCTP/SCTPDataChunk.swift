@@ -63,6 +63,7 @@ public struct SCTPDataChunk: Sendable, Equatable {
         w.writeUInt8(isIData ? SCTPChunkType.iData : SCTPChunkType.data)
         w.writeUInt8(flags)
         w.writeUInt16(UInt16(truncatingIfNeeded: length))
+        // spec: RFC9260-3.3.1-1 the DATA chunk format: TSN, stream, SSN, PPID, user data
         w.writeUInt32(tsn)
         w.writeUInt16(streamIdentifier)
         if isIData {
@@ -78,6 +79,7 @@ public struct SCTPDataChunk: Sendable, Equatable {
         }
         w.writeBytes(userData)
         // spec: RFC9260-3.3.1-9 user data padded with zeros to a 4-byte boundary
+        // spec: RFC9260-3.3.1-11 never more than 3 bytes of padding
         w.pad(alignment: 4)
     }
 }

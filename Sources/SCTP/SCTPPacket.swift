@@ -26,6 +26,7 @@ public struct SCTPPacket: Sendable, Equatable {
     /// The CRC32c checksum of a packet, computed with its checksum field taken as zero
     /// (RFC 9260 Appendix A), in the byte order it is stored on the wire.
     public static func checksum(of packet: UnsafeRawBufferPointer, hardware: Bool = true) -> UInt32 {
+        // spec: RFC9260-6.8-5 the hardware CRC32c always has the software one beside it (hardware: false)
         var crc = CRC32C(hardware: hardware)
         crc.update(bytes: UnsafeRawBufferPointer(rebasing: packet[0..<8]))
         withUnsafeBytes(of: UInt32(0)) { crc.update(bytes: $0) }
@@ -108,6 +109,7 @@ public struct SCTPPacket: Sendable, Equatable {
 
     /// Computes and stores the CRC32c of an encoded packet.
     public static func fillChecksum(_ bytes: inout [UInt8]) {
+        // spec: RFC9260-6.8-2 every packet built is checksummed before it goes out
         // spec: RFC9260-6.8-1 the sender computes the CRC32c over the whole packet with the checksum field zero
         let crc = bytes.withUnsafeBytes { checksum(of: $0) }
         bytes[8] = UInt8(crc & 0xff)

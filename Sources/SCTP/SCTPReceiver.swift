@@ -83,6 +83,8 @@ extension SCTPAssociation {
         var streams: [UInt16: InboundStream] = [:]
         /// Bytes held for reassembly or ordering.
         var bufferedBytes = 0
+        /// The a_rwnd of the last SACK sent.
+        var windowAdvertised: UInt32 = 0
 
         mutating func start(peerInitialTSN: UInt32) {
             cumulativeTSN = peerInitialTSN &- 1
@@ -91,6 +93,7 @@ extension SCTPAssociation {
 
         /// The SACK to send now (RFC 9260 §3.3.4, §6.2), fitting in `room` bytes.
         mutating func makeSack(window: UInt32, room: Int) -> SCTPSackChunk {
+            windowAdvertised = window
             var gaps: [SCTPSackChunk.GapBlock] = []
             var budget = max(0, room) / 4
             if !received.isEmpty {
@@ -110,6 +113,7 @@ extension SCTPAssociation {
             }
             // spec: RFC9260-6.2-23 duplicates are reported
             let duplicateList = Array(duplicates.prefix(budget))
+            // spec: RFC9260-3.3.4-3 cumulative ack, a_rwnd, then the gap blocks as offsets from it (the example of §3.3.4)
             // spec: RFC9260-6.2-17 the Cumulative TSN Ack is the last TSN received in sequence
             // spec: RFC9260-3.3.4-1 every SACK carries the cumulative ack, a_rwnd and both counts
             // spec: RFC9260-6.2-28 with the current a_rwnd
@@ -162,6 +166,7 @@ extension SCTPAssociation {
         receiver.firstDataSeen = true
         let tsn = data.tsn
         if SerialNumber.lessOrEqual(tsn, receiver.cumulativeTSN) || receiver.received.contains(tsn) {
+            // spec: RFC9260-6.2-22 duplicates bundled with new DATA are acknowledged at once too
             // spec: RFC9260-6.2-21 a packet with only duplicates is acknowledged at once
             statistics.duplicateDataChunks += 1
             if receiver.duplicates.count < 64 { receiver.duplicates.append(tsn) }
@@ -175,6 +180,9 @@ extension SCTPAssociation {
         }
         let length = data.userData.count
         if receiver.bufferedBytes + length > Int(configuration.receiveWindow) || receiver.received.count >= 65_535 {
+            // spec: RFC9260-6.2-34 only new DATA is refused: nothing acknowledged is ever dropped (no reneging)
+            // spec: RFC9260-6.2-29 so what the sender dropped on a cumulative ack is never needed again
+            // spec: RFC9260-6.2-35 and Gap Ack Blocks are never revoked
             // spec: RFC9260-6.2-2 with a full window, new DATA beyond the highest TSN is dropped
             // spec: RFC9260-6.2-4 and a SACK goes out at once
             // spec: RFC9260-6.2-5 without the dropped chunk
@@ -185,6 +193,7 @@ extension SCTPAssociation {
         if Int(data.streamIdentifier) >= inboundStreamCount {
             // spec: RFC9260-6.5-2 a DATA chunk on a stream that does not exist gets an ERROR
             // and is acknowledged but not delivered.
+            // spec: RFC9260-6.5-3 the ERROR goes in the packet with the SACK
             pendingControl.append(.error(causes: [.invalidStream(data.streamIdentifier)]))
             accept(tsn)
             return true
@@ -223,6 +232,7 @@ extension SCTPAssociation {
 
     /// Non-interleaved reassembly: fragments of one message have consecutive TSNs from B to E.
     private mutating func reassemble(around tsn: UInt32) {
+        // spec: RFC9260-6-13 fragmented messages are reassembled
         // spec: RFC9260-6.9-1 reassembly of received fragments
         // spec: RFC9260-6.9-15 fragments are recognised by their B/E bits and queued until whole
         guard let chunk = receiver.fragments[tsn] else { return }
@@ -306,6 +316,7 @@ extension SCTPAssociation {
     /// A reassembled message: delivered now (unordered) or in sequence on its stream.
     private mutating func complete(_ message: SCTPMessage, identifier: UInt32) {
         if message.unordered {
+            // spec: RFC9260-6.6-4 the SSN of an unordered chunk is ignored
             // spec: RFC9260-3.3.1-4 unordered messages are delivered without reordering
             // spec: RFC9260-3.3.1-3 their SSN is ignored
             deliver(message)
@@ -330,6 +341,7 @@ extension SCTPAssociation {
     }
 
     func nextIdentifier(after identifier: UInt32) -> UInt32 {
+        // spec: RFC9260-1.6-5 the next SSN wraps at 16 bits
         usesInterleaving ? identifier &+ 1 : (identifier &+ 1) & 0xffff
     }
 
@@ -343,13 +355,19 @@ extension SCTPAssociation {
         receiver.packetsSinceSack += 1
         let hole = !receiver.received.isEmpty
         // spec: RFC9260-6.2-1 every DATA chunk accepted in the window is acknowledged (now or delayed)
+        // spec: RFC9260-5.1-19 later acknowledgements follow §6.2
+        // spec: RFC9260-6.2-7 as RFC 5681 §4.2: every second packet, or the delayed-ack timer
         // spec: RFC9260-5.1-18 the first DATA chunk is acknowledged immediately
         // spec: RFC9260-6.2-8 at least every second packet, and within the delayed-ack time
-        if !receiver.firstSackSent || receiver.packetsSinceSack >= 2 || hole || receiver.gapSeen || receiver.immediateSackRequested {
+        // spec: RFC9260-6.2-11 a window that opened by a packet (or half the buffer) is announced at once
+        let opened = Int(advertisedWindow) - Int(receiver.windowAdvertised) >= min(Int(configuration.receiveWindow) / 2, configuration.maximumPacketSize)
+        if !receiver.firstSackSent || receiver.packetsSinceSack >= 2 || hole || receiver.gapSeen || receiver.immediateSackRequested || opened {
             receiver.sackNeeded = true
             receiver.firstSackSent = true
             receiver.gapSeen = hole
         } else if receiver.delayedAckDeadline == nil {
+            // spec: RFC9260-6.2-13 the delay is configurable (delayedAckTimeout)
+            // spec: RFC9260-6.2-15 but never above 500 ms
             // spec: RFC9260-6.2-14 SACK.Delay is never above 500 ms
             receiver.delayedAckDeadline = now + min(configuration.delayedAckTimeout, .milliseconds(500))
         }
@@ -430,6 +448,8 @@ extension SCTPAssociation {
 
     /// ABORT with a Protocol Violation cause.
     mutating func abortForViolation(_ reason: String) {
+        // spec: RFC9260-3.3.10-1 an error cause reports a fatal condition in an ABORT
+        // spec: RFC9260-3.3.10.13-2 with what was violated as Additional Information
         // spec: RFC9260-3.3.10.13-1 a protocol violation is reported in the ABORT
         let cause = SCTPErrorCause.protocolViolation(reason)
         sendStandalone(.abort(reflectedTag: false, causes: [cause]), tag: peerTag)

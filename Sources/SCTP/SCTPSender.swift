@@ -89,6 +89,10 @@ extension SCTPAssociation {
         var peerReceiverWindow: UInt32 = 0
         var peerWindowAvailable = 0
         var fastRecoveryExit: UInt32?
+        /// When the first zero window probe may go (RFC 9260 §6.1: one RTO after the window closed).
+        var zeroWindowProbeAt: Duration?
+        /// When DATA last went out (for the idle decay of cwnd, SCTPAssociation+Idle.swift).
+        var lastDataSentAt: Duration?
 
         // RTO (§6.3).
         var rto: Duration
@@ -145,6 +149,7 @@ extension SCTPAssociation {
                 smoothedRTT = r
                 rttVariation = r / 2
             }
+            // spec: RFC9260-6.3.1-6 capped at RTO.Max
             rto = min(max(smoothedRTT! + rttVariation * 4, configuration.rtoMinimum), configuration.rtoMaximum)
         }
 
@@ -166,6 +171,10 @@ extension SCTPAssociation {
         }
     }
 
+    /// The most DATA chunks in the send window at once: below 2^16 - 1 ordered messages per
+    /// stream (RFC 9260 §6.1 rule D) and far below the 2^31 - 1 TSNs of §1.6.
+    static let maximumOutstandingChunks = 65535
+
     // MARK: The send API
 
     /// Queues one user message on `stream` (RFC 9260 §10.1 SEND). The message is cut into
@@ -177,8 +186,10 @@ extension SCTPAssociation {
         // spec: RFC9260-4-10 none in SHUTDOWN-RECEIVED
         // spec: RFC9260-4-12 none in SHUTDOWN-ACK-SENT
         // spec: RFC9260-5-1 no data before the association is set up
+        // spec: RFC9260-3.3.11-1 no DATA before the COOKIE ECHO has been answered
         guard state == .established else { throw .notEstablished(state) }
         // spec: RFC9260-5.1.1-3 outbound streams are 0 ..< min(OS, peer MIS)
+        // spec: RFC9260-6.5-1 every DATA chunk carries a valid stream identifier
         guard Int(stream) < outboundStreamCount else { throw .invalidStream(stream, streamCount: outboundStreamCount) }
         // spec: RFC9260-6.2-37 no DATA chunk without user data
         guard !payload.isEmpty else { throw .emptyMessage }
@@ -190,6 +201,7 @@ extension SCTPAssociation {
             throw .queueFull(queued: queued, limit: configuration.sendQueueLimit)
         }
         guard !reconfig.isResetting(stream) else { throw .streamResetting(stream) }
+        if sender.flightSize == 0 { decayIdleCongestionWindow() }
         var maximumRetransmissions: Int?
         var expiry: Duration?
         switch options.reliability {
@@ -225,6 +237,7 @@ extension SCTPAssociation {
     // MARK: Building packets
 
     var canSendData: Bool {
+        // spec: RFC9260-4-11 (SHUTDOWN-RECEIVED keeps transmitting and retransmitting)
         // spec: RFC9260-6-1 DATA is sent only in ESTABLISHED, SHUTDOWN-PENDING and SHUTDOWN-RECEIVED
         state == .established || state == .shutdownPending || state == .shutdownReceived
     }
@@ -251,6 +264,8 @@ extension SCTPAssociation {
         SCTPPacket.writeCommonHeader(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
                                      verificationTag: peerTag, to: &w)
         if cookieAckPending {
+            // spec: RFC9260-3.3.12-1 COOKIE ACK before any DATA or SACK
+            // spec: RFC9260-5.1.5-7 DATA that came with the COOKIE ECHO is acknowledged in the same packet
             // spec: RFC9260-5.1-8 COOKIE ACK first in its packet
             // spec: RFC9260-5.1.5-8 before any SACK
             SCTPChunk.cookieAck.write(to: &w)
@@ -258,12 +273,19 @@ extension SCTPAssociation {
         }
         // spec: RFC9260-6-12 control chunks come before DATA
         // spec: RFC9260-6.10-3 control chunks first when bundled with DATA
+        // spec: RFC9260-6.2-10 at most one SACK per packet received (the flag is cleared when it goes out)
+        // spec: RFC9260-6.2-9 no more SACKs than these rules allow
+        // spec: RFC9260-6.2-12 and no separate window updates, so never a burst of them
         if receiver.sackNeeded, state != .cookieEchoed {
-            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - w.count - 16)
+            // The SACK leaves room for the control chunks waiting to go with it (§12.4).
+            let reserved = pendingControl.isEmpty ? 0 : pendingControlBytes
+            let sack = receiver.makeSack(window: advertisedWindow, room: mtu - w.count - 16 - reserved)
             SCTPChunk.selectiveAck(sack).write(to: &w)
             statistics.sacksSent += 1
             receiver.sackSent()
         }
+        // spec: RFC9260-3-2 other control chunks are bundled up to the packet size
+        // spec: RFC9260-12.4-3 responses to one packet share one packet when they fit
         while let control = pendingControl.first {
             let before = w.count
             control.write(to: &w)
@@ -301,6 +323,8 @@ extension SCTPAssociation {
         var addedData = false
         var retransmitted = false
         var retransmittedEarliest = false
+        // spec: RFC9260-6.1-2 the general transmission rules A to D below
+        // spec: RFC9260-6.1-20 retransmissions and new DATA share a packet when they fit
         // spec: RFC9260-6.1-14 chunks marked for retransmission go before new data
         if sender.retransmitMarked > 0 {
             let fast = sender.fastRetransmitPending
@@ -334,6 +358,7 @@ extension SCTPAssociation {
             sender.fastRetransmitPending = false
             if retransmitted {
                 // Karn: a retransmission invalidates the RTT probe in progress.
+                // spec: RFC9260-6.3.1-5 no RTT from a chunk sent before a retransmission
                 sender.rttProbe = nil
             }
         }
@@ -342,8 +367,21 @@ extension SCTPAssociation {
         while burstBudget > 0 || addedData {
             // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
+            // spec: RFC9260-6.1-4 a zero window probe too goes only when cwnd allows
+            // spec: RFC9260-6.1-12 the last packet may exceed cwnd by less than one chunk
+            // spec: RFC9260-6.1-13 and only that one packet
+            // spec: RFC9260-7.2.1-4 the limited overbooking of rule B
+            // spec: RFC9260-7.2-2 never more than the window allows
             guard sender.flightSize < sender.cwnd else { break }
+            // spec: RFC9260-6.1-27 no TSN more than 2^31 - 1 above the cumulative ack point
+            // spec: RFC9260-1.6-3 (the beginning of the send window)
+            // spec: RFC9260-6.1-28 nor 2^16 - 1 ordered messages of a stream in the send window: at most 65535 TSNs outstanding
+            guard sender.outstandingCount < Self.maximumOutstandingChunks else { break }
             guard let stream = nextStreamToSend() else { break }
+            if sender.peerWindowAvailable <= 0 && sender.flightSize == 0 && !zeroWindowProbeDue() { break }
+            // spec: RFC9260-6.9-9 the room left after the SACK (and other control chunks) already in the packet
+            // spec: RFC9260-6-11 DATA is bundled after the control chunks up to the packet size
+            // spec: RFC9260-6.1-19 several DATA chunks per packet
             let space = mtu - w.count - headerSize
             guard space >= 4 else { break }
             // Mutated in place in the dictionary: copying the queue out would copy every message.
@@ -355,11 +393,16 @@ extension SCTPAssociation {
             // spec: RFC9260-6.9-10 a message becomes a series of DATA chunks
             // Fragments fit the configured size, not the discovered path MTU: numbered chunks
             // must still fit if the path shrinks back (SCTPAssociation+PathMTU.swift).
+            // spec: RFC9260-6-9 large messages are fragmented
+            // spec: RFC9260-6-10 each DATA chunk no larger than the AMDCS
+            // spec: RFC9260-6.9-11 (the chunk size chosen is at most the AMDCS)
+            // spec: RFC9260-7.3-4 the AMDCS sets the fragment size
             let maximumFragment = (min(mtu, configuration.maximumPacketSize) - SCTPPacket.headerSize - headerSize) & ~3
             let fragment = min(remaining, maximumFragment)
             // Do not cut a fragment short just to fill this packet; start a new packet.
             // spec: RFC9260-6.10-1 a packet never exceeds the packet size
             // spec: RFC9260-6.10-5 and never holds part of a chunk
+            // spec: RFC9260-6.1-10 sender SWS avoidance: a chunk is never cut down to fit a small window or packet
             if fragment > space { break }
             // spec: RFC9260-6.1-3 no new data beyond the peer's rwnd
             // spec: RFC9260-6.1-6 except one zero window probe when nothing is in flight
@@ -399,13 +442,16 @@ extension SCTPAssociation {
                 // spec: RFC9260-3.3.1-12 an unfragmented message has B and E set
                 // spec: RFC8260-2.1-5 the last fragment has E set
                 beginning: first, ending: last,
-                immediate: false)
+                // spec: RFC9260-3.3.1-2 the I bit on the last DATA before our SHUTDOWN, so its SACK is not delayed
+                // spec: RFC9260-6.1-29 (the sender benefits: the SHUTDOWN waits for that SACK)
+                immediate: last && state == .shutdownPending && sender.queuedBytes == fragment)
             // spec: RFC9260-3.3.1-13 fragments get consecutive TSNs
             // spec: RFC9260-6.9-12 one TSN per fragment, in sequence
             // spec: RFC9260-6.9-13 U set on every fragment of an unordered message
             // spec: RFC9260-6.9-14 B/E are 10 on the first fragment, 01 on the last, 00 between
             // spec: RFC9260-3.3.1-14 TSNs are sequential
             // spec: RFC9260-6.10-4 DATA chunks go in increasing TSN order
+            // spec: RFC9260-1.6-4 after 2^32 - 1 comes 0
             sender.nextTSN &+= 1
             message.offset = end
             message.nextFragmentSequence &+= 1
@@ -437,12 +483,17 @@ extension SCTPAssociation {
             }
             if w.count + headerSize + 4 > mtu { break }
         }
+        // spec: RFC9260-6.1-15 Max.Burst limits the packets of new DATA sent at once
+        // spec: RFC9260-6.1-17 by counting packets
+        // spec: RFC9260-6.1-18 cwnd itself is never changed for it
         if newData { burstBudget -= 1 }
         if addedData {
+            sender.lastDataSentAt = now
             // spec: RFC9260-6.1-23 T3-rtx starts with a transmission when it is not running
             // spec: RFC9260-6.1-25 otherwise it keeps running
             if sender.t3Deadline == nil || retransmittedEarliest {
                 // spec: RFC9260-6.1-24 restarted when the earliest outstanding chunk is retransmitted
+                // spec: RFC9260-6.1-26 T3-rtx runs for the current RTO (backed off per §6.3.3)
                 sender.t3Deadline = now + sender.rto
             }
         }
@@ -583,6 +634,11 @@ extension SCTPAssociation {
 
     /// The a_rwnd we advertise: the receive window less what we hold.
     var advertisedWindow: UInt32 {
-        UInt32(max(0, Int(configuration.receiveWindow) - receiver.bufferedBytes))
+        let free = max(0, Int(configuration.receiveWindow) - receiver.bufferedBytes)
+        // spec: RFC9260-6.2-25 every SACK carries the window as it is now
+        // spec: RFC9260-6.2-26 it grows only as held bytes are released
+        // spec: RFC9260-6.2-27 fragments held for reassembly count against it
+        // spec: RFC9260-6.2-6 receiver SWS avoidance (RFC 1122 §4.2.3.3): less than min(half the buffer, one packet) free is advertised as 0
+        return free < min(Int(configuration.receiveWindow) / 2, configuration.maximumPacketSize) ? 0 : UInt32(free)
     }
 }

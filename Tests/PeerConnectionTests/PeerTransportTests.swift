@@ -54,7 +54,7 @@ import Testing
         #expect(aFailed)
     }
 
-    @Test
+    @Test(.spec("RFC9260-9-1"))
     func closeAbortsSCTPAndTellsThePeer() throws {
         var pair = TransportPair(seed: 13)
         let chat = try pair.a.createDataChannel(label: "chat")

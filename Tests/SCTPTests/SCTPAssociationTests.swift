@@ -36,7 +36,7 @@ import Testing
         }
     }
 
-    @Test(.spec("RFC9260-3.3.1-12", "RFC9260-3.3.1-13", "RFC9260-3.3.1-7", "RFC9260-6.2-17", "RFC9260-5.1-18"))
+    @Test(.spec("RFC9260-3.3.1-12", "RFC9260-3.3.1-13", "RFC9260-3.3.1-7", "RFC9260-6.2-17", "RFC9260-5.1-18", "RFC9260-6-9", "RFC9260-6-10", "RFC9260-6.9-11", "RFC9260-7.3-4"))
     func messagesArriveInOrderAndWhole() throws {
         var sim = SCTPSimulation(seed: 2)
         let ok = sim.connect()

@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test(.spec("RFC9260-9.2-22", "RFC9260-9.2-15", "RFC9260-9.2-19", "RFC9260-9.2-21", "RFC9260-3.3.8-1", "RFC9260-9.2-23",
-                "RFC9260-8.5.1-8", "RFC9260-3.3.13-1", "RFC9260-9.2-1"))
+                "RFC9260-8.5.1-8", "RFC9260-3.3.13-1", "RFC9260-9.2-1", "RFC9260-6-5"))
     func shutdownDeliversEverythingThenCloses() throws {
         var sim = Self.connected(seed: 16, path: .init(delay: .milliseconds(10), loss: 0.05), a: Self.fastRecovery, b: Self.fastRecovery)
         for i in 0..<50 { try sim.a.send(SCTPLossTests.payload(i, size: 4000), stream: 0, payloadProtocolIdentifier: 53, at: sim.now) }
@@ -160,7 +160,7 @@ import Testing
     }
 
     @Test(.spec("RFC9260-9.1-1", "RFC9260-9.1-2", "RFC9260-9.1-3", "RFC9260-9.1-6", "RFC9260-9.1-7", "RFC9260-3.3.7-2",
-                "RFC9260-8.5.1-6", "RFC9260-9.1-5", "RFC9260-3.3.7-5", "RFC9260-9.1-4"))
+                "RFC9260-8.5.1-6", "RFC9260-9.1-5", "RFC9260-3.3.7-5", "RFC9260-9.1-4", "RFC9260-3.3.7-1", "RFC9260-3.3.10.12-1", "RFC9260-3.3.10.12-2"))
     func abortMidFlightIsReportedOnBothSides() throws {
         var sim = Self.connected(seed: 17, path: .init(delay: .milliseconds(10)))
         var abortHadData = false
@@ -259,7 +259,7 @@ import Testing
     }
 
     @Test(.spec("RFC9260-3.2.2-1", "RFC9260-5.1.3-1", "RFC9260-5.1.5-3", "RFC9260-5.1.5-5", "RFC9260-5.1-6", "RFC9260-4-1",
-                "RFC9260-4-2", "RFC9260-8.4-5", "RFC9260-5.2.4-2"))
+                "RFC9260-4-2", "RFC9260-8.4-5", "RFC9260-5.2.4-2", "RFC9260-5.1.5-4", "RFC9260-3.3.3.1.2-1"))
     func cookiesAreAuthenticatedAndExpire() throws {
         var configuration = SCTPAssociationConfiguration()
         configuration.cookieLifetime = .seconds(5)
@@ -393,7 +393,7 @@ import Testing
         #expect(gaps == [1, 2, 4, 8, 16, 32, 60, 60].map { Duration.seconds($0) }, "RTO.Initial, doubling up to RTO.Max")
     }
 
-    @Test(.spec("RFC9260-12.4-5"))
+    @Test(.spec("RFC9260-12.4-5", "RFC9260-3.3.10-1", "RFC9260-3.3.10.13-2"))
     func aSackForUnsentDataAborts() {
         var sim = Self.connected(seed: 33)
         let sack = SCTPSackChunk(cumulativeTSNAck: sim.b.sender.nextTSN &+ 10, advertisedReceiverWindowCredit: 100_000)
@@ -402,6 +402,7 @@ import Testing
         #expect(sim.b.state == .closed)
         if case .closed(.abortedLocally(let causes))? = sim.eventsB.last {
             #expect(causes.first?.code == SCTPErrorCause.protocolViolation)
+            #expect(causes.first?.information.isEmpty == false, "says what was violated")
         } else {
             Issue.record("no abort: \(sim.eventsB)")
         }

@@ -13,7 +13,7 @@ import Testing
         return (ack, cookie)
     }
 
-    @Test(.spec("RFC9260-5.2.1-10", "RFC9260-5.2.1-11"))
+    @Test(.spec("RFC9260-5.2.1-10", "RFC9260-5.2.1-11", "RFC9260-5.2.1-2"))
     func initInCookieWaitIsAnsweredAndTheSetupGoesOn() {
         var (association, ourInit) = SCTPStateRuleTests.waiting(seed: 400)
         #expect(association.t1Deadline == .seconds(1))
@@ -52,7 +52,7 @@ import Testing
         #expect(association.state == .cookieEchoed && association.peerTag == 0x0101_0101)
     }
 
-    @Test(.spec("RFC9260-5.2.2-1", "RFC9260-5.2.2-6", "RFC9260-5.2.2-7", "RFC9260-5.2.2-8", "RFC9260-5.2.2-10"))
+    @Test(.spec("RFC9260-5.2.2-1", "RFC9260-5.2.2-6", "RFC9260-5.2.2-7", "RFC9260-5.2.2-8", "RFC9260-5.2.2-10", "RFC9260-5.3.1-2"))
     func anUnexpectedInitGetsANewTagAndChangesNothing() throws {
         var p = SCTPScriptedPeer(seed: 403)
         let local = p.association.localVerificationTag
@@ -99,7 +99,7 @@ import Testing
         #expect(association.state == .established)
     }
 
-    @Test(.spec("RFC9260-5.1.1-2", "RFC9260-5.1.1-3"))
+    @Test(.spec("RFC9260-5.1.1-2", "RFC9260-5.1.1-3", "RFC9260-6.5-1"))
     func outboundStreamsAreLimitedByThePeersInboundMaximum() throws {
         // The peer accepts 10 inbound streams; we wanted 65535.
         var p = SCTPScriptedPeer(seed: 405, peerInit: SCTPScriptedPeer.peerInit(outboundStreams: 300, inboundStreams: 10))
@@ -119,7 +119,7 @@ import Testing
         }
     }
 
-    @Test(.spec("RFC9260-5.1.5-8"))
+    @Test(.spec("RFC9260-5.1.5-8", "RFC9260-3.3.12-1", "RFC9260-5.1.5-7"))
     func cookieAckComesBeforeTheSackBundledWithIt() {
         var association = SCTPAssociation(random: SeededGenerator(seed: 407))
         let answer = SCTPScriptedPeer.deliver(&association, [.initiation(SCTPScriptedPeer.peerInit())], tag: 0, at: .zero)

@@ -27,7 +27,7 @@ import Wire
         #expect(sentAt == UInt64(p.association.microseconds(time)))
     }
 
-    @Test(.spec("RFC9260-8.3-12", "RFC9260-8.1-6", "RFC9260-8.1-1"))
+    @Test(.spec("RFC9260-8.3-12", "RFC9260-8.1-6", "RFC9260-8.1-1", "RFC9260-8.3-8", "RFC9260-8.3-10"))
     func aHeartbeatAckClearsTheErrorCounter() {
         var configuration = SCTPAssociationConfiguration()
         configuration.maximumAssociationRetransmissions = 1

@@ -11,7 +11,7 @@ import Testing
         return configuration
     }
 
-    @Test(.spec("RFC8261-4-1", "RFC8261-6.2-1"))
+    @Test(.spec("RFC8261-4-1", "RFC8261-6.2-1", "RFC9260-7.3-1"))
     func probesFindThePathMTUAndDataUsesIt() throws {
         var path = SCTPPath()
         path.mtu = 4000

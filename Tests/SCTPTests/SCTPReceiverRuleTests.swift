@@ -83,7 +83,7 @@ import Testing
         #expect(out.sacks.first?.cumulativeTSNAck == 1001 && out.data.count == 1)
     }
 
-    @Test(.spec("RFC9260-3.3.4-1", "RFC9260-6.2-28"))
+    @Test(.spec("RFC9260-3.3.4-1", "RFC9260-6.2-28", "RFC9260-6.2-25", "RFC9260-6.2-26", "RFC9260-6.2-27", "RFC9260-3.3.2-12", "RFC9260-3.3.3-10"))
     func sacksCarryEveryFixedFieldAndTheCurrentWindow() {
         var configuration = SCTPAssociationConfiguration()
         configuration.receiveWindow = 100_000

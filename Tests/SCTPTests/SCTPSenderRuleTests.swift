@@ -5,19 +5,22 @@ import Testing
 /// The data sender's rules (RFC 9260 §6.1, §6.3, §6.5, §7.2), each driven by a scripted peer
 /// whose SACKs and windows the test chooses.
 @Suite struct SCTPSenderRuleTests {
-    @Test(.spec("RFC9260-6.1-3", "RFC9260-6.1-6", "RFC9260-6.1-5", "RFC9260-6.2.1-1"))
+    @Test(.spec("RFC9260-6.1-3", "RFC9260-6.1-6", "RFC9260-6.1-5", "RFC9260-6.2.1-1", "RFC9260-6.1-8"))
     func aZeroWindowStopsNewDataExceptOneProbe() throws {
         var p = SCTPScriptedPeer(seed: 200, peerInit: SCTPScriptedPeer.peerInit(window: 1500))
         #expect(try p.userSends(1000).data.map(\.tsn) == [p.firstTSN])
         // rwnd is 1500 - 1000 outstanding = 500, smaller than the next 1000-byte chunk.
         #expect(try p.userSends(1000).data.isEmpty)
-        // The peer acknowledges everything but has no room: one zero window probe, nothing in flight before it.
+        // The peer acknowledges everything but has no room: one zero window probe, nothing in flight
+        // before it, one RTO after the window closed (§6.1).
         p.now = .milliseconds(100)
-        let probe = p.send([p.sack(chunks: 1, window: 0)])
-        #expect(probe.data.map(\.tsn) == [p.firstTSN &+ 1])
+        #expect(p.send([p.sack(chunks: 1, window: 0)]).data.isEmpty)
+        guard let first = p.nextTimer() else { Issue.record("no probe timer"); return }
+        #expect(first.time == .milliseconds(100) + p.association.sender.rto)
+        #expect(first.output.data.map(\.tsn) == [p.firstTSN &+ 1])
         #expect(try p.userSends(1000).data.isEmpty)
         // The probe is dropped by the peer: still a zero window; nothing new while the probe is in flight.
-        p.now = .milliseconds(200)
+        p.now = first.time + .milliseconds(100)
         #expect(p.send([p.sack(chunks: 1, window: 0)]).data.isEmpty)
         // T3-rtx sends the probe again (and only the probe).
         guard let timer = p.nextTimer() else { Issue.record("no T3-rtx"); return }
@@ -48,7 +51,7 @@ import Testing
         #expect(p.association.sender.t3Deadline == .milliseconds(600) + p.association.sender.rto)
     }
 
-    @Test(.spec("RFC9260-6.1-24", "RFC9260-6.1-25", "RFC9260-7.2.4-3"))
+    @Test(.spec("RFC9260-6.1-24", "RFC9260-6.1-25", "RFC9260-7.2.4-3", "RFC9260-6.1-26"))
     func t3RestartsOnlyWhenTheEarliestOutstandingChunkIsRetransmitted() throws {
         var p = SCTPScriptedPeer(seed: 202)
         for _ in 0..<10 { try p.association.send([UInt8](repeating: 1, count: 100), stream: 0, payloadProtocolIdentifier: 53, at: p.now) }
@@ -81,7 +84,7 @@ import Testing
         #expect(out.data.filter { !$0.unordered }.map(\.messageIdentifier) == [65534, 65535, 0, 1])
     }
 
-    @Test(.spec("RFC9260-7.2.1-6", "RFC9260-7.2.1-7", "RFC9260-6.1-22", "RFC9260-6.1-11"))
+    @Test(.spec("RFC9260-7.2.1-6", "RFC9260-7.2.1-7", "RFC9260-6.1-22", "RFC9260-6.1-11", "RFC9260-7.2.1-8"))
     func slowStartGrowsOnlyAFullWindowByAtMostOneMTU() throws {
         var p = SCTPScriptedPeer(seed: 204)
         let mtu = p.association.configuration.maximumPacketSize
@@ -107,7 +110,7 @@ import Testing
         #expect(p.association.congestionWindow == before + mtu)
     }
 
-    @Test(.spec("RFC9260-7.2.2-4", "RFC9260-7.2.2-1"))
+    @Test(.spec("RFC9260-7.2.2-4", "RFC9260-7.2.2-1", "RFC9260-7.2.2-2", "RFC9260-7.2.2-3"))
     func congestionAvoidanceGrowsByAtMostOneMTUPerRoundTrip() throws {
         var p = SCTPScriptedPeer(seed: 205)
         let mtu = p.association.configuration.maximumPacketSize
