@@ -132,6 +132,7 @@ public struct PeerTransport {
         let role: DataChannelRole = parameters.dtlsRole == .client ? .client : .server
         var endpoint = DataChannelEndpoint(role: role, maximumStreams: configuration.maximumDataChannelStreams,
                                            maxMessageSize: remoteMaxMessageSize)
+        endpoint.nonInterleavedMessageLimit = configuration.nonInterleavedMessageLimit
         for pending in pendingChannels {
             do {
                 let id = try endpoint.createChannel(label: pending.label, options: pending.options)
@@ -389,6 +390,7 @@ public struct PeerTransport {
         switch event {
         case let .connected(outbound, inbound, _, interleaving, _):
             emit(.sctpConnected(outboundStreams: outbound, inboundStreams: inbound, interleaving: interleaving))
+            channels?.messageInterleaving = interleaving
             channels?.handle(.associationEstablished(maxOutboundStreams: outbound, maxInboundStreams: inbound))
         case .message(let message):
             statistics.messagesReceived += 1

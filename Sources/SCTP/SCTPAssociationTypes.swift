@@ -25,10 +25,15 @@ public enum SCTPReliability: Sendable, Equatable {
 public struct SCTPSendOptions: Sendable, Equatable {
     public var unordered: Bool
     public var reliability: SCTPReliability
+    /// The weight of the message's stream in the weighted fair queueing scheduler (RFC 8260
+    /// §3.6); for a data channel, its priority (RFC 8831 §6.4: 128, 256, 512, 1024). nil leaves
+    /// the stream's weight as it is (256 until set).
+    public var priority: UInt16?
 
-    public init(unordered: Bool = false, reliability: SCTPReliability = .reliable) {
+    public init(unordered: Bool = false, reliability: SCTPReliability = .reliable, priority: UInt16? = nil) {
         self.unordered = unordered
         self.reliability = reliability
+        self.priority = priority
     }
 }
 

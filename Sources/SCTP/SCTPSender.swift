@@ -64,9 +64,8 @@ extension SCTPAssociation {
         var chunks: [OutboundChunk] = []
         var head = 0
         var queues: [UInt16: StreamQueue] = [:]
-        /// Streams with queued messages, in round-robin order.
-        var activeStreams: [UInt16] = []
-        var roundRobin = 0
+        /// Chooses among streams with queued messages (RFC 8260 §3.6 weighted fair queueing).
+        var scheduler = SCTPStreamScheduler()
         /// Without I-DATA a started message finishes before another stream's begins.
         var streamInProgress: UInt16?
         var nextOrderedIdentifier: [UInt16: UInt32] = [:]
@@ -152,7 +151,7 @@ extension SCTPAssociation {
             chunks.removeAll()
             head = 0
             queues.removeAll()
-            activeStreams.removeAll()
+            scheduler.removeAll()
             queuedBytes = 0
             outstandingBytes = 0
             flightSize = 0
@@ -206,7 +205,9 @@ extension SCTPAssociation {
                                       payload: payload, unordered: options.unordered,
                                       maximumRetransmissions: maximumRetransmissions, expiry: expiry)
         sender.nextSerial += 1
-        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.activeStreams.append(stream) }
+        // The stream's weight (RFC 8260 §3.6) is configured per outgoing stream.
+        if let priority = options.priority { sender.scheduler.setWeight(priority, for: stream) }
+        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(stream) }
         sender.queues[stream, default: StreamQueue()].messages.append(message)
         sender.queuedBytes += payload.count
         statistics.messagesSent += 1
@@ -417,6 +418,7 @@ extension SCTPAssociation {
             sender.peerWindowAvailable -= fragment
             sender.queuedBytes -= fragment
             sender.outstandingBytes += fragment
+            sender.scheduler.charge(stream, bytes: fragment)
             if sender.rttProbe == nil { sender.rttProbe = (data.tsn, now) }
             chunks.append(.data(data))
             size += data.encodedCount
@@ -429,7 +431,7 @@ extension SCTPAssociation {
                 sender.queues[stream]!.popFirst()
                 sender.streamInProgress = nil
                 emit(.sent(stream: stream, byteCount: byteCount))
-                if sender.queues[stream]!.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+                if sender.queues[stream]!.isEmpty { sender.scheduler.deactivate(stream) }
             } else {
                 sender.queues[stream]!.messages[head] = message
                 if !usesInterleaving { sender.streamInProgress = stream }
@@ -447,15 +449,16 @@ extension SCTPAssociation {
         }
     }
 
-    /// The stream whose message supplies the next fragment (round robin between streams;
-    /// without I-DATA a message in progress finishes first).
-    private mutating func nextStreamToSend() -> UInt16? {
+    /// The stream whose message supplies the next fragment: the weighted fair queueing
+    /// scheduler's choice, chunk by chunk with I-DATA; without I-DATA a message in progress
+    /// finishes first, so the scheduler chooses per message.
+    private func nextStreamToSend() -> UInt16? {
+        // spec: RFC8260-2.2.2-5 one message at a time per stream: a stream's queue is sent in order
         if let stream = sender.streamInProgress, let queue = sender.queues[stream], !queue.isEmpty { return stream }
-        guard !sender.activeStreams.isEmpty else { return nil }
-        sender.roundRobin %= sender.activeStreams.count
-        let stream = sender.activeStreams[sender.roundRobin]
-        sender.roundRobin += 1
-        return stream
+        // spec: RFC8260-2.2.2-6 with I-DATA, messages of different streams are in progress at once
+        // spec: RFC8260-3-2 WebRTC data channels use the weighted fair queueing scheduler
+        // spec: RFC8260-3-1 of the schedulers, SpecRTC implements that one
+        return sender.scheduler.next()
     }
 
     private func shouldAbandon(_ chunk: OutboundChunk) -> Bool {
@@ -497,7 +500,7 @@ extension SCTPAssociation {
             queue.popFirst()
             sender.queues[stream] = queue
             if sender.streamInProgress == stream { sender.streamInProgress = nil }
-            if queue.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+            if queue.isEmpty { sender.scheduler.deactivate(stream) }
             emit(.sent(stream: stream, byteCount: message.payload.count))
         }
         statistics.messagesAbandoned += 1
@@ -515,7 +518,7 @@ extension SCTPAssociation {
             }
         }
         for serial in expired { abandonMessage(serial: serial) }
-        for stream in sender.activeStreams {
+        for stream in sender.scheduler.activeStreams {
             guard var queue = sender.queues[stream] else { continue }
             var kept: [OutgoingMessage] = []
             var changed = false
@@ -538,7 +541,9 @@ extension SCTPAssociation {
                 sender.queues[stream] = queue
             }
         }
-        sender.activeStreams.removeAll { sender.queues[$0]?.isEmpty ?? true }
+        for stream in sender.scheduler.activeStreams where sender.queues[stream]?.isEmpty ?? true {
+            sender.scheduler.deactivate(stream)
+        }
     }
 
     /// RFC 3758 §3.5 C1–C2: move the Advanced.Peer.Ack.Point over abandoned chunks.
