@@ -36,6 +36,8 @@ public struct SCTPAssociationConfiguration: Sendable {
     /// Max.Burst: new DATA packets sent in one go.
     public var maximumBurst: Int = 4
     /// Offer I-DATA (RFC 8260); used when both sides offer it.
+    // spec: RFC8831-6.1-8 message interleaving is offered by default
+    // spec: RFC8831-6.6-7 so that a large message does not block the others
     public var offersInterleaving: Bool = true
     /// Offer PR-SCTP (RFC 3758).
     public var offersPartialReliability: Bool = true
