@@ -188,7 +188,6 @@ extension SCTPAssociation {
         guard queued + payload.count <= configuration.sendQueueLimit else {
             throw .queueFull(queued: queued, limit: configuration.sendQueueLimit)
         }
-        guard !reconfig.isResetting(stream) else { throw .streamResetting(stream) }
         var maximumRetransmissions: Int?
         var expiry: Duration?
         switch options.reliability {
@@ -205,13 +204,18 @@ extension SCTPAssociation {
                                       payload: payload, unordered: options.unordered,
                                       maximumRetransmissions: maximumRetransmissions, expiry: expiry)
         sender.nextSerial += 1
-        // The stream's weight (RFC 8260 §3.6) is configured per outgoing stream.
-        if let priority = options.priority { sender.scheduler.setWeight(priority, for: stream) }
-        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(stream) }
-        sender.queues[stream, default: StreamQueue()].messages.append(message)
         sender.queuedBytes += payload.count
         statistics.messagesSent += 1
         if sender.flightSize == 0 { burstBudget = configuration.maximumBurst }
+        // The stream's weight (RFC 8260 §3.6) is configured per outgoing stream.
+        if let priority = options.priority { sender.scheduler.setWeight(priority, for: stream) }
+        // spec: RFC6525-5.1.2-1 a stream being reset assigns no new sequence numbers: its new data waits
+        if reconfig.isResetting(stream) {
+            reconfig.held.append(message)
+            return
+        }
+        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(stream) }
+        sender.queues[stream, default: StreamQueue()].messages.append(message)
     }
 
     /// Bytes queued or in flight on the association, not yet acknowledged.
