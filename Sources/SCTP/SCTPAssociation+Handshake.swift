@@ -44,7 +44,12 @@ extension SCTPAssociation {
     /// Unrecognized parameters to report, following each type's two high bits (§3.2.1).
     private func unrecognizedParameters(in chunk: SCTPInitChunk) -> [SCTPParameter] {
         var report: [SCTPParameter] = []
-        for parameter in chunk.parameters where !Self.knownInitParameters.contains(parameter.type) {
+        // spec: RFC3758-3.3.2-1 without PR-SCTP configured, Forward-TSN-Supported in an INIT is an unrecognized parameter
+        // spec: RFC3758-3.3.2-2 and so in an INIT ACK (RFC 9260 §3.3.3 rules: skip and report)
+        let unknown = { (type: UInt16) in
+            !Self.knownInitParameters.contains(type) || (type == SCTPParameter.forwardTSNSupported && !self.configuration.offersPartialReliability)
+        }
+        for parameter in chunk.parameters where unknown(parameter.type) {
             if parameter.unrecognizedIsReported {
                 var w = ByteWriter()
                 parameter.write(to: &w)
@@ -59,6 +64,7 @@ extension SCTPAssociation {
         let extensions = chunk.supportedExtensions
         var bits: UInt8 = 0
         if configuration.offersPartialReliability && chunk.supportsForwardTSN { bits |= 1 }
+        // spec: RFC8260-2-1 each association uses DATA or I-DATA, as its own negotiation decided
         if configuration.offersInterleaving && extensions.contains(SCTPChunkType.iData) && extensions.contains(SCTPChunkType.iForwardTSN) { bits |= 2 }
         if configuration.offersReconfiguration && extensions.contains(SCTPChunkType.reconfig) { bits |= 4 }
         return bits
@@ -176,6 +182,7 @@ extension SCTPAssociation {
         // spec: RFC9260-5.1.1-3 usable outbound streams: min(our OS, peer MIS)
         outboundStreamCount = Int(min(configuration.outboundStreams, inboundStreams))
         inboundStreamCount = Int(min(configuration.maximumInboundStreams, outboundStreams))
+        // spec: RFC3758-3.3.2-6 a peer without Forward-TSN-Supported is recorded as not supporting FORWARD TSN
         peerSupportsPartialReliability = features & 1 != 0
         usesInterleaving = features & 2 != 0
         peerSupportsReconfiguration = features & 4 != 0
@@ -254,6 +261,10 @@ extension SCTPAssociation {
         startPathMTUSearch()
         if !connectedReported {
             connectedReported = true
+            // spec: RFC3758-3.3.2-8 the upper layer learns whether the peer supports PR-SCTP
+            // spec: RFC3758-4.2-1 as the optional return value of the association set-up
+            // spec: RFC3758-4.2-2 passed with COMMUNICATION UP (the .connected event)
+            // spec: RFC3758-4.2-3 the boolean "forward tsn supported"
             emit(.connected(outboundStreams: outboundStreamCount, inboundStreams: inboundStreamCount,
                             partialReliability: peerSupportsPartialReliability, interleaving: usesInterleaving,
                             reconfiguration: peerSupportsReconfiguration))

@@ -116,6 +116,7 @@ public enum SCTPEvent: Sendable, Equatable {
 }
 
 /// An input to the association.
+// spec: RFC8261-6.1-6 nothing relies on ICMP: the association has no ICMP input at all
 public enum SCTPInput: Sendable, Equatable {
     /// An SCTP packet (the payload of one DTLS record).
     case packet([UInt8])

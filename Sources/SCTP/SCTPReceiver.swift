@@ -111,6 +111,7 @@ extension SCTPAssociation {
             return false
         }
         receiver.firstDataSeen = true
+        // spec: RFC3758-3.6-1 DATA is handled as by any RFC 9260 receiver: duplicates, gaps, SACKs, cumulative TSN
         let tsn = data.tsn
         if SerialNumber.lessOrEqual(tsn, receiver.cumulativeTSN) || receiver.received.contains(tsn) {
             // spec: RFC9260-6.2-21 a packet with only duplicates is acknowledged at once
@@ -142,6 +143,7 @@ extension SCTPAssociation {
         }
         if data.immediate {
             // spec: RFC9260-6.2-20 the I bit asks for an immediate SACK
+            // spec: RFC8260-2.1-2 on I-DATA too
             receiver.immediateSackRequested = true
         }
         accept(tsn)
@@ -227,6 +229,7 @@ extension SCTPAssociation {
         // Taken out of the table while it changes: a copy left behind would make every fragment
         // copy the whole fragment table (copy-on-write), quadratic in the message's size.
         var partial = receiver.partials.removeValue(forKey: key) ?? PartialMessage()
+        // spec: RFC8260-2.2.3-2 I-DATA fragments are put together by message identifier and FSN, whatever their TSNs
         let fsn = data.beginning ? 0 : data.fragmentSequenceNumber
         guard partial.fragments[fsn] == nil else { receiver.partials[key] = partial; return }
         if data.beginning { partial.payloadProtocolIdentifier = data.payloadProtocolIdentifier }
@@ -305,6 +308,16 @@ extension SCTPAssociation {
 
     mutating func handleForwardTSN(_ forward: SCTPForwardTSNChunk) {
         guard state == .established || state == .shutdownPending || state == .shutdownSent else { return }
+        // spec: RFC8260-2.3.1-6 FORWARD-TSN where I-FORWARD-TSN was negotiated aborts the association
+        // spec: RFC8260-2.3.1-7 with a Protocol Violation cause
+        // spec: RFC8260-2.3.1-4 FORWARD-TSN belongs with DATA only
+        // spec: RFC8260-2.3.1-5 I-FORWARD-TSN with I-DATA only
+        if forward.isIForwardTSN != usesInterleaving {
+            abortForViolation(forward.isIForwardTSN ? "I-FORWARD-TSN received but I-DATA was not negotiated"
+                                                    : "FORWARD-TSN received but I-DATA was negotiated")
+            return
+        }
+        // spec: RFC8260-2-2 the I-FORWARD-TSN of §2.3 is implemented with PR-SCTP
         statistics.forwardTSNsReceived += 1
         let newCumulative = forward.newCumulativeTSN
         // spec: RFC3758-3.6-6 SACK timing follows the DATA rules (the packet counts as a DATA packet)
@@ -325,6 +338,7 @@ extension SCTPAssociation {
         receiver.cumulativeTSN = newCumulative
         receiver.advanceCumulative()
         if SerialNumber.less(receiver.highestTSN, newCumulative) { receiver.highestTSN = newCumulative }
+        // spec: RFC3758-3.6-9 the reassembly queue is updated with care
         // spec: RFC3758-3.6-10 partially reassembled messages missing TSNs below the point are removed
         for (tsn, fragment) in receiver.fragments where SerialNumber.lessOrEqual(tsn, newCumulative) {
             receiver.fragments[tsn] = nil

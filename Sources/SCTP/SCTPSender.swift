@@ -185,11 +185,17 @@ extension SCTPAssociation {
             throw .messageTooLarge(size: payload.count, maximum: configuration.maximumMessageSize)
         }
         let queued = sender.queuedBytes + sender.outstandingBytes
-        guard queued + payload.count <= configuration.sendQueueLimit else {
-            throw .queueFull(queued: queued, limit: configuration.sendQueueLimit)
+        // Every message holds at least a byte, so fewer than 2^31 bytes queued means fewer than
+        // 2^31 messages (or fragments of one message) in flight.
+        // spec: RFC8260-2.1-4 never 2^31 or more ordered (or unordered) messages of a stream in flight
+        // spec: RFC8260-2.1-7 nor 2^31 or more fragments of one message
+        let limit = min(configuration.sendQueueLimit, Int(Int32.max))
+        guard queued + payload.count <= limit else {
+            throw .queueFull(queued: queued, limit: limit)
         }
         var maximumRetransmissions: Int?
         var expiry: Duration?
+        // spec: RFC3758-4.3-1 the PR-SCTP service is an optional parameter of SEND (reliability)
         switch options.reliability {
         case .reliable: break
         case .maximumRetransmissions(let n):
@@ -197,6 +203,7 @@ extension SCTPAssociation {
             maximumRetransmissions = max(0, n)
         case .lifetime(let lifetime):
             guard peerSupportsPartialReliability else { throw .partialReliabilityUnsupported }
+            // spec: RFC3758-4.1-11 the lifetime is fixed when the message is handed over; nothing changes it later
             expiry = now + lifetime
             sender.messagesWithLifetime += 1
         }
@@ -269,8 +276,12 @@ extension SCTPAssociation {
             pendingControl.removeFirst()
         }
         // spec: RFC3758-3.3.2-7 no FORWARD TSN to a peer without PR-SCTP
+        // spec: RFC3758-3.2-1 the FORWARD TSN tells the receiver to move its cumulative TSN over abandoned chunks
+        // spec: RFC3758-3.5-17 it goes in the same packet as the DATA that follows (bundled)
+        // spec: RFC3758-3.5-19 with no added delay: it leaves in the next packet built
+        // spec: RFC3758-3.5-20 so never 500 ms late
         if sender.forwardTSNNeeded, peerSupportsPartialReliability {
-            let forward = makeForwardTSN()
+            let forward = makeForwardTSN(room: mtu - SCTPPacket.headerSize)
             var w = ByteWriter()
             SCTPChunk.forwardTSN(forward).write(to: &w)
             if size + w.count <= mtu {
@@ -314,6 +325,8 @@ extension SCTPAssociation {
                 defer { i += 1 }
                 guard sender.chunks[i].needsRetransmit else { continue }
                 if shouldAbandon(sender.chunks[i]) {
+                    // spec: RFC3758-3.5-22 a chunk abandoned instead of retransmitted: the congestion
+                    // adjustment of its T3 or fast retransmit marking has already been made
                     abandonMessage(serial: sender.chunks[i].serial)
                     continue
                 }
@@ -343,6 +356,8 @@ extension SCTPAssociation {
         // New data.
         var newData = false
         while burstBudget > 0 || addedData {
+            // spec: RFC8260-2.2.2-4 I-DATA obeys the same congestion and receiver windows as DATA
+            // spec: RFC8831-6.6-9 no Nagle: queued data leaves in the next packet, never waiting to fill one
             // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
             guard sender.flightSize < sender.cwnd else { break }
@@ -401,6 +416,9 @@ extension SCTPAssociation {
                 unordered: message.unordered,
                 // spec: RFC9260-3.3.1-12 an unfragmented message has B and E set
                 // spec: RFC8260-2.1-5 the last fragment has E set
+                // spec: RFC8260-2.2.2-1 the first I-DATA fragment has B set
+                // spec: RFC8260-2.2.2-2 the last has E set
+                // spec: RFC8260-2.2.2-3 the others neither
                 beginning: first, ending: last,
                 immediate: false)
             // spec: RFC9260-3.3.1-13 fragments get consecutive TSNs
@@ -409,8 +427,10 @@ extension SCTPAssociation {
             // spec: RFC9260-6.9-14 B/E are 10 on the first fragment, 01 on the last, 00 between
             // spec: RFC9260-3.3.1-14 TSNs are sequential
             // spec: RFC9260-6.10-4 DATA chunks go in increasing TSN order
+            // spec: RFC3758-4.1-7 TSNs are assigned only as chunks are cut for sending
             sender.nextTSN &+= 1
             message.offset = end
+            // spec: RFC8260-2.1-6 the FSN may wrap
             message.nextFragmentSequence &+= 1
             var outbound = OutboundChunk(chunk: data, serial: message.serial, maximumRetransmissions: message.maximumRetransmissions,
                                          expiry: message.expiry)
@@ -467,6 +487,8 @@ extension SCTPAssociation {
 
     private func shouldAbandon(_ chunk: OutboundChunk) -> Bool {
         guard peerSupportsPartialReliability else { return false }
+        // spec: RFC3758-3.4-1 the PR-SCTP service (retransmission limit or lifetime) decides a chunk is abandoned
+        // spec: RFC3758-4.1-2 until its lifetime expires it is retransmitted like a reliable one
         // spec: RFC3758-4.1-5 the lifetime is evaluated before a retransmission
         // spec: RFC3758-4.1-6 and an expired message is abandoned
         // spec: RFC3758-3.5-1 a chunk past its retransmission limit or lifetime is abandoned
@@ -508,6 +530,8 @@ extension SCTPAssociation {
             emit(.sent(stream: stream, byteCount: message.payload.count))
         }
         statistics.messagesAbandoned += 1
+        // spec: RFC3758-4.3-2 the G1 rule against deadlock
+        // spec: RFC3758-4.3-3 an abandoned TSN becomes eligible for FORWARD TSN
         advancePeerAckPoint()
     }
 
@@ -521,11 +545,13 @@ extension SCTPAssociation {
                 expired.append(chunk.serial)
             }
         }
+        // spec: RFC3758-4.1-10 expired messages that have TSNs are abandoned as per TR4
         for serial in expired { abandonMessage(serial: serial) }
         for stream in sender.scheduler.activeStreams {
             guard var queue = sender.queues[stream] else { continue }
             var kept: [OutgoingMessage] = []
             var changed = false
+            // spec: RFC3758-4.1-9 expired messages without TSNs are dropped as per TR3
             // spec: RFC3758-4.1-3 the lifetime is evaluated before a TSN is assigned
             // spec: RFC3758-4.1-4 an expired message gets no TSN
             for (position, message) in queue.messages[queue.head...].enumerated() {
@@ -559,22 +585,32 @@ extension SCTPAssociation {
             sender.advancedPeerAckPoint &+= 1
         }
         // spec: RFC3758-3.5-7 a FORWARD TSN goes out when the point passes the cumulative ack
+        // spec: RFC3758-3.5-16 and only then: nothing else asks for a FORWARD TSN
         if SerialNumber.less(sender.cumulativeAckPoint, sender.advancedPeerAckPoint) { sender.forwardTSNNeeded = true }
     }
 
-    /// The FORWARD TSN (or I-FORWARD-TSN) for the current Advanced.Peer.Ack.Point.
-    func makeForwardTSN() -> SCTPForwardTSNChunk {
+    /// The FORWARD TSN (or I-FORWARD-TSN) for the current Advanced.Peer.Ack.Point, no larger
+    /// than `room` bytes (when it would be, it stops at the last TSN whose entries fit).
+    func makeForwardTSN(room: Int = .max) -> SCTPForwardTSNChunk {
         var largest: [UInt32: SCTPForwardTSNChunk.Skipped] = [:]
+        let entrySize = usesInterleaving ? 8 : 4
+        var newCumulative = sender.advancedPeerAckPoint
         var tsn = sender.cumulativeAckPoint &+ 1
         while SerialNumber.lessOrEqual(tsn, sender.advancedPeerAckPoint), let i = sender.index(of: tsn) {
             let chunk = sender.chunks[i].chunk
+            let key = UInt32(chunk.streamIdentifier) << 1 | (chunk.unordered ? 1 : 0)
+            if (usesInterleaving || !chunk.unordered), largest[key] == nil, 8 + (largest.count + 1) * entrySize > room,
+               SerialNumber.less(sender.cumulativeAckPoint, tsn &- 1) {
+                // spec: RFC3758-3.5-13 a FORWARD TSN that would not fit one packet stops at the last TSN that fits
+                newCumulative = tsn &- 1
+                break
+            }
             // spec: RFC3758-3.2-3 unordered chunks are not listed
             // spec: RFC3758-3.2-4 ordered ones are
             // spec: RFC3758-3.5-10 each abandoned ordered chunk's stream and SSN
             // spec: RFC3758-3.5-11 go into the FORWARD TSN
             // spec: RFC3758-3.5-12 once per stream, with the highest SSN
             if usesInterleaving || !chunk.unordered {
-                let key = UInt32(chunk.streamIdentifier) << 1 | (chunk.unordered ? 1 : 0)
                 let entry = SCTPForwardTSNChunk.Skipped(streamIdentifier: chunk.streamIdentifier,
                                                         messageIdentifier: chunk.messageIdentifier, unordered: chunk.unordered)
                 if let existing = largest[key] {
@@ -585,7 +621,8 @@ extension SCTPAssociation {
             }
             tsn &+= 1
         }
-        return SCTPForwardTSNChunk(isIForwardTSN: usesInterleaving, newCumulativeTSN: sender.advancedPeerAckPoint,
+        // spec: RFC8260-2.3.1-1 with I-DATA, I-FORWARD-TSN replaces FORWARD-TSN
+        return SCTPForwardTSNChunk(isIForwardTSN: usesInterleaving, newCumulativeTSN: newCumulative,
                                    skipped: largest.keys.sorted().map { largest[$0]! })
     }
 
