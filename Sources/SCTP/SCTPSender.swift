@@ -242,7 +242,7 @@ extension SCTPAssociation {
     }
 
     /// The next packet to send, bundling control chunks then DATA up to the packet size.
-    mutating func nextPacket() -> [UInt8]? {
+    mutating func nextPacket(again: Bool = true) -> [UInt8]? {
         guard !terminated, state != .closed, state != .cookieWait, peerTag != 0 else { return nil }
         let mtu = packetSizeLimit
         var chunks: [SCTPChunk] = []
@@ -300,6 +300,10 @@ extension SCTPAssociation {
             size += w.count
         }
         if canSendData { appendData(to: &chunks, size: &size, mtu: mtu) }
+        // Chunks abandoned instead of retransmitted just now call for a FORWARD TSN: with nothing
+        // else to send it goes at once (otherwise in the packet after this one, at the same time).
+        // spec: RFC3758-3.5-19 the FORWARD TSN is not held back until some later event
+        if chunks.isEmpty, again, sender.forwardTSNNeeded, peerSupportsPartialReliability { return nextPacket(again: false) }
         guard !chunks.isEmpty else { return nil }
         let packet = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort,
                                 // spec: RFC9260-3.1-3 the Verification Tag is the peer's Initiate Tag
