@@ -400,6 +400,7 @@ public struct DTLSConnection {
         guard let chosen = DTLSCipherSuite(rawValue: hello.cipherSuite), configuration.cipherSuites.contains(chosen) else {
             throw .handshakeFailure("server chose cipher suite 0x\(String(hello.cipherSuite, radix: 16)), which was not offered")
         }
+        // spec: RFC8261-5-2 no compression: a server that picks any is refused
         guard hello.compressionMethod == 0 else { throw .handshakeFailure("compression method \(hello.compressionMethod)") }
         let offered: Set<UInt16> = [DTLSExtensionType.supportedGroups, DTLSExtensionType.ecPointFormats, DTLSExtensionType.signatureAlgorithms,
                                     DTLSExtensionType.extendedMasterSecret, DTLSExtensionType.renegotiationInfo, DTLSExtensionType.useSRTP]
@@ -529,6 +530,7 @@ public struct DTLSConnection {
         guard let chosen = ecdsaSuites.first(where: { hello.cipherSuites.contains($0.rawValue) }) else {
             throw .handshakeFailure("no cipher suite in common (offered \(hello.cipherSuites.map { String($0, radix: 16) }))")
         }
+        // spec: RFC8261-5-2 the server always answers with the null compression method
         guard hello.compressionMethods.contains(0) else { throw .handshakeFailure("null compression not offered") }
         let offeredGroups = (hello.extensions.first(DTLSExtensionType.supportedGroups).flatMap { try? DTLSExtension.uint16List($0.data, field: "named group") })
             ?? [DTLSNamedGroup.secp256r1.rawValue]

@@ -39,6 +39,8 @@ public struct PeerTransport {
     // Whether `dtls` and `sctp` exist, kept apart so the hot path never copies them to ask.
     var hasDTLS = false
     var hasSCTP = false
+    /// The candidate pair ICE selected last (a change is a new path for SCTP).
+    var selectedPair: ICESelectedPair?
     /// DTLS datagrams that came before the parameters (at most 8).
     var earlyDTLS: [[UInt8]] = []
     /// DTLS datagrams made before ICE had a pair to send them on (at most 16).
@@ -260,7 +262,11 @@ public struct PeerTransport {
             }
             if iceState == .failed { fail("ICE failed: no candidate pair works, or consent expired") }
             updateState()
-        case .selectedPair(let pair): emit(.selectedPair(pair))
+        case .selectedPair(let pair):
+            // spec: RFC8831-5-2 SCTP hears when the path under it changes
+            if let previous = selectedPair, previous != pair, hasSCTP { sctp!.pathChanged(at: now) }
+            selectedPair = pair
+            emit(.selectedPair(pair))
         case .received(let bytes, _, _):
             switch PayloadKind.classify(bytes) {
             case .dtls:
@@ -371,6 +377,7 @@ public struct PeerTransport {
                 if configuration.tapsSCTP { emit(.sctpPacket(packet, sent: true)) }
                 do {
                     guard hasDTLS else { throw DTLSError.notConnected }
+                    // spec: RFC8831-6.1-1 SCTP packets travel in DTLS records (RFC 8261)
                     try dtls!.send(packet)
                 } catch {
                     statistics.sctpPacketsNotSent += 1
