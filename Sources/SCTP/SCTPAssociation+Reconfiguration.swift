@@ -23,6 +23,9 @@ extension SCTPAssociation {
         /// Messages the user sent on a stream being reset: they wait, without a sequence number,
         /// until the reset is done (RFC 6525 §5.1.2 A1).
         var held: [OutgoingMessage] = []
+        /// Messages of the peer sent after its deferred reset (TSN above its Sender's Last
+        /// Assigned TSN), held until the reset is performed (RFC 6525 §5.2.2).
+        var heldIncoming: [(tsn: UInt32, identifier: UInt32, message: SCTPMessage)] = []
 
         func isResetting(_ stream: UInt16) -> Bool {
             pendingStreams.contains(stream) || (inFlight?.streams.contains(stream) ?? false)
@@ -247,6 +250,24 @@ extension SCTPAssociation {
         reconfig.deferred = nil
         performIncomingReset(deferred.streams)
         reconfig.lastResult = .successPerformed
+        // The messages sent after the reset now go through on the reset streams, in TSN order.
+        let held = reconfig.heldIncoming.sorted { SerialNumber.less($0.tsn, $1.tsn) }
+        reconfig.heldIncoming = []
+        for item in held {
+            receiver.bufferedBytes -= item.message.payload.count
+            complete(item.message, identifier: item.identifier, tsn: item.tsn)
+        }
+    }
+
+    /// A whole message of a stream whose reset is deferred, sent after the reset (its TSN is
+    /// beyond the Sender's Last Assigned TSN): held until the reset is performed.
+    mutating func holdForDeferredReset(_ message: SCTPMessage, identifier: UInt32, tsn: UInt32) -> Bool {
+        guard let deferred = reconfig.deferred, SerialNumber.less(deferred.lastTSN, tsn),
+              deferred.streams.isEmpty || deferred.streams.contains(message.stream) else { return false }
+        // spec: RFC6525-5.2.2-4 data beyond the Sender's Last Assigned TSN on the affected streams waits for the reset
+        reconfig.heldIncoming.append((tsn, identifier, message))
+        receiver.bufferedBytes += message.payload.count
+        return true
     }
 
     private mutating func performIncomingReset(_ streams: [UInt16]) {

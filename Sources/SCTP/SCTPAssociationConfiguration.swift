@@ -5,6 +5,7 @@ public struct SCTPAssociationConfiguration: Sendable {
     public var localPort: UInt16 = 5000
     public var remotePort: UInt16 = 5000
     /// Streams we ask to open and the most we accept (RFC 8831 §6.2 wants 65535 for both).
+    // spec: RFC8831-6.2-1 65535 streams are asked for by default
     public var outboundStreams: UInt16 = 65535
     public var maximumInboundStreams: UInt16 = 65535
     /// The receive buffer we advertise (a_rwnd) and never exceed.

@@ -61,6 +61,7 @@ public enum SCTPChunk: Sendable, Equatable {
         default:
             // spec: RFC9260-3.3.2-7 INIT flags are zero
             // spec: RFC9260-3.3.3-3 INIT ACK flags are zero
+            // spec: RFC8260-2.3.1-2 I-FORWARD-TSN (and FORWARD TSN) flags are zero
             return 0
         }
     }

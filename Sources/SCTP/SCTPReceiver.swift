@@ -152,7 +152,7 @@ extension SCTPAssociation {
         } else if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
                                  payload: Array(data.userData), unordered: data.unordered),
-                     identifier: data.messageIdentifier)
+                     identifier: data.messageIdentifier, tsn: data.tsn)
         } else {
             receiver.fragments[tsn] = data
             receiver.bufferedBytes += length
@@ -213,7 +213,7 @@ extension SCTPAssociation {
         }
         receiver.bufferedBytes -= payload.count
         complete(SCTPMessage(stream: chunk.streamIdentifier, payloadProtocolIdentifier: ppid, payload: payload, unordered: chunk.unordered),
-                 identifier: identifier)
+                 identifier: identifier, tsn: end)
     }
 
     /// I-DATA reassembly by MID and FSN (RFC 8260 §2.1).
@@ -223,7 +223,7 @@ extension SCTPAssociation {
         if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
                                  payload: Array(data.userData), unordered: data.unordered),
-                     identifier: data.messageIdentifier)
+                     identifier: data.messageIdentifier, tsn: data.tsn)
             return
         }
         // Taken out of the table while it changes: a copy left behind would make every fragment
@@ -246,14 +246,15 @@ extension SCTPAssociation {
             receiver.bufferedBytes -= partial.bytes
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: partial.payloadProtocolIdentifier,
                                  payload: payload, unordered: data.unordered),
-                     identifier: data.messageIdentifier)
+                     identifier: data.messageIdentifier, tsn: data.tsn)
         } else {
             receiver.partials[key] = partial
         }
     }
 
     /// A reassembled message: delivered now (unordered) or in sequence on its stream.
-    private mutating func complete(_ message: SCTPMessage, identifier: UInt32) {
+    mutating func complete(_ message: SCTPMessage, identifier: UInt32, tsn: UInt32) {
+        if reconfig.deferred != nil, holdForDeferredReset(message, identifier: identifier, tsn: tsn) { return }
         if message.unordered {
             // spec: RFC9260-3.3.1-4 unordered messages are delivered without reordering
             // spec: RFC9260-3.3.1-3 their SSN is ignored

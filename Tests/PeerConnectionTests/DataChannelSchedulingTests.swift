@@ -14,7 +14,7 @@ import Testing
         }
     }
 
-    @Test(.spec("RFC8831-6.4-1", "RFC8260-3-2", "RFC8831-6.4-2"))
+    @Test(.spec("RFC8831-6.4-1", "RFC8260-3-2", "RFC8831-6.4-2", "RFC8831-6.1-1"))
     func aHighPriorityChannelGetsMoreOfTheAssociation() throws {
         var pair = TransportPair(seed: 31)
         let low = try pair.a.createDataChannel(label: "low", options: DataChannelOptions(priority: 128))

@@ -62,7 +62,7 @@ import Wire
         }
     }
 
-    @Test(.spec("RFC8260-2.2.2-1", "RFC8260-2.2.2-2", "RFC8260-2.2.2-3", "RFC8260-2.1-1", "RFC8260-2.2.2-4", "RFC8260-2-1", "RFC8260-2.1-6"))
+    @Test(.spec("RFC8260-2.2.2-1", "RFC8260-2.2.2-2", "RFC8260-2.2.2-3", "RFC8260-2.1-1", "RFC8260-2.2.2-4", "RFC8260-2-1", "RFC8260-2.1-6", "RFC8260-2.2.1-2", "RFC8260-2.1-3"))
     func iDataFragmentsCarryTheirFlagsAndObeyTheWindows() throws {
         var peer = Self.interleaving(seed: 94)
         let out = try peer.userSends(3000, stream: 2)
@@ -76,6 +76,14 @@ import Wire
             var offset = 12
             while offset + 4 <= bytes.count {
                 if bytes[offset] == SCTPChunkType.iData { #expect(bytes[offset + 1] & 0xf0 == 0) }
+                offset += (Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3]) + 3) & ~3
+            }
+        }
+        // The I-DATA reserved field (bytes 10-11 of the chunk) is zero.
+        for bytes in out.bytes {
+            var offset = 12
+            while offset + 4 <= bytes.count {
+                if bytes[offset] == SCTPChunkType.iData { #expect(bytes[offset + 10] == 0 && bytes[offset + 11] == 0) }
                 offset += (Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3]) + 3) & ~3
             }
         }
@@ -149,5 +157,44 @@ import Wire
         }
         #expect(peer.association.state == .closed)
         #expect(expiries == 3, "path.max.retrans is association.max.retrans: the association ends after \(expiries) retransmissions")
+    }
+
+    @Test(.spec("RFC8260-2.2.3-3", "RFC8260-2.2.3-4"))
+    func dataOnAnInterleavedAssociationAborts() {
+        var peer = Self.interleaving(seed: 101)
+        let out = peer.send([peer.nextData(10, stream: 1)])
+        #expect(Self.aborts(out).map(\.code) == [SCTPErrorCause.protocolViolation])
+        #expect(peer.association.state == .closed)
+        #expect(out.messages.isEmpty)
+    }
+
+    @Test(.spec("RFC8260-2.2.2-5", "RFC8260-2.1-3"))
+    func oneMessageOfAStreamAtATime() throws {
+        var peer = Self.interleaving(seed: 102)
+        for _ in 0..<3 {
+            try peer.association.send([UInt8](repeating: 4, count: 2500), stream: 6, payloadProtocolIdentifier: 53, at: peer.now)
+        }
+        try peer.association.send([UInt8](repeating: 5, count: 2500), stream: 7, payloadProtocolIdentifier: 53, at: peer.now)
+        let sent = SCTPSchedulerTests.drain(&peer, limit: 100)
+        // On stream 6, message 1 starts only after message 0 ended, and so on; stream 7 interleaves.
+        let mids = sent.filter { $0.streamIdentifier == 6 }.map(\.messageIdentifier)
+        #expect(mids == mids.sorted() && Set(mids) == [0, 1, 2])
+        var open: UInt32?
+        for chunk in sent where chunk.streamIdentifier == 6 {
+            if chunk.beginning { #expect(open == nil); open = chunk.messageIdentifier }
+            #expect(open == chunk.messageIdentifier)
+            if chunk.ending { open = nil }
+        }
+        #expect(sent.contains { $0.streamIdentifier == 7 })
+        // A peer's non-zero reserved field is ignored.
+        var fresh = Self.interleaving(seed: 103)
+        var packet = SCTPPacket(sourcePort: 5000, destinationPort: 5000, verificationTag: fresh.association.localVerificationTag,
+                                chunks: [.data(SCTPDataChunk(isIData: true, tsn: fresh.peerNextTSN, streamIdentifier: 1, messageIdentifier: 0,
+                                                             payloadProtocolIdentifier: 53, userData: [1, 2, 3][...]))]).encoded()
+        packet[12 + 10] = 0xaa; packet[12 + 11] = 0x55
+        let crc = packet.withUnsafeBytes { SCTPPacket.checksum(of: $0) }
+        packet[8] = UInt8(crc & 0xff); packet[9] = UInt8(crc >> 8 & 0xff); packet[10] = UInt8(crc >> 16 & 0xff); packet[11] = UInt8(crc >> 24)
+        fresh.association.handle(.packet(packet), at: fresh.now)
+        #expect(SCTPScriptedPeer.collect(&fresh.association, at: fresh.now).messages.map(\.payload) == [[1, 2, 3]])
     }
 }

@@ -238,4 +238,38 @@ import Wire
         #expect(sim.a.statistics.dataChunksRetransmitted > 0, "the loss made retransmissions")
         #expect(forwards == 0)
     }
+
+    @Test(.spec("RFC3758-3.1-1", "RFC3758-3.1-2", "RFC3758-3.3.1-1", "RFC3758-3.3.2-3", "RFC3758-3.3.2-5", "RFC3758-3.3.2-7"))
+    func forwardTSNSupportedIsAnnouncedAndRespected() throws {
+        var association = SCTPAssociation(random: SeededGenerator(seed: 104))
+        association.connect(at: .zero)
+        let first = SCTPScriptedPeer.collect(&association, at: .zero)
+        guard case .initiation(let initiation)? = first.packets.first?.chunks.first else { Issue.record("no INIT"); return }
+        #expect(initiation.parameters.contains { $0.type == 0xc000 && $0.value.isEmpty })
+        // To a peer whose INIT has no Forward-TSN-Supported, the INIT ACK still carries it ...
+        var plainInit = SCTPScriptedPeer.peerInit()
+        plainInit.parameters = []
+        var responder = SCTPAssociation(random: SeededGenerator(seed: 105))
+        let answer = SCTPScriptedPeer.deliver(&responder, [.initiation(plainInit)], tag: 0, at: .zero)
+        guard case .initiationAck(let ack)? = answer.packets.first?.chunks.first, let cookie = ack.stateCookie else { Issue.record("no INIT ACK"); return }
+        #expect(ack.parameters.contains { $0.type == SCTPParameter.forwardTSNSupported })
+        // ... but the association never skips anything: no partial reliability, no FORWARD TSN.
+        _ = SCTPScriptedPeer.deliver(&responder, [.cookieEcho(cookie: cookie)], tag: ack.initiateTag, at: .zero)
+        #expect(responder.state == .established && !responder.peerSupportsPartialReliability)
+        #expect(throws: SCTPSendError.partialReliabilityUnsupported) {
+            try responder.send([1], stream: 0, payloadProtocolIdentifier: 53, options: .init(reliability: .maximumRetransmissions(0)), at: .zero)
+        }
+        try responder.send([1], stream: 0, payloadProtocolIdentifier: 53, at: .zero)
+        responder.sender.forwardTSNNeeded = true   // even if something asked for one
+        var now = Duration.zero
+        var forwards = 0
+        for _ in 0..<5 {
+            let out = SCTPScriptedPeer.collect(&responder, at: now)
+            forwards += out.chunks.filter { if case .forwardTSN = $0 { return true } else { return false } }.count
+            guard case .timeout(let deadline?) = responder.poll(at: now) else { break }
+            now = deadline
+            responder.handle(.timeout, at: now)
+        }
+        #expect(forwards == 0)
+    }
 }

@@ -231,4 +231,44 @@ import Wire
         #expect(retransmitted >= 3)
         #expect(sim.a.sender.errorCount == errors)
     }
+
+    @Test(.spec("RFC6525-5.2.2-4"))
+    func dataSentAfterADeferredResetWaitsForIt() {
+        var peer = SCTPScriptedPeer(seed: 78)
+        let base = peer.peerNextTSN
+        let sequence = peer.association.reconfig.peerNextRequestSequence
+        // The peer sent SSN 0 on stream 2 at `base` (lost), then reset stream 2, then sent a new SSN 0.
+        peer.peerNextTSN &+= 1
+        var out = peer.send([.reconfig([.outgoingSSNResetRequest(requestSequence: sequence, responseSequence: 0, senderLastTSN: base, streams: [2])])])
+        #expect(SCTPReconfigurationTests.reconfigs(in: out.packets).first?.first
+                == .response(responseSequence: sequence, result: .inProgress, senderNextTSN: nil, receiverNextTSN: nil))
+        out = peer.send([.data(SCTPDataChunk(tsn: base &+ 1, streamIdentifier: 2, messageIdentifier: 0, payloadProtocolIdentifier: 53,
+                                             userData: Array("new".utf8)[...]))])
+        #expect(out.messages.isEmpty, "the new message waits for the reset")
+        // The old message arrives: it is delivered, the reset is performed, then the new message.
+        out = peer.send([.data(SCTPDataChunk(tsn: base, streamIdentifier: 2, messageIdentifier: 0, payloadProtocolIdentifier: 53,
+                                             userData: Array("old".utf8)[...]))])
+        #expect(out.messages.map { String(decoding: $0.payload, as: UTF8.self) } == ["old", "new"])
+        let reset = out.events.firstIndex(of: .incomingStreamsReset([2]))
+        let new = out.events.firstIndex { if case .message(let m) = $0 { return m.payload == Array("new".utf8) } else { return false } }
+        #expect(reset != nil && new != nil && reset! < new!)
+        #expect(peer.association.receiver.bufferedBytes == 0)
+    }
+
+    @Test(.spec("RFC6525-5.1.2-10", "RFC6525-5.1.2-12"))
+    func ourRequestRidesWithAResponse() throws {
+        var sim = SCTPFeatureTests.connected(seed: 79)
+        try sim.a.resetOutgoingStreams([3], at: sim.now)
+        let first = sim.a.reconfig.peerNextRequestSequence
+        let out = SCTPStateRuleTests.feed(&sim.a, [.reconfig([.ssnTSNResetRequest(requestSequence: first)])], tag: sim.a.localVerificationTag, at: sim.now)
+        let chunks = Self.reconfigs(in: out.packets)
+        #expect(chunks.count == 1)
+        let parameters = try #require(chunks.first)
+        #expect(parameters.count == 2)
+        guard case .response(first, .denied, _, _)? = parameters.first else { Issue.record("no response first: \(parameters)"); return }
+        guard case .outgoingSSNResetRequest(_, _, _, [3])? = parameters.last else { Issue.record("no request: \(parameters)"); return }
+        #expect(SCTPAssociation.isAllowedCombination(parameters))
+        // The request started the Re-configuration Timer (RFC 6525 §5.1.1).
+        #expect(sim.a.reconfig.deadline != nil)
+    }
 }
