@@ -104,6 +104,7 @@ public struct DTLSConnection {
         // spec: RFC8827-6.5-14 no False Start: nothing is sent before the handshake completes
         guard state == .connected else { throw .notConnected }
         // spec: RFC6347-4.1.1.1-4 no record larger than 2^14 bytes is written
+        // spec: RFC8261-5-3 up to that, a message larger than the path MTU is sent as one record (the IP layer fragments it)
         guard data.count <= 1 << 14 else { throw .recordOverflow(data.count) }
         outgoing.append(protectRecord(type: .applicationData, payload: data))
     }

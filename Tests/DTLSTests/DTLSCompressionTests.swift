@@ -24,4 +24,22 @@ import Testing
         _ = try DTLSServerHelloTamperingTests.handshake { serverHelloCompression.append($0.compressionMethod) }
         #expect(serverHelloCompression == [0])
     }
+
+    @Test(.spec("RFC8261-5-3"))
+    func messagesLargerThanTheMTUAreSent() throws {
+        let (clientConfiguration, serverConfiguration) = DTLSPair.configurations(client: Identity(seed: 104), server: Identity(seed: 105))
+        var pair = DTLSPair(client: clientConfiguration, server: serverConfiguration, seed: 7)
+        pair.client.start(now: .zero)
+        pair.server.start(now: .zero)
+        pair.run()
+        #expect(pair.bothConnected)
+        let mtu = clientConfiguration.maximumTransmissionUnit
+        let big = (0..<(mtu * 3)).map { UInt8(truncatingIfNeeded: $0) }
+        try pair.client.send(big)
+        try pair.client.send([UInt8](repeating: 7, count: 1 << 14))
+        pair.run()
+        #expect(pair.largestDatagram > mtu)
+        let received = pair.serverEvents.compactMap { if case .applicationData(let d) = $0 { return d } else { return nil } }
+        #expect(received == [big, [UInt8](repeating: 7, count: 1 << 14)])
+    }
 }
