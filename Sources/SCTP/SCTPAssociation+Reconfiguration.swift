@@ -42,7 +42,8 @@ extension SCTPAssociation {
 
     /// Asks the peer to reset our outgoing `streams` (RFC 6525 §5.1.2). Data already queued
     /// on them is sent first; `.outgoingStreamsReset` reports completion, after which their
-    /// sequence numbers start again at 0.
+    /// sequence numbers start again at 0. Messages sent on them meanwhile wait for the outcome and
+    /// then go out (numbered from 0 when the reset succeeded).
     public mutating func resetOutgoingStreams(_ streams: [UInt16], at now: Duration) throws(SCTPReconfigurationError) {
         self.now = now
         guard state == .established else { throw .notEstablished(state) }

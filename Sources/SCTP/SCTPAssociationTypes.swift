@@ -65,7 +65,9 @@ public enum SCTPSendError: Error, Equatable, Sendable, CustomStringConvertible {
     case messageTooLarge(size: Int, maximum: Int)
     /// The send queue holds its limit; retry when `bufferedAmount` drops.
     case queueFull(queued: Int, limit: Int)
-    /// The stream is being reset; new data waits for the reset to finish.
+    /// The stream is being reset. No longer thrown: a message sent on a stream being reset
+    /// waits, unnumbered, until the reset is done (RFC 6525 §5.1.2 A1); kept for source
+    /// compatibility.
     case streamResetting(UInt16)
     /// Partial reliability requested but the peer did not offer PR-SCTP.
     case partialReliabilityUnsupported

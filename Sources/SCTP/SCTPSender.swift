@@ -168,7 +168,9 @@ extension SCTPAssociation {
     // MARK: The send API
 
     /// Queues one user message on `stream` (RFC 9260 §10.1 SEND). The message is cut into
-    /// chunks as the windows allow; `.sent` reports when it has left the queue.
+    /// chunks as the windows allow, streams taking turns by the weighted fair queueing
+    /// scheduler (`options.priority` sets the stream's weight); `.sent` reports when it has left
+    /// the queue.
     public mutating func send(_ payload: [UInt8], stream: UInt16, payloadProtocolIdentifier: UInt32,
                               options: SCTPSendOptions = .init(), at now: Duration) throws(SCTPSendError) {
         self.now = now
