@@ -188,6 +188,7 @@ extension SCTPAssociation {
         peerSupportsReconfiguration = features & 4 != 0
         receiver.start(peerInitialTSN: initialTSN)
         sender.peerReceiverWindow = receiverWindow
+        sender.peerInitialWindow = Int(receiverWindow)
         // spec: RFC9260-7.2.1-3 ssthresh starts high: the peer's a_rwnd
         sender.ssthresh = Int(receiverWindow)
         reconfig.peerNextRequestSequence = initialTSN

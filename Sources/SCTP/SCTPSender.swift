@@ -68,6 +68,11 @@ extension SCTPAssociation {
         var scheduler = SCTPStreamScheduler()
         /// Without I-DATA a started message finishes before another stream's begins.
         var streamInProgress: UInt16?
+        /// With I-DATA: streams whose head message is partly sent, and those messages' sizes.
+        var startedStreams: [UInt16] = []
+        var startedBytes = 0
+        /// The receive window the peer announced at setup: its whole buffer.
+        var peerInitialWindow = Int.max
         var nextOrderedIdentifier: [UInt16: UInt32] = [:]
         var nextUnorderedIdentifier: [UInt16: UInt32] = [:]
         var nextSerial: UInt64 = 0
@@ -152,9 +157,18 @@ extension SCTPAssociation {
             head = 0
             queues.removeAll()
             scheduler.removeAll()
+            startedStreams.removeAll()
+            startedBytes = 0
             queuedBytes = 0
             outstandingBytes = 0
             flightSize = 0
+        }
+
+        /// The started message of `stream` (I-DATA) is finished or abandoned.
+        mutating func finishStarted(_ stream: UInt16, bytes: Int) {
+            guard let index = startedStreams.firstIndex(of: stream) else { return }
+            startedStreams.remove(at: index)
+            startedBytes -= bytes
         }
 
         mutating func compact() {
@@ -367,7 +381,14 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
             guard sender.flightSize < sender.cwnd else { break }
-            guard let stream = nextStreamToSend() else { break }
+            guard var stream = nextStreamToSend() else { break }
+            if usesInterleaving, !sender.startedStreams.isEmpty, sender.startedStreams.first != stream,
+               let queue = sender.queues[stream], queue.messages[queue.head].offset == 0,
+               sender.startedBytes + queue.messages[queue.head].payload.count > sender.peerInitialWindow {
+                // spec: RFC8260-2.2.2-7 a new message starts only while the peer can hold every started one
+                // whole: otherwise its buffer could fill with parts of messages none of which can complete
+                stream = sender.startedStreams[0]
+            }
             let space = mtu - size - headerSize
             guard space >= 4 else { break }
             // Mutated in place in the dictionary: copying the queue out would copy every message.
@@ -411,6 +432,14 @@ extension SCTPAssociation {
             }
             let end = message.offset + fragment
             let last = end == message.payload.count
+            if usesInterleaving, first != last {
+                if first {
+                    sender.startedStreams.append(stream)
+                    sender.startedBytes += message.payload.count
+                } else {
+                    sender.finishStarted(stream, bytes: message.payload.count)
+                }
+            }
             // spec: RFC8260-2.2.1-1 I-DATA for every message when interleaving was negotiated
             // spec: RFC8260-2.2.1-2 DATA otherwise
             let data = SCTPDataChunk(
@@ -528,6 +557,7 @@ extension SCTPAssociation {
         }
         if let stream, var queue = sender.queues[stream], !queue.isEmpty, queue.messages[queue.head].serial == serial {
             let message = queue.messages[queue.head]
+            if message.offset > 0 { sender.finishStarted(stream, bytes: message.payload.count) }
             sender.queuedBytes -= message.payload.count - message.offset
             queue.popFirst()
             sender.queues[stream] = queue

@@ -166,3 +166,26 @@ import Testing
         #expect(ratio > 3.3 && ratio < 4.7, "ratio \(ratio) from \(messages)")
     }
 }
+
+/// Interleaving must not fill the receiver with halves of messages.
+@Suite struct SCTPInterleavingProgressTests {
+    @Test(.spec("RFC8260-2.2.2-7"))
+    func interleavedMessagesLargerThanTheWindowStillArrive() throws {
+        var configuration = SCTPAssociationConfiguration()
+        configuration.receiveWindow = 256 * 1024
+        configuration.rtoMinimum = .milliseconds(100)
+        configuration.rtoInitial = .milliseconds(200)
+        var sim = SCTPFeatureTests.connected(seed: 110, path: .init(delay: .milliseconds(5)), a: configuration, b: configuration)
+        #expect(sim.a.usesInterleaving)
+        // Eight streams, one 200 kB message each: interleaved evenly, no message would be
+        // complete when the peer's 256 KiB window is full.
+        for stream in 0..<8 {
+            try sim.a.send([UInt8](repeating: UInt8(stream), count: 200_000), stream: UInt16(stream), payloadProtocolIdentifier: 53, at: sim.now)
+        }
+        sim.drainBoth()
+        let done = sim.run(until: { $0.messagesAtB.count == 8 }, limit: .seconds(60))
+        #expect(done, "\(sim.messagesAtB.count) of 8 messages arrived")
+        #expect(sim.a.state == .established)
+        #expect(sim.messagesAtB.allSatisfy { $0.payload.count == 200_000 })
+    }
+}
