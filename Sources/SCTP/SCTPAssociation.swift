@@ -257,7 +257,7 @@ public struct SCTPAssociation {
         if let deadline = pathMTU.probeDeadline, deadline <= now { probeTimerExpired() }
         if let deadline = pathMTU.raiseDeadline, deadline <= now { raiseTimerExpired() }
         if let deadline = reconfig.deadline, deadline <= now { reconfigTimerExpired() }
-        // spec: RFC3758-4.1-8 lifetimes are evaluated whenever a timer fires
+        // spec: RFC3758-4.1-8 lifetimes are evaluated at every poll
         abandonExpiredMessages()
     }
 

@@ -205,7 +205,7 @@ extension SCTPAssociation {
         // 2^31 messages (or fragments of one message) in flight.
         // spec: RFC8260-2.1-4 never 2^31 or more ordered (or unordered) messages of a stream in flight
         // spec: RFC8260-2.1-7 nor 2^31 or more fragments of one message
-        let limit = min(configuration.sendQueueLimit, Int(Int32.max))
+        let limit = sendQueueLimit
         guard queued + payload.count <= limit else {
             throw .queueFull(queued: queued, limit: limit)
         }
@@ -240,6 +240,10 @@ extension SCTPAssociation {
         if sender.queues[stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(stream) }
         sender.queues[stream, default: StreamQueue()].messages.append(message)
     }
+
+    /// The bytes that may be queued or in flight: the configured limit, and always under 2^31
+    /// (every message holds a byte or more, so fewer than 2^31 messages or fragments are in flight).
+    var sendQueueLimit: Int { min(configuration.sendQueueLimit, Int(Int32.max)) }
 
     /// Bytes queued or in flight on the association, not yet acknowledged.
     public var bufferedAmount: Int { sender.queuedBytes + sender.outstandingBytes }

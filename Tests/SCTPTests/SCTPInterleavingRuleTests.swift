@@ -197,4 +197,19 @@ import Wire
         fresh.association.handle(.packet(packet), at: fresh.now)
         #expect(SCTPScriptedPeer.collect(&fresh.association, at: fresh.now).messages.map(\.payload) == [[1, 2, 3]])
     }
+
+    @Test(.spec("RFC8260-2.1-4", "RFC8260-2.1-7"))
+    func fewerThan2To31MessagesOrFragmentsCanBeInFlight() throws {
+        var configuration = SCTPAssociationConfiguration()
+        configuration.sendQueueLimit = Int.max
+        let peer = SCTPScriptedPeer(seed: 111, configuration: configuration, peerInit: SCTPSchedulerTests.interleavingPeerInit())
+        // Each message or fragment holds at least one byte: bytes bound both counts.
+        #expect(peer.association.sendQueueLimit == Int(Int32.max))
+        #expect(configuration.maximumMessageSize < Int(Int32.max))
+        configuration.sendQueueLimit = 1000
+        var small = SCTPScriptedPeer(seed: 112, configuration: configuration, peerInit: SCTPSchedulerTests.interleavingPeerInit())
+        #expect(throws: SCTPSendError.queueFull(queued: 0, limit: 1000)) {
+            try small.association.send([UInt8](repeating: 0, count: 1001), stream: 1, payloadProtocolIdentifier: 53, at: .zero)
+        }
+    }
 }

@@ -272,4 +272,26 @@ import Wire
         }
         #expect(forwards == 0)
     }
+
+    @Test(.spec("RFC3758-3.5-3"))
+    func anAbandonedChunkEarnsNoCongestionWindow() throws {
+        var peer = SCTPScriptedPeer(seed: 113)
+        let x = try peer.userSends(1000, stream: 1, options: .init(reliability: .lifetime(.milliseconds(50))))
+        #expect(x.data.count == 1)
+        // X expires unacknowledged: abandoned, out of the flight, skipped by a FORWARD TSN.
+        let expired = peer.advance(to: .milliseconds(60))
+        #expect(Self.forwards(expired).first?.newCumulativeTSN == peer.firstTSN)
+        #expect(peer.association.sender.flightSize == 0)
+        // Reliable data fills the window again.
+        for _ in 0..<5 { try peer.association.send([UInt8](repeating: 2, count: 1150), stream: 2, payloadProtocolIdentifier: 53, at: peer.now) }
+        _ = SCTPScriptedPeer.collect(&peer.association, at: peer.now)
+        let cwnd = peer.association.sender.cwnd
+        #expect(peer.association.sender.flightSize >= cwnd, "the window is fully used")
+        #expect(cwnd < peer.association.sender.ssthresh, "slow start")
+        // One SACK acknowledges X (abandoned) and the first reliable chunk: only the 1150 bytes
+        // of the reliable chunk count (crediting X's 1000 too would add a full MTU, 1200).
+        peer.now += .milliseconds(10)
+        peer.send([peer.sack(chunks: 2)])
+        #expect(peer.association.sender.cwnd == cwnd + 1150)
+    }
 }
