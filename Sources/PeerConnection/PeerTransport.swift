@@ -355,6 +355,16 @@ public struct PeerTransport {
         sctpConfiguration.remotePort = remote
         // One SCTP packet fills one DTLS record that fits the datagram (RFC 8261 §5).
         if hasDTLS { sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, dtls!.maximumApplicationDataSize) }
+        do {
+            // spec: RFC8831-5-5 the initial path MTU at the IP layer is at most 1200 bytes (IPv4) or 1280 (IPv6)
+            // (IP and UDP headers, a TURN Send indication's when relayed, and the DTLS record's overhead);
+            // before ICE has selected a pair, the IPv4 limit
+            let pair = selectedPair ?? ice.selectedPair
+            let v6 = pair?.destination.isIPv6 ?? false
+            let relayed = pair?.local.type == .relay
+            let headers = (v6 ? 48 : 28) + (relayed ? (v6 ? 48 : 36) : 0) + DTLSConnection.recordOverhead
+            sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, (v6 ? 1280 : 1200) - headers)
+        }
         // spec: RFC8261-4-1 path MTU discovery without ICMP, up to what one DTLS record carries
         sctpConfiguration.maximumProbePacketSize = min(configuration.pathMTUProbeCeiling, 1 << 14)
         var association = SCTPAssociation(configuration: sctpConfiguration, random: DerivedRandom(&random))
