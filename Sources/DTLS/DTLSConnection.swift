@@ -104,6 +104,7 @@ public struct DTLSConnection {
         // spec: RFC8827-6.5-14 no False Start: nothing is sent before the handshake completes
         guard state == .connected else { throw .notConnected }
         // spec: RFC6347-4.1.1.1-4 no record larger than 2^14 bytes is written
+        // spec: RFC8261-5-3 up to that, a message larger than the path MTU is sent as one record (the IP layer fragments it)
         guard data.count <= 1 << 14 else { throw .recordOverflow(data.count) }
         outgoing.append(protectRecord(type: .applicationData, payload: data))
     }
@@ -400,6 +401,7 @@ public struct DTLSConnection {
         guard let chosen = DTLSCipherSuite(rawValue: hello.cipherSuite), configuration.cipherSuites.contains(chosen) else {
             throw .handshakeFailure("server chose cipher suite 0x\(String(hello.cipherSuite, radix: 16)), which was not offered")
         }
+        // spec: RFC8261-5-2 no compression: a server that picks any is refused
         guard hello.compressionMethod == 0 else { throw .handshakeFailure("compression method \(hello.compressionMethod)") }
         let offered: Set<UInt16> = [DTLSExtensionType.supportedGroups, DTLSExtensionType.ecPointFormats, DTLSExtensionType.signatureAlgorithms,
                                     DTLSExtensionType.extendedMasterSecret, DTLSExtensionType.renegotiationInfo, DTLSExtensionType.useSRTP]
@@ -529,6 +531,7 @@ public struct DTLSConnection {
         guard let chosen = ecdsaSuites.first(where: { hello.cipherSuites.contains($0.rawValue) }) else {
             throw .handshakeFailure("no cipher suite in common (offered \(hello.cipherSuites.map { String($0, radix: 16) }))")
         }
+        // spec: RFC8261-5-2 the server always answers with the null compression method
         guard hello.compressionMethods.contains(0) else { throw .handshakeFailure("null compression not offered") }
         let offeredGroups = (hello.extensions.first(DTLSExtensionType.supportedGroups).flatMap { try? DTLSExtension.uint16List($0.data, field: "named group") })
             ?? [DTLSNamedGroup.secp256r1.rawValue]

@@ -73,8 +73,10 @@ extension DataChannelEndpoint {
         }
         let size = message.byteCount
         // spec: RFC8841-6.1-1 never larger than the peer's maximum message size
-        guard maxMessageSize == 0 || size <= maxMessageSize else {
-            throw .messageTooLarge(size: size, maximum: maxMessageSize)
+        // spec: RFC8831-6.6-8 nor, without message interleaving, than 16 KB
+        let maximum = effectiveMaxMessageSize
+        guard maximum == 0 || size <= maximum else {
+            throw .messageTooLarge(size: size, maximum: maximum)
         }
         let ppid: DataChannelPPID
         let payload: [UInt8]

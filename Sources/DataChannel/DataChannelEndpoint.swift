@@ -27,6 +27,20 @@ public struct DataChannelEndpoint: Sendable {
     public private(set) var maximumStreams: Int
     /// The peer's maximum message size (RFC 8841 `a=max-message-size`); 0 means no limit.
     public var maxMessageSize: Int
+    /// The largest message sent while the association has no message interleaving (RFC 8260
+    /// I-DATA): a long message would hold back every other channel until it is through
+    /// (RFC 8831 §6.6 recommends 16 KiB); 0 means no such limit.
+    public var nonInterleavedMessageLimit: Int = 16 * 1024
+    /// Whether the SCTP association interleaves messages (I-DATA); the owner sets it when the
+    /// association comes up. Until then nothing is known and only `maxMessageSize` applies.
+    public var messageInterleaving: Bool?
+    /// The largest message `send` accepts now: the peer's maximum message size, and without
+    /// message interleaving at most `nonInterleavedMessageLimit`; 0 means no limit.
+    public var effectiveMaxMessageSize: Int {
+        // spec: RFC8831-6.6-8 without interleaving, messages are limited to 16 KB
+        guard messageInterleaving == false, nonInterleavedMessageLimit > 0 else { return maxMessageSize }
+        return maxMessageSize == 0 ? nonInterleavedMessageLimit : min(maxMessageSize, nonInterleavedMessageLimit)
+    }
     /// The largest message reassembled from deprecated partial fragments (PPID 52/54); larger
     /// ones are dropped with an error event.
     public var maxReassembledMessageSize: Int

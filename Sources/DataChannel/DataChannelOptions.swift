@@ -23,6 +23,7 @@ public struct DataChannelOptions: Sendable, Hashable {
 
     /// Options; the defaults give a reliable, ordered, in-band negotiated channel of normal priority.
     public init(ordered: Bool = true, maxRetransmits: UInt32? = nil, maxPacketLifeTime: UInt32? = nil,
+                // spec: RFC8831-6.4-2 the default priority is 256, "normal"
                 protocol: String = "", negotiated: Bool = false, id: UInt16? = nil, priority: UInt16 = 256) {
         self.ordered = ordered
         self.maxRetransmits = maxRetransmits

@@ -108,7 +108,9 @@ extension PeerTransport {
                     guard hasSCTP else { throw SCTPSendError.notEstablished(.closed) }
                     // spec: RFC8831-6.6-1 each message goes as one SCTP user message on the channel's stream
                     try sctp!.send(message.payload, stream: message.stream, payloadProtocolIdentifier: message.ppid.rawValue,
-                                   options: SCTPSendOptions(unordered: !message.ordered, reliability: reliability), at: now)
+                                   options: SCTPSendOptions(unordered: !message.ordered, reliability: reliability,
+                                                            // spec: RFC8831-6.4-1 the channel priority is the stream's weighted-fair-queueing weight
+                                                            priority: message.priority), at: now)
                 } catch {
                     // The endpoint already counted the message as buffered; say why it never left.
                     emit(.sendFailed(handleOfStream[message.stream], "SCTP refused a message: \(error)"))

@@ -39,6 +39,8 @@ public struct PeerTransport {
     // Whether `dtls` and `sctp` exist, kept apart so the hot path never copies them to ask.
     var hasDTLS = false
     var hasSCTP = false
+    /// The candidate pair ICE selected last (a change is a new path for SCTP).
+    var selectedPair: ICESelectedPair?
     /// DTLS datagrams that came before the parameters (at most 8).
     var earlyDTLS: [[UInt8]] = []
     /// DTLS datagrams made before ICE had a pair to send them on (at most 16).
@@ -132,6 +134,7 @@ public struct PeerTransport {
         let role: DataChannelRole = parameters.dtlsRole == .client ? .client : .server
         var endpoint = DataChannelEndpoint(role: role, maximumStreams: configuration.maximumDataChannelStreams,
                                            maxMessageSize: remoteMaxMessageSize)
+        endpoint.nonInterleavedMessageLimit = configuration.nonInterleavedMessageLimit
         for pending in pendingChannels {
             do {
                 let id = try endpoint.createChannel(label: pending.label, options: pending.options)
@@ -260,7 +263,11 @@ public struct PeerTransport {
             }
             if iceState == .failed { fail("ICE failed: no candidate pair works, or consent expired") }
             updateState()
-        case .selectedPair(let pair): emit(.selectedPair(pair))
+        case .selectedPair(let pair):
+            // spec: RFC8831-5-2 SCTP hears when the path under it changes
+            if let previous = selectedPair, previous != pair, hasSCTP { sctp!.pathChanged(at: now) }
+            selectedPair = pair
+            emit(.selectedPair(pair))
         case .received(let bytes, _, _):
             switch PayloadKind.classify(bytes) {
             case .dtls:
@@ -349,6 +356,16 @@ public struct PeerTransport {
         sctpConfiguration.remotePort = remote
         // One SCTP packet fills one DTLS record that fits the datagram (RFC 8261 §5).
         if hasDTLS { sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, dtls!.maximumApplicationDataSize) }
+        do {
+            // spec: RFC8831-5-5 the initial path MTU at the IP layer is at most 1200 bytes (IPv4) or 1280 (IPv6)
+            // (IP and UDP headers, a TURN Send indication's when relayed, and the DTLS record's overhead);
+            // before ICE has selected a pair, the IPv4 limit
+            let pair = selectedPair ?? ice.selectedPair
+            let v6 = pair?.destination.isIPv6 ?? false
+            let relayed = pair?.local.type == .relay
+            let headers = (v6 ? 48 : 28) + (relayed ? (v6 ? 48 : 36) : 0) + DTLSConnection.recordOverhead
+            sctpConfiguration.maximumPacketSize = min(sctpConfiguration.maximumPacketSize, (v6 ? 1280 : 1200) - headers)
+        }
         // spec: RFC8261-4-1 path MTU discovery without ICMP, up to what one DTLS record carries
         sctpConfiguration.maximumProbePacketSize = min(configuration.pathMTUProbeCeiling, 1 << 14)
         var association = SCTPAssociation(configuration: sctpConfiguration, random: DerivedRandom(&random))
@@ -371,6 +388,7 @@ public struct PeerTransport {
                 if configuration.tapsSCTP { emit(.sctpPacket(packet, sent: true)) }
                 do {
                     guard hasDTLS else { throw DTLSError.notConnected }
+                    // spec: RFC8831-6.1-1 SCTP packets travel in DTLS records (RFC 8261)
                     try dtls!.send(packet)
                 } catch {
                     statistics.sctpPacketsNotSent += 1
@@ -390,6 +408,7 @@ public struct PeerTransport {
         switch event {
         case let .connected(outbound, inbound, _, interleaving, _):
             emit(.sctpConnected(outboundStreams: outbound, inboundStreams: inbound, interleaving: interleaving))
+            channels?.messageInterleaving = interleaving
             channels?.handle(.associationEstablished(maxOutboundStreams: outbound, maxInboundStreams: inbound))
         case .message(let message):
             statistics.messagesReceived += 1

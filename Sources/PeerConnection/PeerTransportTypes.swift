@@ -30,6 +30,10 @@ public struct PeerTransportConfiguration: Sendable {
     public var pathMTUProbeCeiling = 1500
     /// Stream identifiers data channels may use.
     public var maximumDataChannelStreams = 65535
+    /// The largest data channel message sent when the peer does not interleave messages (no
+    /// I-DATA, RFC 8260): RFC 8831 §6.6 recommends 16 KiB so one message cannot monopolise the
+    /// association; 0 lifts the limit (then only the peer's max-message-size applies).
+    public var nonInterleavedMessageLimit = 16 * 1024
 
     public init(certificate: X509Certificate, privateKey: [UInt8], ice: ICEAgent.Configuration = .init(role: .controlling),
                 sctp: SCTPAssociationConfiguration = SCTPAssociationConfiguration()) {

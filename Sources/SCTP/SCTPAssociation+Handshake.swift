@@ -47,7 +47,12 @@ extension SCTPAssociation {
     private func unrecognizedParameters(in chunk: SCTPInitChunk) -> [SCTPParameter] {
         var report: [SCTPParameter] = []
         var reportedBytes = 0
-        for parameter in chunk.parameters where !Self.knownInitParameters.contains(parameter.type) {
+        // spec: RFC3758-3.3.2-1 without PR-SCTP configured, Forward-TSN-Supported in an INIT is an unrecognized parameter
+        // spec: RFC3758-3.3.2-2 and so in an INIT ACK (RFC 9260 §3.3.3 rules: skip and report)
+        let unknown = { (type: UInt16) in
+            !Self.knownInitParameters.contains(type) || (type == SCTPParameter.forwardTSNSupported && !self.configuration.offersPartialReliability)
+        }
+        for parameter in chunk.parameters where unknown(parameter.type) {
             // spec: RFC9260-12.4-6 past 512 bytes further Unrecognized Parameters are left out
             // spec: RFC9260-12.4-7 so an INIT cannot make a large INIT ACK
             let size = 8 + (parameter.value.count + 3) & ~3
@@ -66,6 +71,7 @@ extension SCTPAssociation {
         let extensions = chunk.supportedExtensions
         var bits: UInt8 = 0
         if configuration.offersPartialReliability && chunk.supportsForwardTSN { bits |= 1 }
+        // spec: RFC8260-2-1 each association uses DATA or I-DATA, as its own negotiation decided
         if configuration.offersInterleaving && extensions.contains(SCTPChunkType.iData) && extensions.contains(SCTPChunkType.iForwardTSN) { bits |= 2 }
         if configuration.offersReconfiguration && extensions.contains(SCTPChunkType.reconfig) { bits |= 4 }
         return bits
@@ -205,11 +211,13 @@ extension SCTPAssociation {
         // spec: RFC9260-5.1.1-3 usable outbound streams: min(our OS, peer MIS)
         outboundStreamCount = Int(min(configuration.outboundStreams, inboundStreams))
         inboundStreamCount = Int(min(configuration.maximumInboundStreams, outboundStreams))
+        // spec: RFC3758-3.3.2-6 a peer without Forward-TSN-Supported is recorded as not supporting FORWARD TSN
         peerSupportsPartialReliability = features & 1 != 0
         usesInterleaving = features & 2 != 0
         peerSupportsReconfiguration = features & 4 != 0
         receiver.start(peerInitialTSN: initialTSN)
         sender.peerReceiverWindow = receiverWindow
+        sender.peerInitialWindow = Int(receiverWindow)
         // spec: RFC9260-7.2.1-3 ssthresh starts high: the peer's a_rwnd
         sender.ssthresh = Int(receiverWindow)
         reconfig.peerNextRequestSequence = initialTSN
@@ -279,6 +287,10 @@ extension SCTPAssociation {
         startPathMTUSearch()
         if !connectedReported {
             connectedReported = true
+            // spec: RFC3758-3.3.2-8 the upper layer learns whether the peer supports PR-SCTP
+            // spec: RFC3758-4.2-1 as the optional return value of the association set-up
+            // spec: RFC3758-4.2-2 passed with COMMUNICATION UP (the .connected event)
+            // spec: RFC3758-4.2-3 the boolean "forward tsn supported"
             emit(.connected(outboundStreams: outboundStreamCount, inboundStreams: inboundStreamCount,
                             partialReliability: peerSupportsPartialReliability, interleaving: usesInterleaving,
                             reconfiguration: peerSupportsReconfiguration))

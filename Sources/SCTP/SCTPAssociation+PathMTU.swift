@@ -49,6 +49,7 @@ extension SCTPAssociation {
         pathMTU.ceiling = configuration.maximumProbePacketSize
         guard pathMTU.ceiling > pathMTU.base else { return }
         // spec: RFC8261-4-1 a path MTU discovery method that needs no ICMP runs on the association
+        // spec: RFC8261-4-2 packetization layer PMTUD (RFC 4821), here in SCTP
         sendNextProbe()
     }
 
@@ -77,6 +78,7 @@ extension SCTPAssociation {
         // Header 12, HEARTBEAT 4 + parameter 4 + info 16, PADDING header 4.
         let padding = max(0, size - SCTPPacket.headerSize - 24 - 4)
         // spec: RFC8261-6.2-1 probes are HEARTBEAT chunks bundled with a PADDING chunk (RFC 4820)
+        // spec: RFC8831-5-4 RFC 4821 probing with RFC 4820 padding, no ICMP needed
         let packet = SCTPPacket(sourcePort: configuration.localPort, destinationPort: configuration.remotePort, verificationTag: peerTag,
                                 chunks: [.heartbeat(info: info.bytes), .unknown(type: 0x84, flags: 0, value: [UInt8](repeating: 0, count: padding))])
         standalonePackets.append(packet.encoded())
@@ -123,6 +125,28 @@ extension SCTPAssociation {
         pathMTU.ceiling = pathMTU.confirmed - 4
         pathMTU.confirmed = pathMTU.base
         sendNextProbe()
+    }
+
+    /// The lower layers moved the association to another network path (ICE selected another
+    /// candidate pair): the congestion state starts over, as for a new path, and the path MTU is
+    /// searched again from the configured packet size.
+    public mutating func pathChanged(at now: Duration) {
+        self.now = now
+        guard state == .established || state == .shutdownPending || state == .shutdownReceived || state == .shutdownSent else { return }
+        // spec: RFC8261-6.1-7 after a path change the congestion state is reset to the initial state
+        // spec: RFC8831-5-3 likewise for data channels
+        sender.cwnd = min(4 * sender.mtu, max(2 * sender.mtu, 4404))
+        sender.ssthresh = Int(sender.peerReceiverWindow)
+        sender.partialBytesAcked = 0
+        sender.fastRecoveryExit = nil
+        sender.smoothedRTT = nil
+        sender.rttVariation = .zero
+        sender.rttProbe = nil
+        sender.rto = configuration.rtoInitial
+        // spec: RFC8261-6.1-7 and the path MTU is tested again
+        // spec: RFC8831-5-3 from the safe size up
+        pathMTU = PathMTUSearch()
+        startPathMTUSearch()
     }
 
     /// An acknowledgement of new data ends a run of timeouts.

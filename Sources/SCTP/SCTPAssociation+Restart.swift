@@ -146,7 +146,7 @@ extension SCTPAssociation {
                 statistics.messagesAbandoned += 1
                 continue
             }
-            if sender.queues[message.stream, default: StreamQueue()].isEmpty { sender.activeStreams.append(message.stream) }
+            if sender.queues[message.stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(message.stream) }
             sender.queues[message.stream, default: StreamQueue()].messages.append(message)
             sender.queuedBytes += message.payload.count
             if message.expiry != nil { sender.messagesWithLifetime += 1 }

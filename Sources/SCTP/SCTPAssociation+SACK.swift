@@ -131,6 +131,7 @@ extension SCTPAssociation {
             sender.t3Deadline = now + sender.rto
         }
         // spec: RFC3758-3.5-5 PR-SCTP steps follow the normal SACK processing
+        // spec: RFC3758-3.5-6 then the additional steps C1-C3
         if peerSupportsPartialReliability { advancePeerAckPoint() }
         sender.compact()
         progressShutdown()
@@ -166,6 +167,7 @@ extension SCTPAssociation {
         guard sender.outstandingCount > 0 || sender.forwardTSNNeeded else { return }
         statistics.retransmissionTimeouts += 1
         noteRetransmissionTimeout()
+        // spec: RFC8261-6.1-3 the one path's error count is the association's (path.max.retrans = association.max.retrans)
         sender.errorCount += 1
         // spec: RFC9260-8.1-1 consecutive retransmissions are counted
         if sender.errorCount > configuration.maximumAssociationRetransmissions {

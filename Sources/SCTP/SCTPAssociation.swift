@@ -96,6 +96,11 @@ public struct SCTPAssociation {
         var extensions: [UInt8] = []
         if configuration.offersPartialReliability {
             // RFC 3758 §3.1: Forward-TSN-Supported, and FORWARD TSN among the extensions.
+            // spec: RFC3758-3.1-1 the optional Forward-TSN-Supported parameter
+            // spec: RFC3758-3.1-2 type 49152 (0xC000)
+            // spec: RFC3758-3.3.1-1 is included in the INIT
+            // spec: RFC3758-3.3.2-3 and in the INIT ACK (the same parameters answer an INIT)
+            // spec: RFC3758-3.3.2-5 even to a peer whose INIT lacked it
             // spec: RFC3758-3.1-3 the INIT (and INIT ACK) says Forward TSN is supported
             // spec: RFC8831-5-1 SCTP with the PR-SCTP extension
             // spec: RFC8831-6.1-6 partial reliability is supported
@@ -274,6 +279,7 @@ public struct SCTPAssociation {
         if let deadline = pathMTU.probeDeadline, deadline <= now { probeTimerExpired() }
         if let deadline = pathMTU.raiseDeadline, deadline <= now { raiseTimerExpired() }
         if let deadline = reconfig.deadline, deadline <= now { reconfigTimerExpired() }
+        // spec: RFC3758-4.1-8 lifetimes are evaluated at every poll
         abandonExpiredMessages()
     }
 
@@ -384,6 +390,14 @@ public struct SCTPAssociation {
             case .shutdownComplete: handleShutdownComplete()
             case .error(let causes): handleError(causes)
             case .forwardTSN(let forward):
+                guard peerSupportsPartialReliability else {
+                    // spec: RFC3758-3.3.1-2 without PR-SCTP on the association a FORWARD TSN is an unknown chunk: ERROR
+                    // spec: RFC3758-3.3.2-4 whichever side left the parameter out
+                    var w = ByteWriter()
+                    chunk.write(to: &w)
+                    reportUnrecognized.append(.unrecognizedChunk(w.bytes))
+                    continue chunkLoop
+                }
                 dataPacket = true
                 handleForwardTSN(forward)
             case .reconfig(let parameters): handleReconfig(parameters)
@@ -480,6 +494,24 @@ public struct SCTPAssociation {
             retryAfterStaleCookie(causes)
             return
         }
+        // spec: RFC3758-3.3.3-2 a peer that reports Forward-TSN-Supported unrecognized: no partial reliability
+        // spec: RFC3758-3.3.3-3 and no FORWARD TSN from then on
+        for cause in causes where cause.code == SCTPErrorCause.unrecognizedParameters {
+            // The cause holds the unrecognized parameters, each a padded type-length-value.
+            let info = cause.information
+            var offset = 0
+            while offset + 4 <= info.count {
+                let type = UInt16(info[offset]) << 8 | UInt16(info[offset + 1])
+                let length = Int(info[offset + 2]) << 8 | Int(info[offset + 3])
+                if type == SCTPParameter.forwardTSNSupported {
+                    peerSupportsPartialReliability = false
+                    sender.forwardTSNNeeded = false
+                }
+                guard length >= 4 else { break }
+                offset += (length + 3) & ~3
+            }
+        }
+        // spec: RFC3758-3.3.3-1 the upper layer hears of the error
         emit(.peerError(causes))
     }
 

@@ -9,6 +9,7 @@ public struct SCTPAssociationConfiguration: Sendable {
     public var remotePort: UInt16 = 5000 { didSet { if remotePort == 0 { remotePort = oldValue } } }
     /// Streams we ask to open and the most we accept (RFC 8831 §6.2 wants 65535 for both);
     /// 0 is raised to 1.
+    // spec: RFC8831-6.2-1 65535 streams are asked for by default
     // spec: RFC9260-3.3.2-13 the Number of Outbound Streams we announce is never 0
     public var outboundStreams: UInt16 = 65535 { didSet { outboundStreams = max(1, outboundStreams) } }
     // spec: RFC9260-3.3.2-15 nor the Number of Inbound Streams
@@ -55,6 +56,8 @@ public struct SCTPAssociationConfiguration: Sendable {
     /// Max.Burst: new DATA packets sent in one go.
     public var maximumBurst: Int = 4
     /// Offer I-DATA (RFC 8260); used when both sides offer it.
+    // spec: RFC8831-6.1-8 message interleaving is offered by default
+    // spec: RFC8831-6.6-7 so that a large message does not block the others
     public var offersInterleaving: Bool = true
     /// Offer PR-SCTP (RFC 3758).
     public var offersPartialReliability: Bool = true

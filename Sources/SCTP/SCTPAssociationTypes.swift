@@ -25,10 +25,15 @@ public enum SCTPReliability: Sendable, Equatable {
 public struct SCTPSendOptions: Sendable, Equatable {
     public var unordered: Bool
     public var reliability: SCTPReliability
+    /// The weight of the message's stream in the weighted fair queueing scheduler (RFC 8260
+    /// §3.6); for a data channel, its priority (RFC 8831 §6.4: 128, 256, 512, 1024). nil leaves
+    /// the stream's weight as it is (256 until set).
+    public var priority: UInt16?
 
-    public init(unordered: Bool = false, reliability: SCTPReliability = .reliable) {
+    public init(unordered: Bool = false, reliability: SCTPReliability = .reliable, priority: UInt16? = nil) {
         self.unordered = unordered
         self.reliability = reliability
+        self.priority = priority
     }
 }
 
@@ -60,7 +65,9 @@ public enum SCTPSendError: Error, Equatable, Sendable, CustomStringConvertible {
     case messageTooLarge(size: Int, maximum: Int)
     /// The send queue holds its limit; retry when `bufferedAmount` drops.
     case queueFull(queued: Int, limit: Int)
-    /// The stream is being reset; new data waits for the reset to finish.
+    /// The stream is being reset. No longer thrown: a message sent on a stream being reset
+    /// waits, unnumbered, until the reset is done (RFC 6525 §5.1.2 A1); kept for source
+    /// compatibility.
     case streamResetting(UInt16)
     /// Partial reliability requested but the peer did not offer PR-SCTP.
     case partialReliabilityUnsupported
@@ -115,6 +122,7 @@ public enum SCTPEvent: Sendable, Equatable {
 }
 
 /// An input to the association.
+// spec: RFC8261-6.1-6 nothing relies on ICMP: the association has no ICMP input at all
 public enum SCTPInput: Sendable, Equatable {
     /// An SCTP packet (the payload of one DTLS record).
     case packet([UInt8])

@@ -61,6 +61,7 @@ public enum SCTPChunk: Sendable, Equatable {
         default:
             // spec: RFC9260-3.3.2-7 INIT flags are zero
             // spec: RFC9260-3.3.3-3 INIT ACK flags are zero
+            // spec: RFC8260-2.3.1-2 I-FORWARD-TSN (and FORWARD TSN) flags are zero
             return 0
         }
     }
@@ -225,6 +226,7 @@ public enum SCTPChunk: Sendable, Equatable {
             for s in f.skipped {
                 w.writeUInt16(s.streamIdentifier)
                 if f.isIForwardTSN {
+                    // spec: RFC8260-2.3.1-3 the reserved bits beside U are zero (and ignored when read)
                     w.writeUInt16(s.unordered ? 1 : 0)
                     w.writeUInt32(s.messageIdentifier)
                 } else {
@@ -232,6 +234,18 @@ public enum SCTPChunk: Sendable, Equatable {
                 }
             }
         case .reconfig(let parameters):
+            // spec: RFC6525-4.1-1 an Outgoing SSN Reset Request is 16 + 2N bytes long
+            // spec: RFC6525-4.2-1 an Incoming SSN Reset Request 8 + 2N
+            // spec: RFC6525-4.3-1 an SSN/TSN Reset Request 8
+            // spec: RFC6525-4.4-1 a Response 12, or 20 with both next-TSN fields
+            // spec: RFC6525-4.5-1 an Add Outgoing Streams Request 12
+            // spec: RFC6525-4.6-1 an Add Incoming Streams Request 12
+            // spec: RFC6525-4.1-2 these parameters are written only into RE-CONFIG chunks
+            // spec: RFC6525-4.2-2 (INIT and INIT ACK never carry them)
+            // spec: RFC6525-4.3-2 likewise the SSN/TSN Reset Request
+            // spec: RFC6525-4.4-3 the Response
+            // spec: RFC6525-4.5-4 and the Add Streams Requests
+            // spec: RFC6525-4.6-4 in both directions
             for p in parameters { lastPadding = p.parameter.write(to: &w) }
         case let .unknown(_, _, value):
             w.writeBytes(value)

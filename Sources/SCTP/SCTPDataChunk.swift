@@ -46,6 +46,7 @@ public struct SCTPDataChunk: Sendable, Equatable {
     public static func headerSize(iData: Bool) -> Int { iData ? 20 : 16 }
 
     /// The flags byte: I, U, B, E from bit 3 down to bit 0.
+    // spec: RFC8260-2.1-1 the reserved flag bits are sent as zero (and the decoder reads only U, B, E and I)
     var flags: UInt8 {
         (immediate ? 0x08 : 0) | (unordered ? 0x04 : 0) | (beginning ? 0x02 : 0) | (ending ? 0x01 : 0)
     }

@@ -164,6 +164,7 @@ extension SCTPAssociation {
             return false
         }
         receiver.firstDataSeen = true
+        // spec: RFC3758-3.6-1 DATA is handled as by any RFC 9260 receiver: duplicates, gaps, SACKs, cumulative TSN
         let tsn = data.tsn
         if SerialNumber.lessOrEqual(tsn, receiver.cumulativeTSN) || receiver.received.contains(tsn) {
             // spec: RFC9260-6.2-22 duplicates bundled with new DATA are acknowledged at once too
@@ -200,6 +201,7 @@ extension SCTPAssociation {
         }
         if data.immediate {
             // spec: RFC9260-6.2-20 the I bit asks for an immediate SACK
+            // spec: RFC8260-2.1-2 on I-DATA too
             receiver.immediateSackRequested = true
         }
         accept(tsn)
@@ -208,7 +210,7 @@ extension SCTPAssociation {
         } else if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
                                  payload: Array(data.userData), unordered: data.unordered),
-                     identifier: data.messageIdentifier)
+                     identifier: data.messageIdentifier, tsn: data.tsn)
         } else {
             receiver.fragments[tsn] = data
             receiver.bufferedBytes += length
@@ -270,7 +272,7 @@ extension SCTPAssociation {
         }
         receiver.bufferedBytes -= payload.count
         complete(SCTPMessage(stream: chunk.streamIdentifier, payloadProtocolIdentifier: ppid, payload: payload, unordered: chunk.unordered),
-                 identifier: identifier)
+                 identifier: identifier, tsn: end)
     }
 
     /// I-DATA reassembly by MID and FSN (RFC 8260 §2.1).
@@ -280,7 +282,7 @@ extension SCTPAssociation {
         if data.beginning && data.ending {
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: data.payloadProtocolIdentifier,
                                  payload: Array(data.userData), unordered: data.unordered),
-                     identifier: data.messageIdentifier)
+                     identifier: data.messageIdentifier, tsn: data.tsn)
             return
         }
         // Taken out of the receiver while it changes: a copy left behind would make every
@@ -293,6 +295,7 @@ extension SCTPAssociation {
             receiver.parkActivePartial()
             partial = receiver.partials.removeValue(forKey: key) ?? PartialMessage()
         }
+        // spec: RFC8260-2.2.3-2 I-DATA fragments are put together by message identifier and FSN, whatever their TSNs
         let fsn = data.beginning ? 0 : data.fragmentSequenceNumber
         guard !partial.holds(fsn) else {
             receiver.activePartial = (key, partial)
@@ -307,14 +310,15 @@ extension SCTPAssociation {
             receiver.bufferedBytes -= partial.bytes
             complete(SCTPMessage(stream: data.streamIdentifier, payloadProtocolIdentifier: partial.payloadProtocolIdentifier,
                                  payload: partial.joined(), unordered: data.unordered),
-                     identifier: data.messageIdentifier)
+                     identifier: data.messageIdentifier, tsn: data.tsn)
         } else {
             receiver.activePartial = (key, partial)
         }
     }
 
     /// A reassembled message: delivered now (unordered) or in sequence on its stream.
-    private mutating func complete(_ message: SCTPMessage, identifier: UInt32) {
+    mutating func complete(_ message: SCTPMessage, identifier: UInt32, tsn: UInt32) {
+        if reconfig.deferred != nil, holdForDeferredReset(message, identifier: identifier, tsn: tsn) { return }
         if message.unordered {
             // spec: RFC9260-6.6-4 the SSN of an unordered chunk is ignored
             // spec: RFC9260-3.3.1-4 unordered messages are delivered without reordering
@@ -377,6 +381,16 @@ extension SCTPAssociation {
 
     mutating func handleForwardTSN(_ forward: SCTPForwardTSNChunk) {
         guard state == .established || state == .shutdownPending || state == .shutdownSent else { return }
+        // spec: RFC8260-2.3.1-6 FORWARD-TSN where I-FORWARD-TSN was negotiated aborts the association
+        // spec: RFC8260-2.3.1-7 with a Protocol Violation cause
+        // spec: RFC8260-2.3.1-4 FORWARD-TSN belongs with DATA only
+        // spec: RFC8260-2.3.1-5 I-FORWARD-TSN with I-DATA only
+        if forward.isIForwardTSN != usesInterleaving {
+            abortForViolation(forward.isIForwardTSN ? "I-FORWARD-TSN received but I-DATA was not negotiated"
+                                                    : "FORWARD-TSN received but I-DATA was negotiated")
+            return
+        }
+        // spec: RFC8260-2-2 the I-FORWARD-TSN of §2.3 is implemented with PR-SCTP
         statistics.forwardTSNsReceived += 1
         let newCumulative = forward.newCumulativeTSN
         // spec: RFC3758-3.6-6 SACK timing follows the DATA rules (the packet counts as a DATA packet)
@@ -397,6 +411,7 @@ extension SCTPAssociation {
         receiver.cumulativeTSN = newCumulative
         receiver.advanceCumulative()
         if SerialNumber.less(receiver.highestTSN, newCumulative) { receiver.highestTSN = newCumulative }
+        // spec: RFC3758-3.6-9 the reassembly queue is updated with care
         // spec: RFC3758-3.6-10 partially reassembled messages missing TSNs below the point are removed
         for (tsn, fragment) in receiver.fragments where SerialNumber.lessOrEqual(tsn, newCumulative) {
             receiver.fragments[tsn] = nil

@@ -49,6 +49,8 @@ public enum SCTPReconfigParameter: Sendable, Equatable {
             }
             try reader.expectEnd("re-configuration response")
             self = .response(responseSequence: response, result: result, senderNextTSN: senderNext, receiverNextTSN: receiverNext)
+        // spec: RFC6525-4.5-3 Add Outgoing Streams Requests are read from RE-CONFIG chunks
+        // spec: RFC6525-4.6-3 and Add Incoming Streams Requests; their reserved field is ignored
         case SCTPParameter.addOutgoingStreamsRequest, SCTPParameter.addIncomingStreamsRequest:
             let request = try reader.readUInt32("request sequence")
             let count = try reader.readUInt16("number of new streams")
@@ -80,9 +82,12 @@ public enum SCTPReconfigParameter: Sendable, Equatable {
         case let .response(response, result, senderNext, receiverNext):
             type = SCTPParameter.reconfigurationResponse
             w.writeUInt32(response); w.writeUInt32(result.rawValue)
+            // spec: RFC6525-4.4-2 both optional next-TSN fields, or neither
             if let senderNext, let receiverNext { w.writeUInt32(senderNext); w.writeUInt32(receiverNext) }
         case let .addOutgoingStreams(request, count), let .addIncomingStreams(request, count):
             type = { if case .addOutgoingStreams = self { return SCTPParameter.addOutgoingStreamsRequest } else { return SCTPParameter.addIncomingStreamsRequest } }()
+            // spec: RFC6525-4.5-2 the reserved field is zero
+            // spec: RFC6525-4.6-2 in both Add Streams Requests
             w.writeUInt32(request); w.writeUInt16(count); w.writeUInt16(0)
         case .other(let parameter):
             return parameter

@@ -64,11 +64,15 @@ extension SCTPAssociation {
         var chunks: [OutboundChunk] = []
         var head = 0
         var queues: [UInt16: StreamQueue] = [:]
-        /// Streams with queued messages, in round-robin order.
-        var activeStreams: [UInt16] = []
-        var roundRobin = 0
+        /// Chooses among streams with queued messages (RFC 8260 §3.6 weighted fair queueing).
+        var scheduler = SCTPStreamScheduler()
         /// Without I-DATA a started message finishes before another stream's begins.
         var streamInProgress: UInt16?
+        /// With I-DATA: streams whose head message is partly sent, and those messages' sizes.
+        var startedStreams: [UInt16] = []
+        var startedBytes = 0
+        /// The receive window the peer announced at setup: its whole buffer.
+        var peerInitialWindow = Int.max
         var nextOrderedIdentifier: [UInt16: UInt32] = [:]
         var nextUnorderedIdentifier: [UInt16: UInt32] = [:]
         var nextSerial: UInt64 = 0
@@ -157,10 +161,19 @@ extension SCTPAssociation {
             chunks.removeAll()
             head = 0
             queues.removeAll()
-            activeStreams.removeAll()
+            scheduler.removeAll()
+            startedStreams.removeAll()
+            startedBytes = 0
             queuedBytes = 0
             outstandingBytes = 0
             flightSize = 0
+        }
+
+        /// The started message of `stream` (I-DATA) is finished or abandoned.
+        mutating func finishStarted(_ stream: UInt16, bytes: Int) {
+            guard let index = startedStreams.firstIndex(of: stream) else { return }
+            startedStreams.remove(at: index)
+            startedBytes -= bytes
         }
 
         mutating func compact() {
@@ -178,7 +191,9 @@ extension SCTPAssociation {
     // MARK: The send API
 
     /// Queues one user message on `stream` (RFC 9260 §10.1 SEND). The message is cut into
-    /// chunks as the windows allow; `.sent` reports when it has left the queue.
+    /// chunks as the windows allow, streams taking turns by the weighted fair queueing
+    /// scheduler (`options.priority` sets the stream's weight); `.sent` reports when it has left
+    /// the queue.
     public mutating func send(_ payload: [UInt8], stream: UInt16, payloadProtocolIdentifier: UInt32,
                               options: SCTPSendOptions = .init(), at now: Duration) throws(SCTPSendError) {
         self.now = now
@@ -197,13 +212,18 @@ extension SCTPAssociation {
             throw .messageTooLarge(size: payload.count, maximum: configuration.maximumMessageSize)
         }
         let queued = sender.queuedBytes + sender.outstandingBytes
-        guard queued + payload.count <= configuration.sendQueueLimit else {
-            throw .queueFull(queued: queued, limit: configuration.sendQueueLimit)
+        // Every message holds at least a byte, so fewer than 2^31 bytes queued means fewer than
+        // 2^31 messages (or fragments of one message) in flight.
+        // spec: RFC8260-2.1-4 never 2^31 or more ordered (or unordered) messages of a stream in flight
+        // spec: RFC8260-2.1-7 nor 2^31 or more fragments of one message
+        let limit = sendQueueLimit
+        guard queued + payload.count <= limit else {
+            throw .queueFull(queued: queued, limit: limit)
         }
-        guard !reconfig.isResetting(stream) else { throw .streamResetting(stream) }
         if sender.flightSize == 0 { decayIdleCongestionWindow() }
         var maximumRetransmissions: Int?
         var expiry: Duration?
+        // spec: RFC3758-4.3-1 the PR-SCTP service is an optional parameter of SEND (reliability)
         switch options.reliability {
         case .reliable: break
         case .maximumRetransmissions(let n):
@@ -211,6 +231,7 @@ extension SCTPAssociation {
             maximumRetransmissions = max(0, n)
         case .lifetime(let lifetime):
             guard peerSupportsPartialReliability else { throw .partialReliabilityUnsupported }
+            // spec: RFC3758-4.1-11 the lifetime is fixed when the message is handed over; nothing changes it later
             expiry = now + lifetime
             sender.messagesWithLifetime += 1
         }
@@ -218,12 +239,23 @@ extension SCTPAssociation {
                                       payload: payload, unordered: options.unordered,
                                       maximumRetransmissions: maximumRetransmissions, expiry: expiry)
         sender.nextSerial += 1
-        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.activeStreams.append(stream) }
-        sender.queues[stream, default: StreamQueue()].messages.append(message)
         sender.queuedBytes += payload.count
         statistics.messagesSent += 1
         if sender.flightSize == 0 { burstBudget = configuration.maximumBurst }
+        // The stream's weight (RFC 8260 §3.6) is configured per outgoing stream.
+        if let priority = options.priority { sender.scheduler.setWeight(priority, for: stream) }
+        // spec: RFC6525-5.1.2-1 a stream being reset assigns no new sequence numbers: its new data waits
+        if reconfig.isResetting(stream) {
+            reconfig.held.append(message)
+            return
+        }
+        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(stream) }
+        sender.queues[stream, default: StreamQueue()].messages.append(message)
     }
+
+    /// The bytes that may be queued or in flight: the configured limit, and always under 2^31
+    /// (every message holds a byte or more, so fewer than 2^31 messages or fragments are in flight).
+    var sendQueueLimit: Int { min(configuration.sendQueueLimit, Int(Int32.max)) }
 
     /// Bytes queued or in flight on the association, not yet acknowledged.
     public var bufferedAmount: Int { sender.queuedBytes + sender.outstandingBytes }
@@ -245,7 +277,7 @@ extension SCTPAssociation {
     /// The next packet to send, bundling control chunks then DATA up to the packet size.
     /// Chunks are written straight into the packet's buffer: the hot path builds no chunk
     /// values and makes one allocation, the packet.
-    mutating func nextPacket() -> [UInt8]? {
+    mutating func nextPacket(again: Bool = true) -> [UInt8]? {
         guard !terminated, state != .closed, state != .cookieWait, peerTag != 0 else { return nil }
         let mtu = packetSizeLimit
         // spec: RFC9260-6.1-21 a delayed acknowledgement rides along with outgoing DATA
@@ -297,9 +329,13 @@ extension SCTPAssociation {
             pendingControl.removeFirst()
         }
         // spec: RFC3758-3.3.2-7 no FORWARD TSN to a peer without PR-SCTP
+        // spec: RFC3758-3.2-1 the FORWARD TSN tells the receiver to move its cumulative TSN over abandoned chunks
+        // spec: RFC3758-3.5-17 it goes in the same packet as the DATA that follows (bundled)
+        // spec: RFC3758-3.5-19 with no added delay: it leaves in the next packet built
+        // spec: RFC3758-3.5-20 so never 500 ms late
         if sender.forwardTSNNeeded, peerSupportsPartialReliability {
             let before = w.count
-            SCTPChunk.forwardTSN(makeForwardTSN()).write(to: &w)
+            SCTPChunk.forwardTSN(makeForwardTSN(room: mtu - SCTPPacket.headerSize)).write(to: &w)
             if w.count <= mtu {
                 sender.forwardTSNNeeded = false
                 statistics.forwardTSNsSent += 1
@@ -311,6 +347,10 @@ extension SCTPAssociation {
         }
         if let request = reconfigChunkToSend() { request.write(to: &w) }
         if canSendData { appendData(to: &w, mtu: mtu) }
+        // Chunks abandoned instead of retransmitted just now call for a FORWARD TSN: with nothing
+        // else to send it goes at once (otherwise in the packet after this one, at the same time).
+        // spec: RFC3758-3.5-19 the FORWARD TSN is not held back until some later event
+        if w.count == SCTPPacket.headerSize, again, sender.forwardTSNNeeded, peerSupportsPartialReliability { return nextPacket(again: false) }
         guard w.count > SCTPPacket.headerSize else { return nil }
         var bytes = w.takeBytes()
         SCTPPacket.fillChecksum(&bytes)
@@ -336,6 +376,8 @@ extension SCTPAssociation {
                 defer { i += 1 }
                 guard sender.chunks[i].needsRetransmit else { continue }
                 if shouldAbandon(sender.chunks[i]) {
+                    // spec: RFC3758-3.5-22 a chunk abandoned instead of retransmitted: the congestion
+                    // adjustment of its T3 or fast retransmit marking has already been made
                     abandonMessage(serial: sender.chunks[i].serial)
                     continue
                 }
@@ -365,6 +407,8 @@ extension SCTPAssociation {
         // New data.
         var newData = false
         while burstBudget > 0 || addedData {
+            // spec: RFC8260-2.2.2-4 I-DATA obeys the same congestion and receiver windows as DATA
+            // spec: RFC8831-6.6-9 no Nagle: queued data leaves in the next packet, never waiting to fill one
             // spec: RFC9260-6.1-11 no new data while cwnd is full (one packet may exceed it)
             // spec: RFC9260-6.1-22 a full window stops DATA but not the queue
             // spec: RFC9260-6.1-4 a zero window probe too goes only when cwnd allows
@@ -377,8 +421,15 @@ extension SCTPAssociation {
             // spec: RFC9260-1.6-3 (the beginning of the send window)
             // spec: RFC9260-6.1-28 nor 2^16 - 1 ordered messages of a stream in the send window: at most 65535 TSNs outstanding
             guard sender.outstandingCount < Self.maximumOutstandingChunks else { break }
-            guard let stream = nextStreamToSend() else { break }
+            guard var stream = nextStreamToSend() else { break }
             if sender.peerWindowAvailable <= 0 && sender.flightSize == 0 && !zeroWindowProbeDue() { break }
+            if usesInterleaving, !sender.startedStreams.isEmpty, sender.startedStreams.first != stream,
+               let queue = sender.queues[stream], queue.messages[queue.head].offset == 0,
+               sender.startedBytes + queue.messages[queue.head].payload.count > sender.peerInitialWindow {
+                // spec: RFC8260-2.2.2-7 a new message starts only while the peer can hold every started one
+                // whole: otherwise its buffer could fill with parts of messages none of which can complete
+                stream = sender.startedStreams[0]
+            }
             // spec: RFC9260-6.9-9 the room left after the SACK (and other control chunks) already in the packet
             // spec: RFC9260-6-11 DATA is bundled after the control chunks up to the packet size
             // spec: RFC9260-6.1-19 several DATA chunks per packet
@@ -430,6 +481,14 @@ extension SCTPAssociation {
             }
             let end = message.offset + fragment
             let last = end == message.payload.count
+            if usesInterleaving, first != last {
+                if first {
+                    sender.startedStreams.append(stream)
+                    sender.startedBytes += message.payload.count
+                } else {
+                    sender.finishStarted(stream, bytes: message.payload.count)
+                }
+            }
             // spec: RFC8260-2.2.1-1 I-DATA for every message when interleaving was negotiated
             // spec: RFC8260-2.2.1-2 DATA otherwise
             let data = SCTPDataChunk(
@@ -441,6 +500,9 @@ extension SCTPAssociation {
                 unordered: message.unordered,
                 // spec: RFC9260-3.3.1-12 an unfragmented message has B and E set
                 // spec: RFC8260-2.1-5 the last fragment has E set
+                // spec: RFC8260-2.2.2-1 the first I-DATA fragment has B set
+                // spec: RFC8260-2.2.2-2 the last has E set
+                // spec: RFC8260-2.2.2-3 the others neither
                 beginning: first, ending: last,
                 // spec: RFC9260-3.3.1-2 the I bit on the last DATA before our SHUTDOWN, so its SACK is not delayed
                 // spec: RFC9260-6.1-29 (the sender benefits: the SHUTDOWN waits for that SACK)
@@ -452,8 +514,10 @@ extension SCTPAssociation {
             // spec: RFC9260-3.3.1-14 TSNs are sequential
             // spec: RFC9260-6.10-4 DATA chunks go in increasing TSN order
             // spec: RFC9260-1.6-4 after 2^32 - 1 comes 0
+            // spec: RFC3758-4.1-7 TSNs are assigned only as chunks are cut for sending
             sender.nextTSN &+= 1
             message.offset = end
+            // spec: RFC8260-2.1-6 the FSN may wrap
             message.nextFragmentSequence &+= 1
             var outbound = OutboundChunk(chunk: data, serial: message.serial, maximumRetransmissions: message.maximumRetransmissions,
                                          expiry: message.expiry)
@@ -465,6 +529,7 @@ extension SCTPAssociation {
             sender.peerWindowAvailable -= fragment
             sender.queuedBytes -= fragment
             sender.outstandingBytes += fragment
+            sender.scheduler.charge(stream, bytes: fragment)
             if sender.rttProbe == nil { sender.rttProbe = (data.tsn, now) }
             data.write(to: &w)
             statistics.dataChunksSent += 1
@@ -476,7 +541,7 @@ extension SCTPAssociation {
                 sender.queues[stream]!.popFirst()
                 sender.streamInProgress = nil
                 emit(.sent(stream: stream, byteCount: byteCount))
-                if sender.queues[stream]!.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+                if sender.queues[stream]!.isEmpty { sender.scheduler.deactivate(stream) }
             } else {
                 sender.queues[stream]!.messages[head] = message
                 if !usesInterleaving { sender.streamInProgress = stream }
@@ -499,19 +564,22 @@ extension SCTPAssociation {
         }
     }
 
-    /// The stream whose message supplies the next fragment (round robin between streams;
-    /// without I-DATA a message in progress finishes first).
-    private mutating func nextStreamToSend() -> UInt16? {
+    /// The stream whose message supplies the next fragment: the weighted fair queueing
+    /// scheduler's choice, chunk by chunk with I-DATA; without I-DATA a message in progress
+    /// finishes first, so the scheduler chooses per message.
+    private func nextStreamToSend() -> UInt16? {
+        // spec: RFC8260-2.2.2-5 one message at a time per stream: a stream's queue is sent in order
         if let stream = sender.streamInProgress, let queue = sender.queues[stream], !queue.isEmpty { return stream }
-        guard !sender.activeStreams.isEmpty else { return nil }
-        sender.roundRobin %= sender.activeStreams.count
-        let stream = sender.activeStreams[sender.roundRobin]
-        sender.roundRobin += 1
-        return stream
+        // spec: RFC8260-2.2.2-6 with I-DATA, messages of different streams are in progress at once
+        // spec: RFC8260-3-2 WebRTC data channels use the weighted fair queueing scheduler
+        // spec: RFC8260-3-1 of the schedulers, SpecRTC implements that one
+        return sender.scheduler.next()
     }
 
     private func shouldAbandon(_ chunk: OutboundChunk) -> Bool {
         guard peerSupportsPartialReliability else { return false }
+        // spec: RFC3758-3.4-1 the PR-SCTP service (retransmission limit or lifetime) decides a chunk is abandoned
+        // spec: RFC3758-4.1-2 until its lifetime expires it is retransmitted like a reliable one
         // spec: RFC3758-4.1-5 the lifetime is evaluated before a retransmission
         // spec: RFC3758-4.1-6 and an expired message is abandoned
         // spec: RFC3758-3.5-1 a chunk past its retransmission limit or lifetime is abandoned
@@ -545,14 +613,17 @@ extension SCTPAssociation {
         }
         if let stream, var queue = sender.queues[stream], !queue.isEmpty, queue.messages[queue.head].serial == serial {
             let message = queue.messages[queue.head]
+            if message.offset > 0 { sender.finishStarted(stream, bytes: message.payload.count) }
             sender.queuedBytes -= message.payload.count - message.offset
             queue.popFirst()
             sender.queues[stream] = queue
             if sender.streamInProgress == stream { sender.streamInProgress = nil }
-            if queue.isEmpty { sender.activeStreams.removeAll { $0 == stream } }
+            if queue.isEmpty { sender.scheduler.deactivate(stream) }
             emit(.sent(stream: stream, byteCount: message.payload.count))
         }
         statistics.messagesAbandoned += 1
+        // spec: RFC3758-4.3-2 the G1 rule against deadlock
+        // spec: RFC3758-4.3-3 an abandoned TSN becomes eligible for FORWARD TSN
         advancePeerAckPoint()
     }
 
@@ -566,11 +637,13 @@ extension SCTPAssociation {
                 expired.append(chunk.serial)
             }
         }
+        // spec: RFC3758-4.1-10 expired messages that have TSNs are abandoned as per TR4
         for serial in expired { abandonMessage(serial: serial) }
-        for stream in sender.activeStreams {
+        for stream in sender.scheduler.activeStreams {
             guard var queue = sender.queues[stream] else { continue }
             var kept: [OutgoingMessage] = []
             var changed = false
+            // spec: RFC3758-4.1-9 expired messages without TSNs are dropped as per TR3
             // spec: RFC3758-4.1-3 the lifetime is evaluated before a TSN is assigned
             // spec: RFC3758-4.1-4 an expired message gets no TSN
             for (position, message) in queue.messages[queue.head...].enumerated() {
@@ -590,7 +663,9 @@ extension SCTPAssociation {
                 sender.queues[stream] = queue
             }
         }
-        sender.activeStreams.removeAll { sender.queues[$0]?.isEmpty ?? true }
+        for stream in sender.scheduler.activeStreams where sender.queues[stream]?.isEmpty ?? true {
+            sender.scheduler.deactivate(stream)
+        }
     }
 
     /// RFC 3758 §3.5 C1–C2: move the Advanced.Peer.Ack.Point over abandoned chunks.
@@ -602,22 +677,32 @@ extension SCTPAssociation {
             sender.advancedPeerAckPoint &+= 1
         }
         // spec: RFC3758-3.5-7 a FORWARD TSN goes out when the point passes the cumulative ack
+        // spec: RFC3758-3.5-16 and only then: nothing else asks for a FORWARD TSN
         if SerialNumber.less(sender.cumulativeAckPoint, sender.advancedPeerAckPoint) { sender.forwardTSNNeeded = true }
     }
 
-    /// The FORWARD TSN (or I-FORWARD-TSN) for the current Advanced.Peer.Ack.Point.
-    func makeForwardTSN() -> SCTPForwardTSNChunk {
+    /// The FORWARD TSN (or I-FORWARD-TSN) for the current Advanced.Peer.Ack.Point, no larger
+    /// than `room` bytes (when it would be, it stops at the last TSN whose entries fit).
+    func makeForwardTSN(room: Int = .max) -> SCTPForwardTSNChunk {
         var largest: [UInt32: SCTPForwardTSNChunk.Skipped] = [:]
+        let entrySize = usesInterleaving ? 8 : 4
+        var newCumulative = sender.advancedPeerAckPoint
         var tsn = sender.cumulativeAckPoint &+ 1
         while SerialNumber.lessOrEqual(tsn, sender.advancedPeerAckPoint), let i = sender.index(of: tsn) {
             let chunk = sender.chunks[i].chunk
+            let key = UInt32(chunk.streamIdentifier) << 1 | (chunk.unordered ? 1 : 0)
+            if (usesInterleaving || !chunk.unordered), largest[key] == nil, 8 + (largest.count + 1) * entrySize > room,
+               SerialNumber.less(sender.cumulativeAckPoint, tsn &- 1) {
+                // spec: RFC3758-3.5-13 a FORWARD TSN that would not fit one packet stops at the last TSN that fits
+                newCumulative = tsn &- 1
+                break
+            }
             // spec: RFC3758-3.2-3 unordered chunks are not listed
             // spec: RFC3758-3.2-4 ordered ones are
             // spec: RFC3758-3.5-10 each abandoned ordered chunk's stream and SSN
             // spec: RFC3758-3.5-11 go into the FORWARD TSN
             // spec: RFC3758-3.5-12 once per stream, with the highest SSN
             if usesInterleaving || !chunk.unordered {
-                let key = UInt32(chunk.streamIdentifier) << 1 | (chunk.unordered ? 1 : 0)
                 let entry = SCTPForwardTSNChunk.Skipped(streamIdentifier: chunk.streamIdentifier,
                                                         messageIdentifier: chunk.messageIdentifier, unordered: chunk.unordered)
                 if let existing = largest[key] {
@@ -628,7 +713,8 @@ extension SCTPAssociation {
             }
             tsn &+= 1
         }
-        return SCTPForwardTSNChunk(isIForwardTSN: usesInterleaving, newCumulativeTSN: sender.advancedPeerAckPoint,
+        // spec: RFC8260-2.3.1-1 with I-DATA, I-FORWARD-TSN replaces FORWARD-TSN
+        return SCTPForwardTSNChunk(isIForwardTSN: usesInterleaving, newCumulativeTSN: newCumulative,
                                    skipped: largest.keys.sorted().map { largest[$0]! })
     }
 

@@ -23,6 +23,10 @@ public struct RTCConfiguration: Sendable {
     /// suits every peer (aiortc, for one, reads DTLS records in 1500-byte pieces); between SpecRTC
     /// peers up to 16384 works. The SCTP packet size (1200) or less turns probing off.
     public var pathMTUProbeCeiling = 1500
+    /// The largest data channel message sent to a peer that does not interleave messages (no
+    /// I-DATA): RFC 8831 §6.6 recommends 16 KiB so one message cannot hold back every other
+    /// channel; 0 lifts the limit and leaves only the peer's max-message-size.
+    public var nonInterleavedMessageLimit = 16 * 1024
     /// SCTP association settings.
     public var sctp = SCTPAssociationConfiguration()
 

@@ -59,6 +59,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
         transport.keyLog = configuration.keyLogPath != nil
         transport.tapsSCTP = configuration.plaintextPcapPath != nil
         transport.pathMTUProbeCeiling = configuration.pathMTUProbeCeiling
+        transport.nonInterleavedMessageLimit = configuration.nonInterleavedMessageLimit
         var core = PeerConnectionConfiguration(transport: transport)
         core.bundlePolicy = configuration.bundlePolicy
         core.maxMessageSize = configuration.maxMessageSize

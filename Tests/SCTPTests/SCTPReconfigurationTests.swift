@@ -11,8 +11,13 @@ import Testing
 
     @Test(.spec("RFC6525-5.2.1-5", "RFC6525-5.1.7-1", "RFC6525-5.1.7-2", "RFC6525-5.1.7-4", "RFC6525-5.2.1-1", "RFC6525-5.2.1-3",
                 "RFC6525-5.2.1-4"))
-    func requestsWeDoNotCarryOutAreAnsweredDenied() {
+    func requestsWeDoNotCarryOutAreAnsweredDenied() throws {
         var sim = SCTPFeatureTests.connected(seed: 60)
+        // Stream 1 carried a message (its SSN is 1): resetting it is not "nothing to do".
+        try sim.a.send([1], stream: 1, payloadProtocolIdentifier: 53, at: sim.now)
+        sim.drainBoth()
+        let delivered = sim.run(until: { $0.a.bufferedAmount == 0 }, limit: .seconds(5))
+        #expect(delivered)
         let first = sim.a.reconfig.peerNextRequestSequence
         let request = SCTPReconfigParameter.incomingSSNResetRequest(requestSequence: first, streams: [1])
         var out = SCTPStateRuleTests.feed(&sim.a, [.reconfig([request])], tag: sim.a.localVerificationTag, at: sim.now)

@@ -30,6 +30,9 @@ struct AiortcInteropTests {
     static func makeConnection(bundlePolicy: BundlePolicy = .balanced) async throws -> (RTCPeerConnection, ConnectionRecorder) {
         var configuration = RTCConfiguration()
         configuration.bundlePolicy = bundlePolicy
+        // aiortc has no I-DATA; these tests send messages up to its max-message-size (RFC 8841),
+        // so the RFC 8831 §6.6 16 KiB recommendation for non-interleaved peers is lifted.
+        configuration.nonInterleavedMessageLimit = 0
         let connection = try await RTCPeerConnection.make(configuration: configuration)
         return (connection, ConnectionRecorder(connection))
     }
