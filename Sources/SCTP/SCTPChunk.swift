@@ -78,20 +78,28 @@ public enum SCTPChunk: Sendable, Equatable {
                 guard value.count >= SCTPDataChunk.headerSize(iData: iData) - 4 else {
                     throw invalid("\(value.count + 4) bytes is shorter than the \(SCTPDataChunk.headerSize(iData: iData))-byte header")
                 }
-                let tsn = try r.readUInt32("TSN")
-                let stream = try r.readUInt16("stream identifier")
-                var mid: UInt32, ppid: UInt32 = 0, fsn: UInt32 = 0
+                // Every DATA packet passes here: the fixed fields are read straight from the
+                // slice (the length was checked above) rather than field by field through the reader.
+                let b = value.startIndex
+                func u16(_ o: Int) -> UInt16 { UInt16(value[b + o]) << 8 | UInt16(value[b + o + 1]) }
+                func u32(_ o: Int) -> UInt32 { UInt32(u16(o)) << 16 | UInt32(u16(o + 2)) }
+                let tsn = u32(0)
+                let stream = u16(4)
+                let mid: UInt32
+                var ppid: UInt32 = 0, fsn: UInt32 = 0
+                let headerEnd: Int
                 if iData {
-                    _ = try r.readUInt16("reserved")
-                    mid = try r.readUInt32("message identifier")
+                    mid = u32(8)
                     // The first fragment carries the PPID, the others their FSN (RFC 8260 §2.1).
-                    if flags & 0x02 != 0 { ppid = try r.readUInt32("payload protocol identifier") } else { fsn = try r.readUInt32("fragment sequence number") }
+                    if flags & 0x02 != 0 { ppid = u32(12) } else { fsn = u32(12) }
+                    headerEnd = 16
                 } else {
-                    mid = UInt32(try r.readUInt16("stream sequence number"))
-                    ppid = try r.readUInt32("payload protocol identifier")
+                    mid = UInt32(u16(6))
+                    ppid = u32(8)
+                    headerEnd = 12
                 }
                 return .data(SCTPDataChunk(isIData: iData, tsn: tsn, streamIdentifier: stream, messageIdentifier: mid,
-                                           fragmentSequenceNumber: fsn, payloadProtocolIdentifier: ppid, userData: r.readRemaining(),
+                                           fragmentSequenceNumber: fsn, payloadProtocolIdentifier: ppid, userData: value[(b + headerEnd)...],
                                            unordered: flags & 0x04 != 0, beginning: flags & 0x02 != 0, ending: flags & 0x01 != 0,
                                            immediate: flags & 0x08 != 0))
             case SCTPChunkType.initiation, SCTPChunkType.initiationAck:

@@ -8,9 +8,10 @@ public struct ByteWriter: Sendable {
     @usableFromInline var storage: [UInt8]
 
     /// An empty writer, with room for `capacity` bytes before it grows.
-    public init(capacity: Int = 0) {
-        storage = []
-        storage.reserveCapacity(capacity)
+    @inlinable public init(capacity: Int = 0) {
+        // Allocated at its size in one step (reserveCapacity on an empty array takes the
+        // general growth path, which costs more than a small packet's fields).
+        storage = capacity > 0 ? [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = 0 } : []
     }
 
     /// How many bytes have been written.
