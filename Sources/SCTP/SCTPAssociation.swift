@@ -252,7 +252,7 @@ public struct SCTPAssociation {
         // Asked after every packet: compared one by one, no array of them.
         var earliest: Duration?
         func consider(_ deadline: Duration?) {
-            if let deadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
+            if let deadline, earliest.map({ deadline.isBefore($0) }) ?? true { earliest = deadline }
         }
         consider(t1Deadline)
         consider(t2Deadline)
@@ -267,18 +267,18 @@ public struct SCTPAssociation {
     }
 
     mutating func runTimers() {
-        if let deadline = t1Deadline, deadline <= now { t1Expired() }
-        if let deadline = t2Deadline, deadline <= now { t2Expired() }
-        if let deadline = t5Deadline, deadline <= now { t5Expired() }
-        if let deadline = sender.t3Deadline, deadline <= now { t3Expired() }
-        if let deadline = receiver.delayedAckDeadline, deadline <= now {
+        if let deadline = t1Deadline, deadline.isAtOrBefore(now) { t1Expired() }
+        if let deadline = t2Deadline, deadline.isAtOrBefore(now) { t2Expired() }
+        if let deadline = t5Deadline, deadline.isAtOrBefore(now) { t5Expired() }
+        if let deadline = sender.t3Deadline, deadline.isAtOrBefore(now) { t3Expired() }
+        if let deadline = receiver.delayedAckDeadline, deadline.isAtOrBefore(now) {
             receiver.delayedAckDeadline = nil
             receiver.sackNeeded = true
         }
-        if let deadline = heartbeatDeadline, deadline <= now { heartbeatTimerExpired() }
-        if let deadline = pathMTU.probeDeadline, deadline <= now { probeTimerExpired() }
-        if let deadline = pathMTU.raiseDeadline, deadline <= now { raiseTimerExpired() }
-        if let deadline = reconfig.deadline, deadline <= now { reconfigTimerExpired() }
+        if let deadline = heartbeatDeadline, deadline.isAtOrBefore(now) { heartbeatTimerExpired() }
+        if let deadline = pathMTU.probeDeadline, deadline.isAtOrBefore(now) { probeTimerExpired() }
+        if let deadline = pathMTU.raiseDeadline, deadline.isAtOrBefore(now) { raiseTimerExpired() }
+        if let deadline = reconfig.deadline, deadline.isAtOrBefore(now) { reconfigTimerExpired() }
         // spec: RFC3758-4.1-8 lifetimes are evaluated at every poll
         abandonExpiredMessages()
     }

@@ -42,6 +42,18 @@ extension SCTPAssociation {
         var messages: [OutgoingMessage] = []
         var head = 0
         var isEmpty: Bool { head == messages.count }
+        /// Bytes of the head message not yet cut into chunks.
+        var headRemaining: Int { messages[head].payload.count - messages[head].offset }
+
+        /// Moves the head message out, leaving an empty one in its place until `restoreHead`
+        /// or `popFirst`.
+        mutating func takeHead() -> OutgoingMessage {
+            var taken = OutgoingMessage(serial: 0, stream: 0, payloadProtocolIdentifier: 0, payload: [], unordered: false)
+            swap(&taken, &messages[head])
+            return taken
+        }
+
+        mutating func restoreHead(_ message: OutgoingMessage) { messages[head] = message }
         mutating func popFirst() {
             messages[head].payload = []
             head += 1
@@ -435,10 +447,7 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-19 several DATA chunks per packet
             let space = mtu - w.count - headerSize
             guard space >= 4 else { break }
-            // Mutated in place in the dictionary: copying the queue out would copy every message.
-            let head = sender.queues[stream]!.head
-            var message = sender.queues[stream]!.messages[head]
-            let remaining = message.payload.count - message.offset
+            let remaining = sender.queues[stream]!.headRemaining
             // spec: RFC9260-6.9-2 messages larger than a packet are fragmented
             // spec: RFC9260-6.9-8 the fragment size counts the common and DATA chunk headers
             // spec: RFC9260-6.9-10 a message becomes a series of DATA chunks
@@ -460,6 +469,9 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-5 probing only with nothing outstanding
             if fragment > sender.peerWindowAvailable && sender.flightSize > 0 { break }
             if sender.peerWindowAvailable <= 0 && sender.flightSize > 0 { break }
+            // Moved out of its queue while it is cut (and back after): a copy would retain and
+            // release the payload for every chunk.
+            var message = sender.queues[stream]!.takeHead()
             let first = message.offset == 0
             if first {
                 if usesInterleaving {
@@ -537,13 +549,12 @@ extension SCTPAssociation {
             addedData = true
             if last {
                 let byteCount = message.payload.count
-                message = OutgoingMessage(serial: 0, stream: 0, payloadProtocolIdentifier: 0, payload: [], unordered: false)
                 sender.queues[stream]!.popFirst()
                 sender.streamInProgress = nil
                 emit(.sent(stream: stream, byteCount: byteCount))
                 if sender.queues[stream]!.isEmpty { sender.scheduler.deactivate(stream) }
             } else {
-                sender.queues[stream]!.messages[head] = message
+                sender.queues[stream]!.restoreHead(message)
                 if !usesInterleaving { sender.streamInProgress = stream }
             }
             if w.count + headerSize + 4 > mtu { break }

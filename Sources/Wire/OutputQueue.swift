@@ -7,7 +7,8 @@
 public struct OutputQueue<Element> {
     // Inlinable, so that each core's queue is specialised for its element type: unspecialised,
     // the generic calls cost more than the protocol work on DTLS's record path.
-    @usableFromInline var elements: [Element] = []
+    // Optional slots so an element is moved out when taken, not copied and released later.
+    @usableFromInline var elements: [Element?] = []
     @usableFromInline var head = 0
 
     /// An empty queue.
@@ -25,7 +26,7 @@ public struct OutputQueue<Element> {
     /// Removes and returns the front element, or nil when the queue is empty.
     @inlinable public mutating func popFirst() -> Element? {
         guard head < elements.count else { return nil }
-        let element = elements[head]
+        let element = elements[head].take()
         head += 1
         if head == elements.count {
             elements.removeAll(keepingCapacity: true)
@@ -40,7 +41,7 @@ public struct OutputQueue<Element> {
     }
 
     /// The waiting elements, front first.
-    @inlinable public var pending: ArraySlice<Element> { elements[head...] }
+    @inlinable public var pending: [Element] { elements[head...].map { $0! } }
 }
 
 extension OutputQueue: Sendable where Element: Sendable {}
