@@ -75,7 +75,7 @@ extension SCTPAssociation {
         /// chunks[head + i] has TSN cumulativeAckPoint + 1 + i.
         var chunks: [OutboundChunk] = []
         var head = 0
-        var queues: [UInt16: StreamQueue] = [:]
+        var queues = StreamQueues()
         /// Chooses among streams with queued messages (RFC 8260 §3.6 weighted fair queueing).
         var scheduler = SCTPStreamScheduler()
         /// Without I-DATA a started message finishes before another stream's begins.
@@ -261,8 +261,10 @@ extension SCTPAssociation {
             reconfig.held.append(message)
             return
         }
-        if sender.queues[stream, default: StreamQueue()].isEmpty { sender.scheduler.activate(stream) }
-        sender.queues[stream, default: StreamQueue()].messages.append(message)
+        let slot = sender.queues.slot(for: stream)
+        if sender.queues.storage[slot]?.isEmpty ?? true { sender.scheduler.activate(stream) }
+        if sender.queues.storage[slot] == nil { sender.queues.storage[slot] = StreamQueue() }
+        sender.queues.storage[slot]!.messages.append(message)
     }
 
     /// The bytes that may be queued or in flight: the configured limit, and always under 2^31
@@ -447,7 +449,8 @@ extension SCTPAssociation {
             // spec: RFC9260-6.1-19 several DATA chunks per packet
             let space = mtu - w.count - headerSize
             guard space >= 4 else { break }
-            let remaining = sender.queues[stream]!.headRemaining
+            let slot = sender.queues.slot(for: stream)
+            let remaining = sender.queues.storage[slot]!.headRemaining
             // spec: RFC9260-6.9-2 messages larger than a packet are fragmented
             // spec: RFC9260-6.9-8 the fragment size counts the common and DATA chunk headers
             // spec: RFC9260-6.9-10 a message becomes a series of DATA chunks
@@ -471,7 +474,7 @@ extension SCTPAssociation {
             if sender.peerWindowAvailable <= 0 && sender.flightSize > 0 { break }
             // Moved out of its queue while it is cut (and back after): a copy would retain and
             // release the payload for every chunk.
-            var message = sender.queues[stream]!.takeHead()
+            var message = sender.queues.storage[slot]!.takeHead()
             let first = message.offset == 0
             if first {
                 if usesInterleaving {
@@ -549,12 +552,12 @@ extension SCTPAssociation {
             addedData = true
             if last {
                 let byteCount = message.payload.count
-                sender.queues[stream]!.popFirst()
+                sender.queues.storage[slot]!.popFirst()
                 sender.streamInProgress = nil
                 emit(.sent(stream: stream, byteCount: byteCount))
-                if sender.queues[stream]!.isEmpty { sender.scheduler.deactivate(stream) }
+                if sender.queues.storage[slot]!.isEmpty { sender.scheduler.deactivate(stream) }
             } else {
-                sender.queues[stream]!.restoreHead(message)
+                sender.queues.storage[slot]!.restoreHead(message)
                 if !usesInterleaving { sender.streamInProgress = stream }
             }
             if w.count + headerSize + 4 > mtu { break }
