@@ -135,7 +135,7 @@ extension SCTPAssociation {
         guard state == .established || state == .shutdownPending || state == .shutdownReceived || state == .shutdownSent else { return }
         // spec: RFC8261-6.1-7 after a path change the congestion state is reset to the initial state
         // spec: RFC8831-5-3 likewise for data channels
-        sender.cwnd = min(4 * sender.mtu, max(2 * sender.mtu, 4404))
+        sender.cwnd = sender.initialCongestionWindow
         sender.ssthresh = Int(sender.peerReceiverWindow)
         sender.partialBytesAcked = 0
         sender.fastRecoveryExit = nil

@@ -1,18 +1,10 @@
-import Wire
-
 /// Bounding what one received packet makes us send (RFC 9260 §12.4): the control chunks that
 /// answer it fit in one packet, beside a SACK; answers that would need a second packet are not
 /// sent.
 extension SCTPAssociation {
     /// The bytes the queued control chunks take in a packet.
     var pendingControlBytes: Int {
-        var total = 0
-        for chunk in pendingControl {
-            var w = ByteWriter()
-            chunk.write(to: &w)
-            total += w.count
-        }
-        return total
+        pendingControl.reduce(0) { $0 + $1.encodedCount }
     }
 
     /// Drops the answers to the packet just processed (queued from `start` on) that would not
@@ -23,11 +15,10 @@ extension SCTPAssociation {
         var budget = packetSizeLimit - SCTPPacket.headerSize - 16 - 4
         var kept: [SCTPChunk] = []
         for (i, chunk) in pendingControl.enumerated() {
-            var w = ByteWriter()
-            chunk.write(to: &w)
-            if i < start || w.count <= budget {
+            let size = chunk.encodedCount
+            if i < start || size <= budget {
                 kept.append(chunk)
-                budget -= w.count
+                budget -= size
             }
         }
         pendingControl = kept

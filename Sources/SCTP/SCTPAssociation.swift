@@ -497,18 +497,12 @@ public struct SCTPAssociation {
         // spec: RFC3758-3.3.3-2 a peer that reports Forward-TSN-Supported unrecognized: no partial reliability
         // spec: RFC3758-3.3.3-3 and no FORWARD TSN from then on
         for cause in causes where cause.code == SCTPErrorCause.unrecognizedParameters {
-            // The cause holds the unrecognized parameters, each a padded type-length-value.
-            let info = cause.information
-            var offset = 0
-            while offset + 4 <= info.count {
-                let type = UInt16(info[offset]) << 8 | UInt16(info[offset + 1])
-                let length = Int(info[offset + 2]) << 8 | Int(info[offset + 3])
-                if type == SCTPParameter.forwardTSNSupported {
-                    peerSupportsPartialReliability = false
-                    sender.forwardTSNNeeded = false
-                }
-                guard length >= 4 else { break }
-                offset += (length + 3) & ~3
+            // The cause holds the unrecognized parameters, as parameters are laid out in a chunk.
+            var reader = ByteReader(cause.information)
+            let reported = (try? SCTPParameter.readAll(&reader)) ?? []
+            if reported.contains(where: { $0.type == SCTPParameter.forwardTSNSupported }) {
+                peerSupportsPartialReliability = false
+                sender.forwardTSNNeeded = false
             }
         }
         // spec: RFC3758-3.3.3-1 the upper layer hears of the error

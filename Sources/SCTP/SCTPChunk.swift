@@ -184,6 +184,15 @@ public enum SCTPChunk: Sendable, Equatable {
         }
     }
 
+    /// The chunk's size in a packet, padding included (measured by encoding it: control chunks
+    /// only, off the DATA path).
+    var encodedCount: Int {
+        if case .data(let d) = self { return d.encodedCount }
+        var w = ByteWriter()
+        write(to: &w)
+        return w.count
+    }
+
     /// Appends the chunk (header, value, padding).
     public func write(to w: inout ByteWriter) {
         if case .data(let d) = self {

@@ -132,9 +132,12 @@ extension SCTPAssociation {
             rto = configuration.rtoInitial
         }
 
+        /// The cwnd a path starts with.
+        // spec: RFC9260-7.2.1-1 the initial cwnd is min(4 MTU, max(2 MTU, 4404))
+        var initialCongestionWindow: Int { min(4 * mtu, max(2 * mtu, 4404)) }
+
         mutating func start(configuration: SCTPAssociationConfiguration) {
-            // spec: RFC9260-7.2.1-1 the initial cwnd is min(4 MTU, max(2 MTU, 4404))
-            cwnd = min(4 * mtu, max(2 * mtu, 4404))
+            cwnd = initialCongestionWindow
             peerWindowAvailable = Int(peerReceiverWindow)
         }
 
