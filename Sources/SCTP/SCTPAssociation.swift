@@ -46,6 +46,8 @@ public struct SCTPAssociation {
     /// Control chunks for the next packet, in the order they go.
     var pendingControl: [SCTPChunk] = []
     var cookieAckPending = false
+    /// The buffer `receive` parses each packet's chunk list into, kept between packets.
+    var chunkStorage: [SCTPChunk] = []
 
     // Sender (SCTPSender.swift, SCTPAssociation+SACK.swift).
     var sender: Sender
@@ -200,7 +202,10 @@ public struct SCTPAssociation {
 
     mutating func emit(_ event: SCTPEvent) { outputs.append(.event(event)) }
 
+    @inline(__always)
     private mutating func dequeue() -> SCTPOutput? {
+        // Polls mostly find both empty: a cheap test before the queue's call.
+        guard !outputs.isEmpty || !standalonePackets.isEmpty else { return nil }
         if let output = outputs.popFirst() { return output }
         if !standalonePackets.isEmpty {
             statistics.packetsSent += 1
@@ -319,12 +324,17 @@ public struct SCTPAssociation {
 
     private mutating func receive(_ bytes: [UInt8]) {
         guard !terminated else { return }
-        let packet: SCTPPacket
+        var packet: SCTPPacket
         do {
-            packet = try SCTPPacket(parsing: bytes)
+            packet = try SCTPPacket(parsing: bytes, chunkStorage: &chunkStorage)
         } catch {
             statistics.packetsDiscarded += 1
             return
+        }
+        defer {
+            // The list's buffer serves the next packet (one allocation less per packet).
+            swap(&chunkStorage, &packet.chunks)
+            chunkStorage.removeAll(keepingCapacity: true)
         }
         statistics.packetsReceived += 1
         guard packet.sourcePort == configuration.remotePort, packet.destinationPort == configuration.localPort else {

@@ -42,6 +42,13 @@ public struct SCTPPacket: Sendable, Equatable {
     /// Parses a packet. With `verifyChecksum`, a wrong CRC32c rejects it (the caller may turn
     /// this off only where RFC 9653's zero checksum was negotiated).
     public init(parsing bytes: [UInt8], verifyChecksum: Bool = true) throws(SCTPPacketError) {
+        var storage: [SCTPChunk] = []
+        try self.init(parsing: bytes, verifyChecksum: verifyChecksum, chunkStorage: &storage)
+    }
+
+    /// Parses a packet into `chunkStorage`'s buffer (taken, left empty): a receiver that gives
+    /// the emptied `chunks` back each time parses without allocating the list.
+    init(parsing bytes: [UInt8], verifyChecksum: Bool = true, chunkStorage: inout [SCTPChunk]) throws(SCTPPacketError) {
         // spec: RFC9260-3-3 integer fields are read in network byte order
         guard bytes.count >= SCTPPacket.headerSize else { throw .tooShort(count: bytes.count) }
         if verifyChecksum {
@@ -54,6 +61,7 @@ public struct SCTPPacket: Sendable, Equatable {
         destinationPort = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
         verificationTag = UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7])
         chunks = []
+        swap(&chunks, &chunkStorage)
         unparsedTail = []
         var offset = SCTPPacket.headerSize
         while offset < bytes.count {

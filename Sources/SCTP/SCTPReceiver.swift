@@ -166,7 +166,7 @@ extension SCTPAssociation {
         receiver.firstDataSeen = true
         // spec: RFC3758-3.6-1 DATA is handled as by any RFC 9260 receiver: duplicates, gaps, SACKs, cumulative TSN
         let tsn = data.tsn
-        if SerialNumber.lessOrEqual(tsn, receiver.cumulativeTSN) || receiver.received.contains(tsn) {
+        if SerialNumber.lessOrEqual(tsn, receiver.cumulativeTSN) || (!receiver.received.isEmpty && receiver.received.contains(tsn)) {
             // spec: RFC9260-6.2-22 duplicates bundled with new DATA are acknowledged at once too
             // spec: RFC9260-6.2-21 a packet with only duplicates is acknowledged at once
             statistics.duplicateDataChunks += 1

@@ -152,6 +152,33 @@ struct SCTPBenchmarks {
                      packetSize, interleaving ? "I-DATA" : "  DATA", sorted[sorted.count / 2], sorted.last!))
     }
 
+    /// The same transfer with each association on its own thread (and core), as two peers
+    /// are deployed; packets cross between the threads in batches.
+    static func inMemoryThreaded(packetSize: Int, megabytes: Int, interleaving: Bool = true, runs: Int = 3) {
+        var results: [Double] = []
+        for _ in 0..<runs {
+            var configuration = SCTPAssociationConfiguration()
+            configuration.maximumPacketSize = packetSize
+            configuration.offersInterleaving = interleaving
+            configuration.receiveWindow = 4 * 1024 * 1024
+            configuration.maximumBurst = 64
+            var pair = Pair(configuration: configuration, delay: .zero, loss: 0)
+            while pair.a.state != .established || pair.b.state != .established { _ = pair.step() }
+            let threaded = ThreadedPair(sender: pair.a, receiver: pair.b)
+            let target = megabytes * 1024 * 1024
+            let seconds = threaded.run(target: target, message: [UInt8](repeating: 0xab, count: 65536), base: pair.now)
+            let delivered = threaded.receiver.delivered
+            results.append(Double(delivered) * 8 / seconds / 1e9)
+            let packets = threaded.sender.association.statistics.packetsSent
+            print(String(format: "  run: %4d MB of 64 KiB messages in %.2f s = %.2f Gbit/s (%d packets A->B); CPU per packet: sender %.0f ns, receiver %.0f ns",
+                         delivered / (1024 * 1024), seconds, results.last!, packets,
+                         threaded.sender.cpuSeconds / Double(packets) * 1e9, threaded.receiver.cpuSeconds / Double(packets) * 1e9))
+        }
+        let sorted = results.sorted()
+        print(String(format: "in memory, one thread per association, %5d-byte packets, %@: median %.2f Gbit/s, best %.2f Gbit/s",
+                     packetSize, interleaving ? "I-DATA" : "  DATA", sorted[sorted.count / 2], sorted.last!))
+    }
+
     static func lossyPath(seconds: Int) {
         var configuration = SCTPAssociationConfiguration()
         // Linux TCP's values: a 200 ms RTO floor and a 40 ms delayed ACK.
@@ -187,6 +214,8 @@ struct SCTPBenchmarks {
         let megabytes = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }
         if only == nil || only == "1200" { inMemory(packetSize: 1200, megabytes: megabytes ?? 512) }
         if only == nil || only == "1200data" { inMemory(packetSize: 1200, megabytes: megabytes ?? 512, interleaving: false) }
+        if only == nil || only == "1200threads" { inMemoryThreaded(packetSize: 1200, megabytes: megabytes ?? 1024) }
+        if only == nil || only == "1200datathreads" { inMemoryThreaded(packetSize: 1200, megabytes: megabytes ?? 1024, interleaving: false) }
         if only == nil || only == "16384" { inMemory(packetSize: 16384, megabytes: megabytes ?? 2048) }
         if only == nil || only == "lossy" { lossyPath(seconds: 30) }
     }
