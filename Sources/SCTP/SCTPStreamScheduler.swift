@@ -24,6 +24,7 @@ struct SCTPStreamScheduler: Sendable {
     private static let scale: UInt64 = 1 << 16
 
     private struct Entry: Sendable {
+        var stream: UInt16
         var weight: UInt64
         /// The stream's virtual time: where its next byte would finish.
         var tag: UInt64 = 0
@@ -33,9 +34,16 @@ struct SCTPStreamScheduler: Sendable {
         var position = -1
     }
 
-    private var entries: [UInt16: Entry] = [:]
-    /// Active streams, ordered by (tag, order).
-    private var heap: [UInt16] = []
+    /// Every stream given a weight or activated, in the order they appeared; never shrinks
+    /// (but for `removeAll`), so a slot stays valid.
+    private var entries: [Entry] = []
+    private var slots: [UInt16: Int] = [:]
+    /// The stream asked about last and its slot: the sender charges one stream for chunk
+    /// after chunk, and this spares it a hash lookup each time.
+    private var cachedStream: UInt16 = 0
+    private var cachedSlot = -1
+    /// Active streams (their slots), ordered by (tag, order).
+    private var heap: [Int] = []
     /// The system virtual time: the tag of the stream served last. A stream that becomes
     /// active starts here, so it neither gets credit for its idle time nor waits behind it.
     private var virtualTime: UInt64 = 0
@@ -44,83 +52,104 @@ struct SCTPStreamScheduler: Sendable {
     init() {}
 
     /// Streams with queued data, in no particular order.
-    var activeStreams: [UInt16] { heap }
+    var activeStreams: [UInt16] { heap.map { entries[$0].stream } }
     /// The number of streams with queued data.
     var activeCount: Int { heap.count }
     var isEmpty: Bool { heap.isEmpty }
 
-    func isActive(_ stream: UInt16) -> Bool { (entries[stream]?.position ?? -1) >= 0 }
+    func isActive(_ stream: UInt16) -> Bool { existingSlot(stream).map { entries[$0].position >= 0 } ?? false }
 
     /// The weight of `stream` (its priority; 0 is treated as 1).
     func weight(of stream: UInt16) -> UInt16 {
-        entries[stream].map { UInt16($0.weight) } ?? Self.defaultWeight
+        existingSlot(stream).map { UInt16(entries[$0].weight) } ?? Self.defaultWeight
+    }
+
+    private func existingSlot(_ stream: UInt16) -> Int? {
+        if cachedSlot >= 0, cachedStream == stream { return cachedSlot }
+        return slots[stream]
+    }
+
+    /// The slot of `stream`, made (with the default weight) when it has none.
+    private mutating func slot(_ stream: UInt16) -> Int {
+        if cachedSlot >= 0, cachedStream == stream { return cachedSlot }
+        let slot: Int
+        if let existing = slots[stream] {
+            slot = existing
+        } else {
+            slot = entries.count
+            entries.append(Entry(stream: stream, weight: UInt64(Self.defaultWeight)))
+            slots[stream] = slot
+        }
+        cachedStream = stream
+        cachedSlot = slot
+        return slot
     }
 
     /// Sets the weight of an outgoing stream. Takes effect for bytes charged from now on.
     mutating func setWeight(_ weight: UInt16, for stream: UInt16) {
-        let w = UInt64(max(weight, 1))
-        if entries[stream] == nil {
-            entries[stream] = Entry(weight: w)
-        } else {
-            entries[stream]!.weight = w
-        }
+        entries[slot(stream)].weight = UInt64(max(weight, 1))
     }
 
     /// `stream` has queued data: it takes part in scheduling.
     mutating func activate(_ stream: UInt16) {
-        if entries[stream] == nil { entries[stream] = Entry(weight: UInt64(Self.defaultWeight)) }
-        guard entries[stream]!.position < 0 else { return }
+        let slot = slot(stream)
+        guard entries[slot].position < 0 else { return }
         activations &+= 1
-        entries[stream]!.tag = max(entries[stream]!.tag, virtualTime)
-        entries[stream]!.order = activations
-        entries[stream]!.position = heap.count
-        heap.append(stream)
+        entries[slot].tag = max(entries[slot].tag, virtualTime)
+        entries[slot].order = activations
+        entries[slot].position = heap.count
+        heap.append(slot)
         siftUp(heap.count - 1)
     }
 
     /// `stream` has nothing queued any more.
     mutating func deactivate(_ stream: UInt16) {
-        guard let position = entries[stream]?.position, position >= 0 else { return }
-        entries[stream]!.position = -1
+        guard let slot = existingSlot(stream) else { return }
+        let position = entries[slot].position
+        guard position >= 0 else { return }
+        entries[slot].position = -1
         let last = heap.removeLast()
         guard position < heap.count else { return }
         heap[position] = last
-        entries[last]!.position = position
+        entries[last].position = position
         siftDown(position)
         siftUp(position)
     }
 
     /// The active stream that should supply the next chunk, or nil when nothing is queued.
-    func next() -> UInt16? { heap.first }
+    func next() -> UInt16? { heap.first.map { entries[$0].stream } }
 
     /// `bytes` of user data of `stream` went into a chunk: its virtual time advances by
     /// `bytes / weight`.
     mutating func charge(_ stream: UInt16, bytes: Int) {
-        guard let entry = entries[stream] else { return }
+        guard let slot = existingSlot(stream) else { return }
+        let entry = entries[slot]
         virtualTime = max(virtualTime, entry.tag)
         let cost = UInt64(max(bytes, 0)) &* Self.scale / entry.weight
-        entries[stream]!.tag = entry.tag &+ max(cost, 1)
+        entries[slot].tag = entry.tag &+ max(cost, 1)
         if entry.position >= 0 { siftDown(entry.position) }
     }
 
     /// Forgets every stream (the association is gone).
     mutating func removeAll() {
         entries.removeAll()
+        slots.removeAll()
+        cachedSlot = -1
         heap.removeAll()
         virtualTime = 0
     }
 
-    // MARK: The heap
+    // MARK: The heap (of slots)
 
-    private func less(_ a: UInt16, _ b: UInt16) -> Bool {
-        let x = entries[a]!, y = entries[b]!
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        let x = entries[a], y = entries[b]
         return x.tag != y.tag ? x.tag < y.tag : x.order < y.order
     }
 
     private mutating func swapAt(_ i: Int, _ j: Int) {
         heap.swapAt(i, j)
-        entries[heap[i]]!.position = i
-        entries[heap[j]]!.position = j
+        entries[heap[i]].position = i
+        entries[heap[j]].position = j
     }
 
     private mutating func siftUp(_ start: Int) {
