@@ -5,13 +5,14 @@ import SCTP
 ///
 /// 1. Two associations in memory, no encryption and no delay: goodput of 64 KiB messages on
 ///    one reliable ordered stream, with 1200-byte packets (what WebRTC sends over DTLS) and
-///    with 16 KiB packets (the largest DTLS record), wall-clock time.
+///    with 16 KiB packets (the largest DTLS record), wall-clock time; both on one thread, or
+///    each on its own (`ThreadedPair`), as two peers run.
 /// 2. A simulated 2 ms RTT path with 1% loss (virtual time): goodput beside the rate a
 ///    TCP-friendly sender reaches there, MSS/RTT * sqrt(3/(2b))/sqrt(p) (Mathis et al.), where
 ///    b is the number of packets one ACK covers: 1 without delayed ACKs, 2 with them (RFC 5681,
 ///    and what this SCTP receiver does, one SACK per second packet). Both are printed.
 ///
-///     swift run -c release --traits Accelerated SCTPBenchmarks [1200|1200data|16384|lossy] [megabytes]
+///     swift run -c release --traits Accelerated SCTPBenchmarks [1200|1200data|1200threads|1200datathreads|16384|lossy] [megabytes]
 @main
 struct SCTPBenchmarks {
     struct SplitMix: RandomNumberGenerator {
@@ -207,15 +208,15 @@ struct SCTPBenchmarks {
                      pair.a.statistics.fastRetransmissions, pair.a.statistics.retransmissionTimeouts))
     }
 
-    /// `SCTPBenchmarks [1200|1200data|16384|lossy] [megabytes]` runs one case (to profile it,
+    /// `SCTPBenchmarks [1200|1200data|1200threads|1200datathreads|16384|lossy] [megabytes]` runs one case (to profile it,
     /// with fewer megabytes under valgrind); no argument runs all.
     static func main() {
         let only = CommandLine.arguments.dropFirst().first
         let megabytes = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }
         if only == nil || only == "1200" { inMemory(packetSize: 1200, megabytes: megabytes ?? 512) }
         if only == nil || only == "1200data" { inMemory(packetSize: 1200, megabytes: megabytes ?? 512, interleaving: false) }
-        if only == nil || only == "1200threads" { inMemoryThreaded(packetSize: 1200, megabytes: megabytes ?? 1024) }
-        if only == nil || only == "1200datathreads" { inMemoryThreaded(packetSize: 1200, megabytes: megabytes ?? 1024, interleaving: false) }
+        if only == nil || only == "1200threads" { inMemoryThreaded(packetSize: 1200, megabytes: megabytes ?? 512) }
+        if only == nil || only == "1200datathreads" { inMemoryThreaded(packetSize: 1200, megabytes: megabytes ?? 512, interleaving: false) }
         if only == nil || only == "16384" { inMemory(packetSize: 16384, megabytes: megabytes ?? 2048) }
         if only == nil || only == "lossy" { lossyPath(seconds: 30) }
     }
