@@ -121,18 +121,25 @@ struct SCTPBenchmarks {
         }
     }
 
+    /// Two associations in memory, set up, with room for a fast transfer: a 4 MiB window and
+    /// bursts of 64 packets.
+    static func establishedPair(packetSize: Int, interleaving: Bool) -> Pair {
+        var configuration = SCTPAssociationConfiguration()
+        configuration.maximumPacketSize = packetSize
+        configuration.offersInterleaving = interleaving
+        configuration.receiveWindow = 4 * 1024 * 1024
+        configuration.maximumBurst = 64
+        var pair = Pair(configuration: configuration, delay: .zero, loss: 0)
+        while pair.a.state != .established || pair.b.state != .established { _ = pair.step() }
+        return pair
+    }
+
     /// Three runs, each with a fresh pair: wall-clock figures on a shared machine vary by tens
     /// of percent from run to run, so every run is printed with the median and the best.
     static func inMemory(packetSize: Int, megabytes: Int, interleaving: Bool = true, runs: Int = 3) {
         var results: [Double] = []
         for _ in 0..<runs {
-            var configuration = SCTPAssociationConfiguration()
-            configuration.maximumPacketSize = packetSize
-            configuration.offersInterleaving = interleaving
-            configuration.receiveWindow = 4 * 1024 * 1024
-            configuration.maximumBurst = 64
-            var pair = Pair(configuration: configuration, delay: .zero, loss: 0)
-            while pair.a.state != .established || pair.b.state != .established { _ = pair.step() }
+            var pair = establishedPair(packetSize: packetSize, interleaving: interleaving)
             let message = [UInt8](repeating: 0xab, count: 65536)
             let target = megabytes * 1024 * 1024
             let clock = ContinuousClock()
@@ -158,13 +165,7 @@ struct SCTPBenchmarks {
     static func inMemoryThreaded(packetSize: Int, megabytes: Int, interleaving: Bool = true, runs: Int = 3) {
         var results: [Double] = []
         for _ in 0..<runs {
-            var configuration = SCTPAssociationConfiguration()
-            configuration.maximumPacketSize = packetSize
-            configuration.offersInterleaving = interleaving
-            configuration.receiveWindow = 4 * 1024 * 1024
-            configuration.maximumBurst = 64
-            var pair = Pair(configuration: configuration, delay: .zero, loss: 0)
-            while pair.a.state != .established || pair.b.state != .established { _ = pair.step() }
+            let pair = establishedPair(packetSize: packetSize, interleaving: interleaving)
             let threaded = ThreadedPair(sender: pair.a, receiver: pair.b)
             let target = megabytes * 1024 * 1024
             let seconds = threaded.run(target: target, message: [UInt8](repeating: 0xab, count: 65536), base: pair.now)
