@@ -1,34 +1,17 @@
 extension SCTPAssociation {
-    /// The send queues by stream identifier, used like a dictionary. Each stream gets a slot in
-    /// an array the first time it is used, and the last stream looked up is remembered: the
-    /// sender touches the same stream's queue several times per chunk, and hashing the key each
-    /// time was a visible share of the per-packet cost. A slot stays with its stream for the
-    /// life of the association (at most 65,536 of them).
+    /// The send queues by stream identifier, used like a dictionary but kept in an array by
+    /// slot (``SCTPStreamSlots``), so the sender's per-chunk path hashes no key.
     struct StreamQueues {
-        private var slots: [UInt16: Int] = [:]
+        private var slots = SCTPStreamSlots()
         /// The queues by slot; the sender's per-chunk path indexes it with ``slot(for:)``.
         var storage: [StreamQueue?] = []
-        private var cachedStream: UInt16 = 0
-        private var cachedSlot = -1
 
-        private func existingSlot(for stream: UInt16) -> Int? {
-            if cachedSlot >= 0, cachedStream == stream { return cachedSlot }
-            return slots[stream]
-        }
+        private func existingSlot(for stream: UInt16) -> Int? { slots.existingSlot(for: stream) }
 
         /// The slot of `stream`'s queue (made on first use).
         mutating func slot(for stream: UInt16) -> Int {
-            if cachedSlot >= 0, cachedStream == stream { return cachedSlot }
-            let slot: Int
-            if let existing = slots[stream] {
-                slot = existing
-            } else {
-                slot = storage.count
-                storage.append(nil)
-                slots[stream] = slot
-            }
-            cachedStream = stream
-            cachedSlot = slot
+            let (slot, isNew) = slots.slot(for: stream)
+            if isNew { storage.append(nil) }
             return slot
         }
 
@@ -50,12 +33,11 @@ extension SCTPAssociation {
         }
 
         /// The streams that have a queue, in no particular order.
-        var keys: [UInt16] { slots.compactMap { storage[$0.value] == nil ? nil : $0.key } }
+        var keys: [UInt16] { slots.all.compactMap { storage[$0.slot] == nil ? nil : $0.stream } }
 
         mutating func removeAll() {
             slots.removeAll()
             storage.removeAll()
-            cachedSlot = -1
         }
     }
 }

@@ -37,11 +37,7 @@ struct SCTPStreamScheduler: Sendable {
     /// Every stream given a weight or activated, in the order they appeared; never shrinks
     /// (but for `removeAll`), so a slot stays valid.
     private var entries: [Entry] = []
-    private var slots: [UInt16: Int] = [:]
-    /// The stream asked about last and its slot: the sender charges one stream for chunk
-    /// after chunk, and this spares it a hash lookup each time.
-    private var cachedStream: UInt16 = 0
-    private var cachedSlot = -1
+    private var slots = SCTPStreamSlots()
     /// Active streams (their slots), ordered by (tag, order).
     private var heap: [Int] = []
     /// The system virtual time: the tag of the stream served last. A stream that becomes
@@ -64,24 +60,12 @@ struct SCTPStreamScheduler: Sendable {
         existingSlot(stream).map { UInt16(entries[$0].weight) } ?? Self.defaultWeight
     }
 
-    private func existingSlot(_ stream: UInt16) -> Int? {
-        if cachedSlot >= 0, cachedStream == stream { return cachedSlot }
-        return slots[stream]
-    }
+    private func existingSlot(_ stream: UInt16) -> Int? { slots.existingSlot(for: stream) }
 
     /// The slot of `stream`, made (with the default weight) when it has none.
     private mutating func slot(_ stream: UInt16) -> Int {
-        if cachedSlot >= 0, cachedStream == stream { return cachedSlot }
-        let slot: Int
-        if let existing = slots[stream] {
-            slot = existing
-        } else {
-            slot = entries.count
-            entries.append(Entry(stream: stream, weight: UInt64(Self.defaultWeight)))
-            slots[stream] = slot
-        }
-        cachedStream = stream
-        cachedSlot = slot
+        let (slot, isNew) = slots.slot(for: stream)
+        if isNew { entries.append(Entry(stream: stream, weight: UInt64(Self.defaultWeight))) }
         return slot
     }
 
@@ -134,7 +118,6 @@ struct SCTPStreamScheduler: Sendable {
     mutating func removeAll() {
         entries.removeAll()
         slots.removeAll()
-        cachedSlot = -1
         heap.removeAll()
         virtualTime = 0
     }
