@@ -11,12 +11,7 @@ import Testing
     func theInitialPacketSizeFitsA1200ByteIPv4Packet() throws {
         var configuration = testTransportConfiguration(TestIdentity(seed: 1))
         configuration.tapsSCTP = true
-        var pair = TransportPair(a: PeerTransport(configuration: configuration, random: SeededGenerator(seed: 61)),
-                                 b: PeerTransport(configuration: testTransportConfiguration(TestIdentity(seed: 2)), random: SeededGenerator(seed: 62)),
-                                 seed: 63, loss: 0, delay: .milliseconds(1))
-        try pair.a.addHostCandidate(TestAddresses.a)
-        try pair.b.addHostCandidate(TestAddresses.b)
-        pair.pump()
+        var pair = TransportPair(seed: 61, configurationA: configuration)
         let chat = try pair.a.createDataChannel(label: "chat")
         try pair.start()
         #expect(pair.run { TransportPair.opened($0.eventsB).count == 1 && TransportPair.opened($0.eventsA).count == 1 })

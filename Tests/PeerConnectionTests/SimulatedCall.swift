@@ -152,9 +152,11 @@ func testTransportConfiguration(_ identity: TestIdentity) -> PeerTransportConfig
 typealias TransportPair = SimulatedCall<PeerTransport>
 
 extension SimulatedCall where Peer == PeerTransport {
+    /// `configurationA`, when given, replaces A's test configuration (made from `identityA`).
     init(seed: UInt64, loss: Double = 0, delay: Duration = .milliseconds(1),
-         identityA: TestIdentity = TestIdentity(seed: 1), identityB: TestIdentity = TestIdentity(seed: 2)) {
-        self.init(a: PeerTransport(configuration: testTransportConfiguration(identityA), random: SeededGenerator(seed: seed)),
+         identityA: TestIdentity = TestIdentity(seed: 1), identityB: TestIdentity = TestIdentity(seed: 2),
+         configurationA: PeerTransportConfiguration? = nil) {
+        self.init(a: PeerTransport(configuration: configurationA ?? testTransportConfiguration(identityA), random: SeededGenerator(seed: seed)),
                   b: PeerTransport(configuration: testTransportConfiguration(identityB), random: SeededGenerator(seed: seed + 1)),
                   seed: seed + 2, loss: loss, delay: delay)
         try! a.addHostCandidate(TestAddresses.a)
