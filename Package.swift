@@ -157,7 +157,8 @@ let package = Package(
         .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "Wire", "SpecTesting"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "SpecTesting"]),
         .testTarget(name: "PeerConnectionTests", dependencies: ["PeerConnection", "SDP", "ICE", "STUN", "DTLS", "SCTP", "DataChannel", "RTCCrypto", "SpecTesting"]),
-        .testTarget(name: "SpecRTCTests", dependencies: ["SpecRTC", "PeerConnection", "DataChannel", "SpecTesting"]),
+        .testTarget(name: "SpecRTCTests", dependencies: ["SpecRTC", "PeerConnection", "DataChannel", "SpecTesting",
+                                                         .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Wire", "SpecTesting"]),
         .testTarget(name: "SpecTraceTests", dependencies: ["SpecTrace", "SpecTesting"]),
     ] + fuzzTargets.map {

@@ -27,6 +27,10 @@ public struct RTCConfiguration: Sendable {
     /// I-DATA): RFC 8831 §6.6 recommends 16 KiB so one message cannot hold back every other
     /// channel; 0 lifts the limit and leaves only the peer's max-message-size.
     public var nonInterleavedMessageLimit = 16 * 1024
+    /// The Differentiated Services Code Point (RFC 2474, 0...63) of every IP packet sent, or nil
+    /// to leave the system's default (0). RFC 8837 lists the values browsers use per priority,
+    /// e.g. 46 (EF) for interactive audio. Out of range, `RTCPeerConnection.make` throws.
+    public var dscp: UInt8?
     /// SCTP association settings.
     public var sctp = SCTPAssociationConfiguration()
 

@@ -46,6 +46,9 @@ public final class RTCPeerConnection: @unchecked Sendable {
     /// Makes a connection: a fresh P-256 certificate and one UDP socket per host address.
     public static func make(configuration: RTCConfiguration = RTCConfiguration(),
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> RTCPeerConnection {
+        if let dscp = configuration.dscp, dscp > 63 {
+            throw RTCError.invalidConfiguration("dscp \(dscp) is not a 6-bit code point (0...63)")
+        }
         let eventLoop = group.next()
         var random = SecureRandom()
         let privateKey = random.p256PrivateKey()
@@ -193,12 +196,7 @@ public final class RTCPeerConnection: @unchecked Sendable {
             bootstrap = bootstrap.channelOption(ChannelOptions.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
         }
         let channel = try await bootstrap.bind(host: host, port: 0).get()
-        // Don't fragment (IP_PMTUDISC_PROBE): a datagram larger than the path is lost rather than
-        // fragmented, which is what SCTP's path MTU probes need to learn the path's size (RFC
-        // 8261 §5: the DTLS user may set DF). Larger than the interface, it fails at once.
-        let isIPv6 = channel.localAddress?.protocol == .inet6
-        try await channel.setOption(ChannelOptions.Types.SocketOption(level: isIPv6 ? .ipv6 : .ip,
-                                                                      name: .init(rawValue: isIPv6 ? 23 : 10)), value: 3).get()
+        try await SocketMarking.apply(to: channel, dscp: configuration.dscp)
         try await onLoop {
             guard let address = channel.localAddress, let local = self.transportAddress(address) else {
                 throw RTCError.socket("cannot read the local address of the socket bound to \(host)")
@@ -461,12 +459,15 @@ public final class RTCPeerConnection: @unchecked Sendable {
     }
 }
 
-/// Why the socket layer failed.
+/// Why the socket layer failed, or which configuration value it refused.
 public enum RTCError: Error, Sendable, CustomStringConvertible {
     case socket(String)
+    /// An `RTCConfiguration` value out of its range.
+    case invalidConfiguration(String)
     public var description: String {
         switch self {
         case .socket(let why): return "socket: \(why)"
+        case .invalidConfiguration(let why): return "invalid configuration: \(why)"
         }
     }
 }
