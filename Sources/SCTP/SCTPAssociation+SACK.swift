@@ -22,11 +22,11 @@ extension SCTPAssociation {
             let chunk = sender.chunks[sender.head]
             let tsn = sender.cumulativeAckPoint &+ 1
             if !chunk.acked && !chunk.abandoned {
-                newlyAcked += chunk.payloadCount
+                newlyAcked += chunk.flightCount
                 sender.outstandingBytes -= chunk.payloadCount
                 highestNewlyAcked = tsn
             }
-            if chunk.inFlight { sender.flightSize -= chunk.payloadCount }
+            sender.leaveFlight(sender.head)
             if chunk.needsRetransmit { sender.retransmitMarked -= 1 }
             if let probe = sender.rttProbe, probe.tsn == tsn {
                 // spec: RFC9260-6.3.1-4 Karn: only chunks sent once give an RTT sample
@@ -52,13 +52,10 @@ extension SCTPAssociation {
                         sender.rttProbe = nil
                     }
                     if !sender.chunks[i].abandoned {
-                        newlyAcked += sender.chunks[i].payloadCount
+                        newlyAcked += sender.chunks[i].flightCount
                         sender.outstandingBytes -= sender.chunks[i].payloadCount
                     }
-                    if sender.chunks[i].inFlight {
-                        sender.chunks[i].inFlight = false
-                        sender.flightSize -= sender.chunks[i].payloadCount
-                    }
+                    sender.leaveFlight(i)
                     if sender.chunks[i].needsRetransmit {
                         sender.chunks[i].needsRetransmit = false
                         sender.retransmitMarked -= 1
@@ -121,8 +118,9 @@ extension SCTPAssociation {
         }
         if sender.flightSize == 0 { sender.partialBytesAcked = 0 }
         // spec: RFC9260-6.2.1-1 rwnd is a_rwnd less the bytes still outstanding
+        // (user data bytes, what the peer's window holds; cwnd counts whole chunks)
         sender.peerReceiverWindow = sack.advertisedReceiverWindowCredit
-        sender.peerWindowAvailable = Int(sack.advertisedReceiverWindowCredit) - sender.flightSize
+        sender.peerWindowAvailable = Int(sack.advertisedReceiverWindowCredit) - sender.flightPayload
         if sender.peerWindowAvailable > 0 { sender.zeroWindowProbeAt = nil }
         // T3-rtx (§6.3.2 R2, R3).
         if sender.flightSize == 0 && sender.retransmitMarked == 0 {
@@ -143,10 +141,7 @@ extension SCTPAssociation {
             sender.chunks[i].needsRetransmit = true
             sender.retransmitMarked += 1
         }
-        if sender.chunks[i].inFlight {
-            sender.chunks[i].inFlight = false
-            sender.flightSize -= sender.chunks[i].payloadCount
-        }
+        sender.leaveFlight(i)
         sender.fastRetransmitPending = true
         statistics.fastRetransmissions += 1
         if sender.fastRecoveryExit == nil {
@@ -189,10 +184,7 @@ extension SCTPAssociation {
         while i < sender.chunks.count {
             // spec: RFC9260-6.3.3-3 every outstanding chunk is marked, to go as cwnd allows
             if !sender.chunks[i].acked && !sender.chunks[i].abandoned {
-                if sender.chunks[i].inFlight {
-                    sender.chunks[i].inFlight = false
-                    sender.flightSize -= sender.chunks[i].payloadCount
-                }
+                sender.leaveFlight(i)
                 if !sender.chunks[i].needsRetransmit {
                     sender.chunks[i].needsRetransmit = true
                     sender.retransmitMarked += 1

@@ -35,6 +35,10 @@ extension SCTPAssociation {
         var fastRetransmitted = false
         var missIndications = 0
         var payloadCount: Int { chunk.userData.count }
+        /// What the chunk weighs in the flight size and the congestion window: its whole
+        /// length with header and padding.
+        // spec: RFC9260-7.2-4 cwnd, ssthresh and partial_bytes_acked count DATA chunks with header and padding
+        var flightCount: Int { chunk.encodedCount }
     }
 
     /// Per-stream queue of messages (a head index keeps removal cheap).
@@ -101,7 +105,10 @@ extension SCTPAssociation {
         var cwnd = 0
         var ssthresh = Int.max
         var partialBytesAcked = 0
+        /// Bytes in flight as congestion control counts them (whole chunks, RFC 9260 §7.2).
         var flightSize = 0
+        /// The user data bytes of the same chunks, which the peer's window is counted in.
+        var flightPayload = 0
         var peerReceiverWindow: UInt32 = 0
         var peerWindowAvailable = 0
         var fastRecoveryExit: UInt32?
@@ -182,6 +189,22 @@ extension SCTPAssociation {
             queuedBytes = 0
             outstandingBytes = 0
             flightSize = 0
+            flightPayload = 0
+        }
+
+        /// Chunk `i` was sent (again): it counts in the flight.
+        mutating func enterFlight(_ i: Int) {
+            chunks[i].inFlight = true
+            flightSize += chunks[i].flightCount
+            flightPayload += chunks[i].payloadCount
+        }
+
+        /// Chunk `i` leaves the flight (acknowledged, marked for retransmission or abandoned).
+        mutating func leaveFlight(_ i: Int) {
+            guard chunks[i].inFlight else { return }
+            chunks[i].inFlight = false
+            flightSize -= chunks[i].flightCount
+            flightPayload -= chunks[i].payloadCount
         }
 
         /// The started message of `stream` (I-DATA) is finished or abandoned.
@@ -406,8 +429,7 @@ extension SCTPAssociation {
                 sender.retransmitMarked -= 1
                 sender.chunks[i].transmissions += 1
                 sender.chunks[i].sentAt = now
-                sender.chunks[i].inFlight = true
-                sender.flightSize += sender.chunks[i].payloadCount
+                sender.enterFlight(i)
                 sender.chunks[i].chunk.write(to: &w)
                 addedData = true
                 retransmitted = true
@@ -541,9 +563,8 @@ extension SCTPAssociation {
                                          expiry: message.expiry)
             outbound.transmissions = 1
             outbound.sentAt = now
-            outbound.inFlight = true
             sender.chunks.append(outbound)
-            sender.flightSize += fragment
+            sender.enterFlight(sender.chunks.count - 1)
             sender.peerWindowAvailable -= fragment
             sender.queuedBytes -= fragment
             sender.outstandingBytes += fragment
@@ -620,10 +641,7 @@ extension SCTPAssociation {
                     sender.chunks[i].needsRetransmit = false
                     sender.retransmitMarked -= 1
                 }
-                if sender.chunks[i].inFlight {
-                    sender.chunks[i].inFlight = false
-                    sender.flightSize -= sender.chunks[i].payloadCount
-                }
+                sender.leaveFlight(i)
                 if !sender.chunks[i].acked { sender.outstandingBytes -= sender.chunks[i].payloadCount }
             }
             i += 1

@@ -16,7 +16,8 @@ import Testing
         var p = SCTPScriptedPeer(seed: 1300, configuration: Self.configuration(burst: 100))
         p.association.sender.cwnd = 20_000
         for _ in 0..<40 { try p.userSends(1000) }
-        #expect(p.association.sender.flightSize == 20_000)
+        // Twenty 1016-byte chunks (1000 bytes of data each) fill the 20,000-byte window.
+        #expect(p.association.sender.flightSize == 20 * 1016)
         p.now = .milliseconds(50)
         // f + 2 is lost; f + 3 and f + 4 arrive (offsets 4, 5 from cumulative f - 1).
         p.send([p.sack(chunks: 0, gaps: [(4, 4)])])
@@ -41,13 +42,14 @@ import Testing
         let cwnd = p.association.congestionWindow
         let flight = p.association.sender.flightSize
         #expect(cwnd == 4404)
-        #expect(flight >= cwnd && flight - cwnd < 300, "overbooked by \(flight - cwnd)")
+        let chunkLength = 300 + SCTPDataChunk.headerSize(iData: false)
+        #expect(flight >= cwnd && flight - cwnd < chunkLength, "overbooked by \(flight - cwnd)")
         // Several DATA chunks per packet, and only the last packet goes beyond cwnd.
         #expect(packets.allSatisfy { $0.chunks.count <= 3 } && packets.contains { $0.chunks.count == 3 })
         var inFlight = 0
         for (i, packet) in packets.enumerated() {
             #expect(inFlight < cwnd, "packet \(i) left with cwnd already full")
-            inFlight += packet.chunks.count * 300
+            inFlight += packet.chunks.count * chunkLength
         }
         #expect(inFlight == flight)
     }

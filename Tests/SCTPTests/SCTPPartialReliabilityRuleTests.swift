@@ -275,7 +275,7 @@ import Wire
         #expect(forwards == 0)
     }
 
-    @Test(.spec("RFC3758-3.5-3"))
+    @Test(.spec("RFC3758-3.5-3"), .spec("RFC9260-7.2-4"))
     func anAbandonedChunkEarnsNoCongestionWindow() throws {
         var peer = SCTPScriptedPeer(seed: 113)
         let x = try peer.userSends(1000, stream: 1, options: .init(reliability: .lifetime(.milliseconds(50))))
@@ -290,10 +290,11 @@ import Wire
         let cwnd = peer.association.sender.cwnd
         #expect(peer.association.sender.flightSize >= cwnd, "the window is fully used")
         #expect(cwnd < peer.association.sender.ssthresh, "slow start")
-        // One SACK acknowledges X (abandoned) and the first reliable chunk: only the 1150 bytes
-        // of the reliable chunk count (crediting X's 1000 too would add a full MTU, 1200).
+        // One SACK acknowledges X (abandoned) and the first reliable chunk: only the reliable
+        // chunk counts, whole with its padding: 16 + 1150 bytes padded to 1168 (crediting X's
+        // 1016 too would add a full MTU, 1200).
         peer.now += .milliseconds(10)
         peer.send([peer.sack(chunks: 2)])
-        #expect(peer.association.sender.cwnd == cwnd + 1150)
+        #expect(peer.association.sender.cwnd == cwnd + 1168)
     }
 }

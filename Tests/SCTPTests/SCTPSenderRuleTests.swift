@@ -84,7 +84,7 @@ import Testing
         #expect(out.data.filter { !$0.unordered }.map(\.messageIdentifier) == [65534, 65535, 0, 1])
     }
 
-    @Test(.spec("RFC9260-7.2.1-6", "RFC9260-7.2.1-7", "RFC9260-6.1-22", "RFC9260-6.1-11", "RFC9260-7.2.1-8"))
+    @Test(.spec("RFC9260-7.2.1-6", "RFC9260-7.2.1-7", "RFC9260-6.1-22", "RFC9260-6.1-11", "RFC9260-7.2.1-8", "RFC9260-7.2-4"))
     func slowStartGrowsOnlyAFullWindowByAtMostOneMTU() throws {
         var p = SCTPScriptedPeer(seed: 204)
         let mtu = p.association.configuration.maximumPacketSize
@@ -99,11 +99,12 @@ import Testing
         let flight = p.association.sender.flightSize
         #expect(flight >= initial && flight < initial + 1172 - 1, "sent up to cwnd, not past cwnd + PMDCS - 1")
         #expect(sent - 1 < 12 && p.association.sender.queuedBytes > 0)
-        // One chunk acknowledged while the window is full: cwnd grows by the bytes acknowledged.
+        // One chunk acknowledged while the window is full: cwnd grows by the chunk acknowledged,
+        // counted whole: 1172 bytes of data in a 1188-byte DATA chunk.
         let one = p.send([p.sack(chunks: 2)])
-        #expect(p.association.congestionWindow == initial + 1172)
+        #expect(p.association.congestionWindow == initial + 1172 + SCTPDataChunk.headerSize(iData: false))
         #expect(!one.data.isEmpty, "transmission resumes once acknowledged")
-        // Two chunks (2344 bytes) acknowledged with the window full: growth is capped at one MTU.
+        // Two chunks (2376 bytes) acknowledged with the window full: growth is capped at one MTU.
         let before = p.association.congestionWindow
         #expect(p.association.sender.flightSize >= before)
         p.send([p.sack(chunks: 4)])
