@@ -120,8 +120,13 @@ extension SCTPAssociation {
         // spec: RFC9260-6.2.1-1 rwnd is a_rwnd less the bytes still outstanding
         // (user data bytes, what the peer's window holds; cwnd counts whole chunks)
         sender.peerReceiverWindow = sack.advertisedReceiverWindowCredit
+        let windowWasClosed = sender.peerWindowAvailable <= 0
         sender.peerWindowAvailable = Int(sack.advertisedReceiverWindowCredit) - sender.flightPayload
-        if sender.peerWindowAvailable > 0 { sender.zeroWindowProbeAt = nil }
+        if sender.peerWindowAvailable > 0 {
+            sender.zeroWindowProbeAt = nil
+            // spec: RFC9260-6.1-9 the window reopens after probing: cwnd first decays for the time no data went (§7.2.1)
+            if windowWasClosed { decayIdleCongestionWindow() }
+        }
         // T3-rtx (§6.3.2 R2, R3).
         if sender.flightSize == 0 && sender.retransmitMarked == 0 {
             sender.t3Deadline = nil

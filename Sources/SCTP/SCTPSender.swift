@@ -403,6 +403,9 @@ extension SCTPAssociation {
         var addedData = false
         var retransmitted = false
         var retransmittedEarliest = false
+        // With the peer's window closed and nothing in flight, whatever DATA goes is a zero
+        // window probe (or its retransmission).
+        let probing = sender.peerWindowAvailable <= 0 && sender.flightSize == 0
         // spec: RFC9260-6.1-2 the general transmission rules A to D below
         // spec: RFC9260-6.1-20 retransmissions and new DATA share a packet when they fit
         // spec: RFC9260-6.1-14 chunks marked for retransmission go before new data
@@ -591,7 +594,8 @@ extension SCTPAssociation {
         // spec: RFC9260-6.1-18 cwnd itself is never changed for it
         if newData { burstBudget -= 1 }
         if addedData {
-            sender.lastDataSentAt = now
+            // spec: RFC9260-6.1-9 probes do not count as sending for cwnd: it decays per §7.2.1 while only they go
+            if !probing { sender.lastDataSentAt = now }
             // spec: RFC9260-6.1-23 T3-rtx starts with a transmission when it is not running
             // spec: RFC9260-6.1-25 otherwise it keeps running
             if sender.t3Deadline == nil || retransmittedEarliest {

@@ -125,6 +125,33 @@ import Testing
         #expect(p.association.sender.errorCount == 0)
     }
 
+    @Test(.spec("RFC9260-6.1-9"))
+    func cwndDecaysWhileOnlyZeroWindowProbesGo() throws {
+        var p = SCTPScriptedPeer(seed: 1306)
+        p.association.sender.cwnd = 20_000
+        try p.userSends(1000)
+        // The peer takes the chunk but closes its window; more data waits.
+        p.now = .milliseconds(50)
+        #expect(p.send([p.sack(chunks: 1, window: 0)]).data.isEmpty)
+        for _ in 0..<10 { #expect(try p.userSends(1000).data.isEmpty) }
+        // Six probes, each answered at once with the window still closed.
+        var probes = 0
+        while probes < 6, let timer = p.nextTimer() {
+            if !timer.output.data.isEmpty {
+                probes += 1
+                p.send([p.sack(chunks: 1 + probes, window: 0)])
+            }
+        }
+        #expect(probes == 6)
+        #expect(p.association.congestionWindow == 20_000, "probes leave cwnd alone while the window is closed")
+        // The window opens right after the last probe was answered. No data but probes went for
+        // six RTOs and more, so cwnd has decayed, once per RTO, to its floor of 4 * PMDCS
+        // (4 * 1172); ssthresh keeps the cwnd from before.
+        p.send([p.sack(chunks: 1 + probes, window: 1_000_000)])
+        #expect(p.association.congestionWindow == 4 * 1172)
+        #expect(p.association.sender.ssthresh == 20_000)
+    }
+
     @Test(.spec("RFC9260-6.3.1-5", "RFC9260-6.3.1-6"))
     func noRTTFromChunksSentBeforeARetransmissionAndRTOHasACeiling() throws {
         var p = SCTPScriptedPeer(seed: 1305)
